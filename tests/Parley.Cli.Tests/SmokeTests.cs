@@ -1,0 +1,1 @@
+namespace Parley.Cli.Tests; public class SmokeTests { [Fact] public void Runs() => Assert.True(true); }
