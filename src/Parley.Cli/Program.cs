@@ -1,1 +1,1 @@
-return 0;
+return await Parley.Cli.CliApplication.RunAsync(args).ConfigureAwait(false);

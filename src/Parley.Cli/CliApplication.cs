@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+
+namespace Parley.Cli;
+
+/// <summary>Builds the command tree, runs it, and maps every outcome to a documented exit code.</summary>
+internal static class CliApplication
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        using var interrupt = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        {
+            if (interrupt.IsCancellationRequested)
+            {
+                return; // a second Ctrl+C: let the runtime end the process
+            }
+
+            context.Cancel = true;
+            interrupt.Cancel();
+        });
+
+        CliServices? services = null;
+        CliServices Services() => services ??= CliServices.ForProcess();
+        var verbose = new Option<bool>("--verbose") { Description = "Show details (stack traces) on errors", Recursive = true };
+        var root = CommandTree.Build(Services, verbose, args);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                Services().Interaction.Error(error.Message);
+            }
+
+            Services().Interaction.Note("run 'parley --help' for usage");
+            return ExitCodes.UsageError;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(
+                new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null },
+                interrupt.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            Services().Interaction.Note("interrupted");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e) when (e is CliUsageException or ParleyConfigurationException or MissingApiKeyException)
+        {
+            Services().Interaction.Error(e.Message);
+            return ExitCodes.UsageError;
+        }
+        catch (ParleyException e)
+        {
+            Services().Interaction.Error(e.Message);
+            ShowDetail(e, parse.GetValue(verbose));
+            return ExitCodes.RuntimeError;
+        }
+        catch (Exception e)
+        {
+            Services().Interaction.Error($"unexpected failure: {e.GetType().Name}: {e.Message}");
+            ShowDetail(e, parse.GetValue(verbose));
+            if (!parse.GetValue(verbose))
+            {
+                Services().Interaction.Note("run again with --verbose for details");
+            }
+
+            return ExitCodes.RuntimeError;
+        }
+    }
+
+    private static void ShowDetail(Exception e, bool verbose)
+    {
+        if (verbose)
+        {
+            CliServices.ForProcess().Interaction.Detail(e.ToString());
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.CommandLine;
+
+namespace Parley.Cli;
+
+/// <summary>The <c>parley</c> command tree: the one-shot prompt at the root, subcommands beside it.</summary>
+internal static class CommandTree
+{
+    public static RootCommand Build(Func<CliServices> services, Option<bool> verbose, IReadOnlyList<string> rawArgs)
+    {
+        var root = new RootCommand("parley: chat with OpenAI and OpenAI-compatible models (Ollama, vLLM, LM Studio, Azure OpenAI).");
+        var connection = new ConnectionOptionSet();
+        var generation = new GenerationOptionSet();
+        var prompt = new Argument<string[]>("prompt")
+        {
+            Description = "The prompt (words are joined; standard input, when piped, comes first)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var noStream = new Option<bool>("--no-stream") { Description = "Wait for the complete answer instead of streaming it" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object: content, model, finish_reason, usage, cost" };
+        var usage = new Option<bool>("--usage", "-u") { Description = "Print token usage on stderr after the answer" };
+
+        root.Add(prompt);
+        connection.AddTo(root);
+        generation.AddTo(root);
+        root.Add(noStream);
+        root.Add(json);
+        root.Add(usage);
+        root.Add(verbose);
+
+        root.Add(ConfigCommand.Create(services));
+
+        var commandNames = root.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name)).ToArray();
+        root.SetAction(async (parse, ct) =>
+        {
+            var words = parse.GetValue(prompt) ?? [];
+            var separator = rawArgs.Contains("--");
+            if (!separator && words.FirstOrDefault(w => w.Length > 1 && w[0] == '-' && !double.TryParse(w, System.Globalization.CultureInfo.InvariantCulture, out _)) is { } unknown)
+            {
+                throw new CliUsageException($"unknown option '{unknown}' (run 'parley --help'; to send text that starts with '-', put it after --)");
+            }
+
+            if (words.Length == 1 && !separator && CommandSuggester.Suggest(words[0], commandNames) is { } suggestion)
+            {
+                throw new CliUsageException($"unknown command '{words[0]}': did you mean `{suggestion}`? (to send it as a prompt: parley -- {words[0]})");
+            }
+
+            var request = new PromptRequest
+            {
+                Connection = connection.Read(parse),
+                Generation = generation.Read(parse),
+                SystemPrompt = parse.GetValue(generation.System),
+                Words = words,
+                Stream = !parse.GetValue(noStream),
+                Json = parse.GetValue(json),
+                ShowUsage = parse.GetValue(usage),
+            };
+            return await new PromptCommand(services()).RunAsync(request, ct).ConfigureAwait(false);
+        });
+        return root;
+    }
+}

@@ -1,0 +1,50 @@
+namespace Parley.Cli;
+
+/// <summary>What every command needs: the environment as Parley sees it, the config, the paths and the terminal.</summary>
+internal sealed class CliServices
+{
+    private ParleyConfig? _config;
+
+    public CliServices(ConsoleInteraction interaction, EnvironmentSource environment, ParleyPaths paths)
+    {
+        Interaction = interaction;
+        Environment = environment;
+        Paths = paths;
+    }
+
+    public ConsoleInteraction Interaction { get; }
+
+    public EnvironmentSource Environment { get; }
+
+    public ParleyPaths Paths { get; }
+
+    public static CliServices ForProcess()
+    {
+        var interaction = ConsoleInteraction.ForProcess();
+        var environment = EnvironmentSource.Load(Directory.GetCurrentDirectory());
+        var paths = ParleyPaths.Resolve(environment.Get);
+        return new CliServices(interaction, environment, paths);
+    }
+
+    public async Task<ParleyConfig> LoadConfigAsync(CancellationToken cancellationToken)
+    {
+        if (_config is null)
+        {
+            _config = await ConfigFile.LoadAsync(Paths.ConfigFile, cancellationToken).ConfigureAwait(false);
+            WarnAboutLiteralKeys(_config);
+        }
+
+        return _config;
+    }
+
+    public async Task<ProviderResolver> CreateResolverAsync(CancellationToken cancellationToken) =>
+        new(Environment, await LoadConfigAsync(cancellationToken).ConfigureAwait(false), Paths.ConfigFile);
+
+    private void WarnAboutLiteralKeys(ParleyConfig config)
+    {
+        if (config.Providers?.Values.Any(p => !string.IsNullOrEmpty(p.ApiKey)) == true && ConfigFile.IsReadableByOthers(Paths.ConfigFile))
+        {
+            Interaction.Warn($"{Paths.ConfigFile} holds an API key and is readable by other users: run chmod 600 on it, or use api_key_env");
+        }
+    }
+}

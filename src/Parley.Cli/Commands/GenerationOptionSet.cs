@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Microsoft.Extensions.AI;
+
+namespace Parley.Cli;
+
+/// <summary>The flags that shape the answer: system prompt, max tokens, temperature, top-p, seed, stop.</summary>
+internal sealed class GenerationOptionSet
+{
+    public GenerationOptionSet()
+    {
+        MaxTokens.Validators.Add(r => RequireRange(r, MaxTokens, 1, int.MaxValue, "a positive whole number"));
+        Temperature.Validators.Add(r => RequireRange(r, Temperature, 0, 2, "a number from 0 to 2"));
+        TopP.Validators.Add(r => RequireRange(r, TopP, 0, 1, "a number from 0 to 1"));
+    }
+
+    public Option<string?> System { get; } = new("--system", "-s")
+    {
+        Description = "System prompt (how the assistant should behave)",
+        HelpName = "TEXT",
+    };
+
+    public Option<int?> MaxTokens { get; } = new("--max-tokens")
+    {
+        Description = "Upper limit on the answer's tokens",
+        HelpName = "N",
+    };
+
+    public Option<double?> Temperature { get; } = new("--temperature")
+    {
+        Description = "Sampling temperature, 0 to 2",
+        HelpName = "X",
+    };
+
+    public Option<double?> TopP { get; } = new("--top-p")
+    {
+        Description = "Nucleus sampling, 0 to 1",
+        HelpName = "X",
+    };
+
+    public Option<long?> Seed { get; } = new("--seed")
+    {
+        Description = "Seed for best-effort deterministic sampling",
+        HelpName = "N",
+    };
+
+    public Option<string[]> Stop { get; } = new("--stop")
+    {
+        Description = "Stop sequence (repeatable)",
+        HelpName = "TEXT",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Add(System);
+        command.Add(MaxTokens);
+        command.Add(Temperature);
+        command.Add(TopP);
+        command.Add(Seed);
+        command.Add(Stop);
+    }
+
+    public ChatOptions Read(ParseResult result)
+    {
+        var options = new ChatOptions
+        {
+            MaxOutputTokens = result.GetValue(MaxTokens),
+            Temperature = (float?)result.GetValue(Temperature),
+            TopP = (float?)result.GetValue(TopP),
+            Seed = result.GetValue(Seed),
+        };
+        var stops = result.GetValue(Stop);
+        if (stops is { Length: > 0 })
+        {
+            options.StopSequences = [.. stops];
+        }
+
+        return options;
+    }
+
+    private static void RequireRange<T>(OptionResult result, Option<T> option, double min, double max, string expected)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return;
+        }
+
+        var text = result.Tokens[^1].Value;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            result.AddError($"{option.Name} must be {expected} (got '{text}')");
+        }
+    }
+}

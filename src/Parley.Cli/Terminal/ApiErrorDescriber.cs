@@ -1,0 +1,34 @@
+namespace Parley.Cli;
+
+/// <summary>Turns a provider failure into one line that says what happened and what to do.</summary>
+internal static class ApiErrorDescriber
+{
+    public static string Describe(ParleyApiException error, ResolvedProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var keyHint = provider.ApiKeyVariable ?? "the provider's api_key_env";
+        var text = error.Message;
+        return error.Kind switch
+        {
+            ApiFailureKind.HttpError => error.StatusCode switch
+            {
+                401 => $"authentication failed (401): {text} — check {keyHint} (or --api-key)",
+                403 => $"access denied (403): {text} — this key or organization cannot use this model or endpoint",
+                404 => $"not found (404): {text} — check the model name (-m {provider.Model}) and the base URL {provider.BaseUrl}",
+                429 when error.IsInsufficientQuota => $"out of credit: check your plan and billing ({text})",
+                429 => $"rate limited (429): {text} — wait a moment and try again",
+                400 when error.IsContextLengthExceeded => $"the prompt is too long for the model: {text}",
+                400 or 422 => $"the request was rejected ({error.StatusCode}): {text}",
+                >= 500 => $"server error ({error.StatusCode}) from {provider.BaseUrl.GetLeftPart(UriPartial.Authority)}: {text} — try again later",
+                _ => $"request failed ({error.StatusCode}): {text}",
+            },
+            ApiFailureKind.ConnectionRefused => $"{text} — is the server running? (check --base-url, OPENAI_BASE_URL or the provider's base_url)",
+            ApiFailureKind.HostNotFound => $"{text} — check the base URL and your network connection",
+            ApiFailureKind.Tls => $"{text} — check the URL's scheme (http or https) and the server's certificate",
+            ApiFailureKind.Timeout => $"{text} — the server may be overloaded or unreachable; try again",
+            ApiFailureKind.StreamInterrupted => $"{text}; the partial answer was kept",
+            ApiFailureKind.InvalidResponse => $"{text} — is {provider.BaseUrl} an OpenAI-compatible API?",
+            _ => text,
+        };
+    }
+}

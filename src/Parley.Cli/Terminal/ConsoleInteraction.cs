@@ -1,0 +1,93 @@
+using System.Text;
+using Spectre.Console;
+
+namespace Parley.Cli;
+
+/// <summary>
+/// The one way commands talk to the terminal. stdout carries only the answer (flushed chunk by chunk, so it pipes);
+/// notes, warnings, errors and usage go to stderr through Spectre.Console, which escapes model text and turns styling
+/// off for <c>NO_COLOR</c> and non-terminal output.
+/// </summary>
+internal sealed class ConsoleInteraction
+{
+    private readonly TextWriter _answer;
+    private bool _answerEndsWithNewline = true;
+
+    public ConsoleInteraction(TextWriter answer, IAnsiConsole status, bool answerIsTerminal)
+    {
+        _answer = answer;
+        Status = status;
+        AnswerIsTerminal = answerIsTerminal;
+    }
+
+    /// <summary>The stderr console.</summary>
+    public IAnsiConsole Status { get; }
+
+    /// <summary>True when stdout is a terminal (not piped or redirected).</summary>
+    public bool AnswerIsTerminal { get; }
+
+    /// <summary>Creates the interaction for the real process streams.</summary>
+    public static ConsoleInteraction ForProcess()
+    {
+        var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
+        var noColor = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        var stderrIsTerminal = !Console.IsErrorRedirected;
+        var stderr = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true }),
+            Ansi = noColor || !stderrIsTerminal ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = noColor || !stderrIsTerminal ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Interactive = stderrIsTerminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!stderrIsTerminal)
+        {
+            stderr.Profile.Width = 4096;
+        }
+
+        return new ConsoleInteraction(stdout, stderr, !Console.IsOutputRedirected);
+    }
+
+    /// <summary>Writes a piece of the answer to stdout and flushes it at once.</summary>
+    public async Task WriteAnswerAsync(string text, CancellationToken cancellationToken)
+    {
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        await _answer.WriteAsync(text.AsMemory(), cancellationToken).ConfigureAwait(false);
+        await _answer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _answerEndsWithNewline = text[^1] == '\n';
+    }
+
+    /// <summary>Ends the answer with a newline if it does not have one.</summary>
+    public async Task EndAnswerAsync()
+    {
+        if (!_answerEndsWithNewline)
+        {
+            await _answer.WriteLineAsync().ConfigureAwait(false);
+            _answerEndsWithNewline = true;
+        }
+
+        await _answer.FlushAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Writes a whole line of machine output (e.g. JSON or a bare number) to stdout.</summary>
+    public async Task WriteOutputLineAsync(string line)
+    {
+        await _answer.WriteLineAsync(line).ConfigureAwait(false);
+        await _answer.FlushAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>A plain note on stderr.</summary>
+    public void Note(string text) => Status.MarkupLine($"[grey]{Markup.Escape(text)}[/]");
+
+    /// <summary>A warning on stderr.</summary>
+    public void Warn(string text) => Status.MarkupLine($"[yellow]warning:[/] {Markup.Escape(text)}");
+
+    /// <summary>An error on stderr (one line).</summary>
+    public void Error(string text) => Status.MarkupLine($"[red]error:[/] {Markup.Escape(text)}");
+
+    /// <summary>Unstyled text on stderr (stack traces under --verbose).</summary>
+    public void Detail(string text) => Status.WriteLine(text);
+}

@@ -1,0 +1,14 @@
+namespace Parley;
+
+/// <summary>The wire protocol a provider speaks.</summary>
+public enum ProviderKind
+{
+    /// <summary>api.openai.com (or <c>OPENAI_BASE_URL</c>), bearer key required.</summary>
+    OpenAI,
+
+    /// <summary>Any server that speaks the OpenAI Chat Completions protocol (Ollama /v1, vLLM, LM Studio, llama.cpp).</summary>
+    OpenAICompatible,
+
+    /// <summary>Azure OpenAI: deployment URLs, <c>api-version</c> query and <c>api-key</c> header.</summary>
+    AzureOpenAI,
+}

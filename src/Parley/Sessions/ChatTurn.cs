@@ -1,0 +1,66 @@
+using Microsoft.Extensions.AI;
+
+namespace Parley;
+
+/// <summary>One exchange: the question, the answer and everything measured about it.</summary>
+public sealed record ChatTurn
+{
+    /// <summary>The user's message.</summary>
+    public required ChatMessage UserMessage { get; init; }
+
+    /// <summary>The assistant's message (partial when interrupted; null when the call failed).</summary>
+    public ChatMessage? AssistantMessage { get; init; }
+
+    /// <summary>The answer's text.</summary>
+    public string Text => AssistantMessage?.Text ?? string.Empty;
+
+    /// <summary>The model that answered, as the server reported it (e.g. <c>gpt-4o-mini-2024-07-18</c>).</summary>
+    public string? ModelId { get; init; }
+
+    /// <summary>The server's response id.</summary>
+    public string? ResponseId { get; init; }
+
+    /// <summary>Why the model stopped (<c>stop</c>, <c>length</c>, <c>tool_calls</c>, <c>content_filter</c>).</summary>
+    public ChatFinishReason? FinishReason { get; init; }
+
+    /// <summary>Token usage as the server reported it; null when it reported none.</summary>
+    public UsageDetails? Usage { get; init; }
+
+    /// <summary>The dollar cost of the call; null when the model's price is unknown.</summary>
+    public decimal? CostUsd { get; init; }
+
+    /// <summary>From sending the request to the end of the answer.</summary>
+    public TimeSpan Latency { get; init; }
+
+    /// <summary>From sending the request to the first token (streaming only).</summary>
+    public TimeSpan? TimeToFirstToken { get; init; }
+
+    /// <summary>How the turn ended.</summary>
+    public TurnStatus Status { get; init; } = TurnStatus.Complete;
+
+    /// <summary>The error, when the turn failed or was interrupted by a fault.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>The number of messages sent in the request (after the context policy).</summary>
+    public int MessagesSent { get; init; }
+
+    /// <summary>Output tokens per second over the generation time, when known.</summary>
+    public double? OutputTokensPerSecond
+    {
+        get
+        {
+            if (Usage?.OutputTokenCount is not { } output || output <= 0)
+            {
+                return null;
+            }
+
+            var generation = Latency - (TimeToFirstToken ?? TimeSpan.Zero);
+            if (generation <= TimeSpan.FromMilliseconds(1))
+            {
+                generation = Latency;
+            }
+
+            return generation > TimeSpan.Zero ? output / generation.TotalSeconds : null;
+        }
+    }
+}
