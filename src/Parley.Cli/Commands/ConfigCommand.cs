@@ -82,7 +82,7 @@ internal static class ConfigCommand
             root["models"] = JsonNode.Parse(models.GetRawText());
         }
 
-        await services.Interaction.WriteOutputLineAsync(root.ToJsonString(new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+        await services.Interaction.WriteOutputLineAsync(root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })).ConfigureAwait(false);
         return ExitCodes.Ok;
     }
 }

@@ -1,0 +1,84 @@
+namespace Parley.Cli.Tests;
+
+public class ConfigCommandTests
+{
+    [Fact]
+    public async Task ConfigPath_ParleyHomeSet_PrintsPathInParleyHome()
+    {
+        using var parley = new ParleyProcess();
+
+        var r = await parley.RunAsync(stdin: null, "config", "path");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(Path.Combine(parley.ParleyHome, "config.json"), r.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task ConfigPath_XdgConfigHome_UsedWithoutParleyHome()
+    {
+        using var parley = new ParleyProcess();
+        parley.With("PARLEY_HOME", null).With("XDG_CONFIG_HOME", Path.Combine(parley.Root, "xdg"));
+
+        var r = await parley.RunAsync(stdin: null, "config", "path");
+
+        Assert.Equal(Path.Combine(parley.Root, "xdg", "parley", "config.json"), r.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task ConfigInit_Twice_CreatesOwnerOnlyFileThenRefuses()
+    {
+        using var parley = new ParleyProcess();
+
+        var first = await parley.RunAsync(stdin: null, "config", "init");
+        var second = await parley.RunAsync(stdin: null, "config", "init");
+
+        Assert.Equal(0, first.ExitCode);
+        var file = Path.Combine(parley.ParleyHome, "config.json");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal(2, second.ExitCode);
+        Assert.Contains("already exists", second.Stderr);
+    }
+
+    [Fact]
+    public async Task ConfigShow_KeyFromDotEnv_IsMasked()
+    {
+        using var parley = new ParleyProcess();
+        await File.WriteAllTextAsync(Path.Combine(parley.WorkingDirectory, ".env"), "OPENAI_API_KEY=sk-proj-verysecretvalue-123456\n");
+
+        var r = await parley.RunAsync(stdin: null, "config", "show");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.DoesNotContain("verysecretvalue", r.Stdout + r.Stderr);
+        Assert.Contains("\"openai\"", r.Stdout);
+        Assert.Contains("\"ollama\"", r.Stdout);
+        Assert.Contains("sk-…3456", r.Stdout);
+    }
+
+    [Fact]
+    public async Task ConfigShow_LiteralKeyInWorldReadableFile_Warns()
+    {
+        using var parley = new ParleyProcess();
+        Directory.CreateDirectory(parley.ParleyHome);
+        var file = Path.Combine(parley.ParleyHome, "config.json");
+        await File.WriteAllTextAsync(file, """{"providers":{"x":{"kind":"openai-compatible","base_url":"http://h/v1","api_key":"literal-secret-key-999"}}}""");
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var r = await parley.RunAsync(stdin: null, "config", "show");
+
+        Assert.Contains("readable by other users", r.Stderr);
+        Assert.DoesNotContain("literal-secret-key-999", r.Stdout + r.Stderr);
+    }
+
+    [Fact]
+    public async Task ConfigShow_BrokenConfig_Exit2WithLine()
+    {
+        using var parley = new ParleyProcess();
+        Directory.CreateDirectory(parley.ParleyHome);
+        await File.WriteAllTextAsync(Path.Combine(parley.ParleyHome, "config.json"), "{\n \"default_model\": ,\n}");
+
+        var r = await parley.RunAsync(stdin: null, "config", "show");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("line 2", r.Stderr);
+    }
+}

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Parley.Cli.Tests;
+
+/// <summary>
+/// Runs the real <c>parley</c> (Parley.Cli.dll) as a child process in an isolated home, working directory and
+/// environment, with scripted stdin. Tests assert on stdout, stderr and the exit code, as a user would see them.
+/// </summary>
+public sealed class ParleyProcess : IDisposable
+{
+    private static readonly string CliPath = Path.Combine(AppContext.BaseDirectory, "Parley.Cli.dll");
+    private readonly Dictionary<string, string?> _environment = new(StringComparer.Ordinal);
+
+    public ParleyProcess()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "parley-cli-" + Guid.NewGuid().ToString("N")[..12]);
+        Home = Path.Combine(Root, "home");
+        WorkingDirectory = Path.Combine(Root, "work");
+        Directory.CreateDirectory(Home);
+        Directory.CreateDirectory(WorkingDirectory);
+        foreach (var name in new[] { "OPENAI_API_KEY", "OPENAI_BASE_URL", "OLLAMA_HOST", "PARLEY_PROVIDER", "PARLEY_MODEL", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "NO_COLOR" })
+        {
+            _environment[name] = null;
+        }
+
+        _environment["PARLEY_HOME"] = Path.Combine(Root, "parley-home");
+        _environment["HOME"] = Home;
+        _environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+    }
+
+    /// <summary>The temporary root of this process's files.</summary>
+    public string Root { get; }
+
+    /// <summary>$HOME of the child.</summary>
+    public string Home { get; }
+
+    /// <summary>The child's working directory (where a .env file is read).</summary>
+    public string WorkingDirectory { get; }
+
+    /// <summary>$PARLEY_HOME of the child.</summary>
+    public string ParleyHome => _environment["PARLEY_HOME"]!;
+
+    /// <summary>Sets (or with null, removes) an environment variable of the child.</summary>
+    public ParleyProcess With(string name, string? value)
+    {
+        _environment[name] = value;
+        return this;
+    }
+
+    /// <summary>Points the child at an OpenAI-compatible server with a test key.</summary>
+    public ParleyProcess Against(Uri openAIBaseUrl, string apiKey = "sk-test-0123456789abcdef")
+    {
+        _environment["OPENAI_BASE_URL"] = openAIBaseUrl.ToString().TrimEnd('/');
+        _environment["OPENAI_API_KEY"] = apiKey;
+        return this;
+    }
+
+    /// <summary>Runs parley to completion.</summary>
+    public async Task<ProcessResult> RunAsync(string? stdin, params string[] args)
+    {
+        using var process = Start(args, stdin is not null);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.BaseStream.WriteAsync(Encoding.UTF8.GetBytes(stdin));
+            process.StandardInput.Close();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Runs parley with raw stdin bytes.</summary>
+    public async Task<ProcessResult> RunWithBytesAsync(byte[] stdin, params string[] args)
+    {
+        using var process = Start(args, redirectStdin: true);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.BaseStream.WriteAsync(stdin);
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts parley and leaves it running (the caller reads its streams and waits).</summary>
+    public Process Start(IReadOnlyList<string> args, bool redirectStdin = true)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = WorkingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        info.ArgumentList.Add(CliPath);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in _environment)
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start parley");
+        if (!redirectStdin)
+        {
+            process.StandardInput.Close();
+        }
+
+        return process;
+    }
+
+    /// <summary>Sends SIGINT (what Ctrl+C sends) to a running process.</summary>
+    public static void Interrupt(Process process)
+    {
+        if (kill(process.Id, 2) != 0)
+        {
+            throw new InvalidOperationException($"kill(SIGINT) failed: {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+}
