@@ -8,20 +8,15 @@ internal static class CliApplication
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        using var interrupt = new CancellationTokenSource();
+        using var interrupts = new InterruptController();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
         {
-            if (interrupt.IsCancellationRequested)
-            {
-                return; // a second Ctrl+C: let the runtime end the process
-            }
-
-            context.Cancel = true;
-            interrupt.Cancel();
+            // A repeated Ctrl+C while the program is already ending lets the runtime end the process.
+            context.Cancel = interrupts.OnInterrupt();
         });
 
         CliServices? services = null;
-        CliServices Services() => services ??= CliServices.ForProcess();
+        CliServices Services() => services ??= CliServices.ForProcess(interrupts);
         var verbose = new Option<bool>("--verbose") { Description = "Show details (stack traces) on errors", Recursive = true };
         var root = CommandTree.Build(Services, verbose, args);
         var parse = root.Parse(args);
@@ -40,14 +35,14 @@ internal static class CliApplication
         {
             return await parse.InvokeAsync(
                 new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null },
-                interrupt.Token).ConfigureAwait(false);
+                interrupts.ApplicationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        catch (OperationCanceledException) when (interrupts.ApplicationInterrupted)
         {
             Services().Interaction.Note("interrupted");
             return ExitCodes.Interrupted;
         }
-        catch (Exception e) when (e is CliUsageException or ParleyConfigurationException or MissingApiKeyException)
+        catch (Exception e) when (e is CliUsageException or ParleyConfigurationException or MissingApiKeyException or MessageFormatException)
         {
             Services().Interaction.Error(e.Message);
             return ExitCodes.UsageError;
@@ -75,7 +70,7 @@ internal static class CliApplication
     {
         if (verbose)
         {
-            CliServices.ForProcess().Interaction.Detail(e.ToString());
+            Console.Error.WriteLine(e.ToString());
         }
     }
 }

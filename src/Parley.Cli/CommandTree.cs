@@ -18,6 +18,7 @@ internal static class CommandTree
         var noStream = new Option<bool>("--no-stream") { Description = "Wait for the complete answer instead of streaming it" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object: content, model, finish_reason, usage, cost" };
         var usage = new Option<bool>("--usage", "-u") { Description = "Print token usage on stderr after the answer" };
+        var messages = new Option<string?>("--messages") { Description = "Start from an OpenAI messages JSON array (few-shot examples); a final user message is the prompt", HelpName = "FILE" };
 
         root.Add(prompt);
         connection.AddTo(root);
@@ -25,8 +26,10 @@ internal static class CommandTree
         root.Add(noStream);
         root.Add(json);
         root.Add(usage);
+        root.Add(messages);
         root.Add(verbose);
 
+        root.Add(ChatCommand.Create(services));
         root.Add(ConfigCommand.Create(services));
 
         var commandNames = root.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name)).ToArray();
@@ -53,6 +56,7 @@ internal static class CommandTree
                 Stream = !parse.GetValue(noStream),
                 Json = parse.GetValue(json),
                 ShowUsage = parse.GetValue(usage),
+                MessagesFile = parse.GetValue(messages),
             };
             return await new PromptCommand(services()).RunAsync(request, ct).ConfigureAwait(false);
         });

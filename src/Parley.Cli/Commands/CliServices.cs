@@ -5,8 +5,9 @@ internal sealed class CliServices
 {
     private ParleyConfig? _config;
 
-    public CliServices(ConsoleInteraction interaction, EnvironmentSource environment, ParleyPaths paths)
+    public CliServices(ConsoleInteraction interaction, EnvironmentSource environment, ParleyPaths paths, InterruptController interrupts)
     {
+        Interrupts = interrupts;
         Interaction = interaction;
         Environment = environment;
         Paths = paths;
@@ -14,16 +15,18 @@ internal sealed class CliServices
 
     public ConsoleInteraction Interaction { get; }
 
+    public InterruptController Interrupts { get; }
+
     public EnvironmentSource Environment { get; }
 
     public ParleyPaths Paths { get; }
 
-    public static CliServices ForProcess()
+    public static CliServices ForProcess(InterruptController interrupts)
     {
         var interaction = ConsoleInteraction.ForProcess();
         var environment = EnvironmentSource.Load(Directory.GetCurrentDirectory());
         var paths = ParleyPaths.Resolve(environment.Get);
-        return new CliServices(interaction, environment, paths);
+        return new CliServices(interaction, environment, paths, interrupts);
     }
 
     public async Task<ParleyConfig> LoadConfigAsync(CancellationToken cancellationToken)

@@ -18,6 +18,8 @@ internal sealed record PromptRequest
     public bool Json { get; init; }
 
     public bool ShowUsage { get; init; }
+
+    public string? MessagesFile { get; init; }
 }
 
 /// <summary>One-shot prompts: the tutorial's sections 2, 3 and 10 (send, read the structure, choose the options).</summary>
@@ -32,6 +34,25 @@ internal sealed class PromptCommand
         var ui = _services.Interaction;
         var stdin = await PromptReader.ReadStandardInputAsync(cancellationToken).ConfigureAwait(false);
         var prompt = PromptReader.Combine(stdin, request.Words);
+        var systemPrompt = request.SystemPrompt;
+        var initial = new List<ChatMessage>();
+        if (request.MessagesFile is { } file)
+        {
+            var loaded = await MessagesFileReader.ReadAsync(file, cancellationToken).ConfigureAwait(false);
+            (systemPrompt, initial, var finalUser) = MessagesFileReader.Split(loaded, systemPrompt);
+            if (finalUser is not null)
+            {
+                if (string.IsNullOrWhiteSpace(prompt))
+                {
+                    prompt = finalUser;
+                }
+                else
+                {
+                    initial.Add(new ChatMessage(ChatRole.User, finalUser));
+                }
+            }
+        }
+
         if (string.IsNullOrWhiteSpace(prompt))
         {
             throw new CliUsageException("empty prompt: give it as an argument (parley \"Tell me a joke\") or on standard input (echo text | parley)");
@@ -43,7 +64,8 @@ internal sealed class PromptCommand
         var session = new ChatSession(client, new ChatSessionOptions
         {
             Model = provider.Model,
-            SystemPrompt = request.SystemPrompt,
+            SystemPrompt = systemPrompt,
+            InitialMessages = initial,
             ChatOptions = request.Generation,
         });
 

@@ -12,7 +12,7 @@ namespace Parley;
 /// <remarks>A session is not thread-safe: one turn at a time.</remarks>
 public sealed class ChatSession
 {
-    private readonly IChatClient _client;
+    private IChatClient _client;
     private readonly ChatSessionOptions _options;
     private readonly List<ChatMessage> _history = [];
 
@@ -139,6 +139,43 @@ public sealed class ChatSession
         Usage.Reset();
         StartHistory();
         return Task.CompletedTask;
+    }
+
+    /// <summary>Switches the model (and, across providers, the client) for the next turns; the history is kept.</summary>
+    public void ChangeModel(string model, IChatClient? client = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        _options.Model = model;
+        if (client is not null)
+        {
+            _client = client;
+        }
+    }
+
+    /// <summary>
+    /// Takes the last turn back out of the conversation (its cost stays counted: it was paid) and returns its
+    /// question, so it can be asked again (<c>/retry</c>). Null when there is no turn.
+    /// </summary>
+    public string? UndoLastTurn()
+    {
+        if (_turns.Count == 0)
+        {
+            return null;
+        }
+
+        var turn = _turns[^1];
+        _turns.RemoveAt(_turns.Count - 1);
+        if (turn.AssistantMessage is { } answer && _history.Count > 0 && ReferenceEquals(_history[^1], answer))
+        {
+            _history.RemoveAt(_history.Count - 1);
+        }
+
+        if (_history.Count > 0 && ReferenceEquals(_history[^1], turn.UserMessage))
+        {
+            _history.RemoveAt(_history.Count - 1);
+        }
+
+        return turn.UserMessage.Text;
     }
 
     /// <summary>Adds a call made on the conversation's behalf (e.g. a summary) to the totals.</summary>

@@ -1,0 +1,57 @@
+namespace Parley.Cli;
+
+/// <summary>
+/// Routes Ctrl+C (SIGINT): while a turn streams it stops only that turn; otherwise it ends the program (exit 130).
+/// </summary>
+internal sealed class InterruptController : IDisposable
+{
+    private readonly CancellationTokenSource _application = new();
+    private CancellationTokenSource? _turn;
+
+    /// <summary>Cancelled when the program should end.</summary>
+    public CancellationToken ApplicationToken => _application.Token;
+
+    /// <summary>True once the program was asked to end.</summary>
+    public bool ApplicationInterrupted => _application.IsCancellationRequested;
+
+    /// <summary>Starts a turn: the returned token is cancelled by the next Ctrl+C.</summary>
+    public CancellationToken BeginTurn()
+    {
+        _turn?.Dispose();
+        _turn = CancellationTokenSource.CreateLinkedTokenSource(_application.Token);
+        return _turn.Token;
+    }
+
+    /// <summary>Ends the current turn; Ctrl+C ends the program again.</summary>
+    public void EndTurn()
+    {
+        var turn = _turn;
+        _turn = null;
+        turn?.Dispose();
+    }
+
+    /// <summary>Handles one SIGINT. Returns false when the program should be ended the hard way (a repeated Ctrl+C).</summary>
+    public bool OnInterrupt()
+    {
+        var turn = _turn;
+        if (turn is not null && !turn.IsCancellationRequested)
+        {
+            turn.Cancel();
+            return true;
+        }
+
+        if (_application.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        _application.Cancel();
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _turn?.Dispose();
+        _application.Dispose();
+    }
+}

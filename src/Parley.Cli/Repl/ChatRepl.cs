@@ -1,0 +1,123 @@
+using Microsoft.Extensions.AI;
+
+namespace Parley.Cli;
+
+/// <summary>
+/// The chat loop: read an input, run a slash command or send a turn with memory, show the streamed answer.
+/// Ctrl+C during an answer stops that answer (kept, marked interrupted); at the prompt it ends the program.
+/// </summary>
+internal sealed class ChatRepl
+{
+    private readonly ReplContext _context;
+    private readonly IReplInput _input;
+    private readonly IAnswerPresenter _presenter;
+    private readonly bool _stream;
+
+    public ChatRepl(ReplContext context, IReplInput input, IAnswerPresenter presenter, bool stream = true)
+    {
+        _context = context;
+        _input = input;
+        _presenter = presenter;
+        _stream = stream;
+    }
+
+    /// <summary>Runs until end of input or <c>/exit</c>; returns the exit code.</summary>
+    public async Task<int> RunAsync(string? firstPrompt, CancellationToken applicationToken)
+    {
+        var failures = 0;
+        var pending = firstPrompt;
+        while (!_context.ExitRequested)
+        {
+            string? input;
+            if (_context.PendingPrompt is { } retry)
+            {
+                input = retry;
+                _context.PendingPrompt = null;
+            }
+            else if (pending is not null)
+            {
+                input = pending;
+                pending = null;
+            }
+            else
+            {
+                input = await _input.ReadAsync(applicationToken).ConfigureAwait(false);
+                if (input is null)
+                {
+                    break;
+                }
+
+                if (string.IsNullOrWhiteSpace(input))
+                {
+                    continue;
+                }
+
+                if (input.TrimStart().StartsWith('/') && !input.TrimStart().StartsWith("//", StringComparison.Ordinal))
+                {
+                    await ReplCommands.TryRunAsync(_context, input, applicationToken).ConfigureAwait(false);
+                    continue;
+                }
+            }
+
+            if (!await RunTurnAsync(input).ConfigureAwait(false))
+            {
+                failures++;
+            }
+        }
+
+        return failures == 0 ? ExitCodes.Ok : ExitCodes.RuntimeError;
+    }
+
+    private async Task<bool> RunTurnAsync(string prompt)
+    {
+        var interrupts = _context.Services.Interrupts;
+        var token = interrupts.BeginTurn();
+        var session = _context.Session;
+        try
+        {
+            _presenter.BeginAnswer();
+            if (_stream)
+            {
+                await foreach (var update in session.StreamAsync(prompt, token).ConfigureAwait(false))
+                {
+                    await _presenter.WriteAsync(update.Text, token).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                var turn = await session.SendAsync(prompt, token).ConfigureAwait(false);
+                await _presenter.WriteAsync(turn.Text, token).ConfigureAwait(false);
+            }
+
+            await _presenter.EndAnswerAsync().ConfigureAwait(false);
+            var last = session.LastTurn!;
+            if (last.FinishReason == ChatFinishReason.Length)
+            {
+                _context.Ui.Warn("answer cut at the output limit (--max-tokens)");
+            }
+
+            if (_context.ShowUsage)
+            {
+                _context.Ui.Note(UsageLineFormatter.Format(last, pricingEnabled: false));
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (!interrupts.ApplicationInterrupted)
+        {
+            await _presenter.EndAnswerAsync().ConfigureAwait(false);
+            _context.Ui.Note("answer interrupted (kept in the conversation)");
+            return true;
+        }
+        catch (ParleyApiException e)
+        {
+            await _presenter.EndAnswerAsync().ConfigureAwait(false);
+            _context.Ui.Error(ApiErrorDescriber.Describe(e, _context.Provider));
+            return false;
+        }
+        finally
+        {
+            interrupts.EndTurn();
+        }
+    }
+}

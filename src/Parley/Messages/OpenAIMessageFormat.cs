@@ -1,0 +1,174 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Parley;
+
+/// <summary>
+/// Reads and writes conversations as an OpenAI-style messages array
+/// (<c>[{"role":"system","content":"…"},{"role":"user","content":"…"}]</c>), the format of the tutorial's
+/// <c>conversation_memory</c>.
+/// </summary>
+public static class OpenAIMessageFormat
+{
+    /// <summary>The roles accepted in a messages file.</summary>
+    public static IReadOnlyList<string> Roles { get; } = ["system", "developer", "user", "assistant", "tool"];
+
+    /// <summary>The <c>developer</c> role of reasoning models (OpenAI's successor to <c>system</c>).</summary>
+    public static ChatRole Developer { get; } = new("developer");
+
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Indented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Parses a messages array.</summary>
+    /// <param name="json">The file's text.</param>
+    /// <param name="source">The file name, used in error messages.</param>
+    /// <exception cref="MessageFormatException">Invalid JSON (with line and column) or an invalid message (with index and role).</exception>
+    public static IReadOnlyList<ChatMessage> Parse(string json, string source)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(source);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException e)
+        {
+            var line = (e.LineNumber ?? 0) + 1;
+            var column = (e.BytePositionInLine ?? 0) + 1;
+            throw new MessageFormatException($"{source}: invalid JSON at line {line}, column {column}", e);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("messages", out var inner))
+            {
+                root = inner;
+            }
+
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                throw new MessageFormatException($"{source}: expected a JSON array of messages (or an object with \"messages\")");
+            }
+
+            var messages = new List<ChatMessage>();
+            var index = 0;
+            foreach (var element in root.EnumerateArray())
+            {
+                messages.Add(ReadMessage(element, index, source));
+                index++;
+            }
+
+            return messages;
+        }
+    }
+
+    /// <summary>Writes messages as an indented OpenAI messages array.</summary>
+    public static string Write(IEnumerable<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartArray();
+            foreach (var message in messages)
+            {
+                WriteMessage(writer, message);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>Writes one message object (<c>role</c>, <c>content</c>, and <c>name</c> when set).</summary>
+    public static void WriteMessage(Utf8JsonWriter writer, ChatMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(message);
+        writer.WriteStartObject();
+        writer.WriteString("role", message.Role.Value);
+        writer.WriteString("content", message.Text);
+        if (!string.IsNullOrEmpty(message.AuthorName))
+        {
+            writer.WriteString("name", message.AuthorName);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static ChatMessage ReadMessage(JsonElement element, int index, string source)
+    {
+        var number = index + 1;
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new MessageFormatException($"{source}: message {number} is not an object");
+        }
+
+        if (!element.TryGetProperty("role", out var roleElement) || roleElement.ValueKind != JsonValueKind.String)
+        {
+            throw new MessageFormatException($"{source}: message {number} has no \"role\"");
+        }
+
+        var role = roleElement.GetString()!;
+        if (!Roles.Contains(role))
+        {
+            throw new MessageFormatException(
+                $"{source}: message {number} has unknown role '{role}' (expected one of {string.Join(", ", Roles)})");
+        }
+
+        var content = ReadContent(element, out var hasToolCalls);
+        if (content is null && !(role == "assistant" && hasToolCalls))
+        {
+            throw new MessageFormatException($"{source}: message {number} ({role}) has no \"content\"");
+        }
+
+        var message = new ChatMessage(role == "developer" ? Developer : new ChatRole(role), content ?? string.Empty);
+        if (element.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
+        {
+            message.AuthorName = name.GetString();
+        }
+
+        return message;
+    }
+
+    private static string? ReadContent(JsonElement element, out bool hasToolCalls)
+    {
+        hasToolCalls = element.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array;
+        if (!element.TryGetProperty("content", out var content))
+        {
+            return null;
+        }
+
+        switch (content.ValueKind)
+        {
+            case JsonValueKind.String:
+                return content.GetString();
+            case JsonValueKind.Array:
+                var text = new StringBuilder();
+                foreach (var part in content.EnumerateArray())
+                {
+                    if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
+                    {
+                        if (text.Length > 0)
+                        {
+                            text.Append('\n');
+                        }
+
+                        text.Append(t.GetString());
+                    }
+                }
+
+                return text.ToString();
+            default:
+                return null;
+        }
+    }
+}
