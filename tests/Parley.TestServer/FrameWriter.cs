@@ -67,8 +67,7 @@ internal sealed class FrameWriter
         if (s.DropAfter is int drop && Math.Min(drop, count) == sent)
         {
             await FlushAsync();
-            _context.Abort();
-            return true;
+            throw new ConnectionDropException();
         }
 
         if (s.StallAfter is int stall && Math.Min(stall, count) == sent)

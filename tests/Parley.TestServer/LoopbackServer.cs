@@ -27,6 +27,7 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly LoopbackServerOptions _options;
+    private readonly ILogger _logger;
     private readonly ConcurrentQueue<ScriptedResponse> _queue = new();
     private readonly List<RecordedRequest> _requests = [];
     private readonly Lock _requestsLock = new();
@@ -35,9 +36,10 @@ public sealed class LoopbackServer : IAsyncDisposable
     private long _responseCounter;
     private int _disposed;
 
-    private LoopbackServer(WebApplication app, LoopbackServerOptions options)
+    private LoopbackServer(WebApplication app, LoopbackServerOptions options, ILogger logger)
     {
         _app = app;
+        _logger = logger;
         _options = options;
         ContextWindow = options.ContextWindow;
         BaseAddress = new Uri("http://127.0.0.1/");
@@ -102,13 +104,16 @@ public sealed class LoopbackServer : IAsyncDisposable
             kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Scripted drops end a started response with an exception (see ConnectionDropException): Kestrel would log each
+        // one as an application error. The server's own failures are logged under "Parley.TestServer".
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.None);
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddSingleton<IHostLifetime, QuietHostLifetime>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
 
         var app = builder.Build();
-        var server = new LoopbackServer(app, options);
+        var server = new LoopbackServer(app, options, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Parley.TestServer"));
         app.Run(server.HandleAsync);
         await app.StartAsync(ct).ConfigureAwait(false);
 
@@ -169,6 +174,11 @@ public sealed class LoopbackServer : IAsyncDisposable
         catch (IOException)
         {
             context.Abort();
+        }
+        catch (Exception e) when (e is not ConnectionDropException)
+        {
+            _logger.LogError(e, "{Method} {Path} failed", request.Method, request.Path);
+            throw;
         }
     }
 
@@ -424,8 +434,8 @@ public sealed class LoopbackServer : IAsyncDisposable
             context.Abort();
             return;
         }
-        foreach (var (name, value) in s.Headers)
-            context.Response.Headers.Append(name, value);
+        foreach (var group in s.Headers.GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase))
+            context.Response.Headers[group.Key] = group.Select(h => h.Value).ToArray();
 
         var model = s.Model ?? request.Model ?? (ollama ? "llama3.2" : "gpt-4o-mini");
         switch (s.Kind)
@@ -557,8 +567,7 @@ public sealed class LoopbackServer : IAsyncDisposable
         {
             await response.BodyWriter.WriteAsync(body.AsMemory(0, body.Length / 2), ct).ConfigureAwait(false);
             await response.BodyWriter.FlushAsync(ct).ConfigureAwait(false);
-            context.Abort();
-            return;
+            throw new ConnectionDropException();
         }
 
         if (!HttpMethods.IsHead(context.Request.Method))

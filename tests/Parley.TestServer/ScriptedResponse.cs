@@ -220,8 +220,9 @@ public sealed class ScriptedResponse
     public ScriptedResponse WithChunkDelay(TimeSpan delay) => With(r => r.ChunkDelay = NonNegative(delay));
 
     /// <summary>
-    /// Aborts the connection after <paramref name="contentChunks"/> content frames: no finish chunk, no <c>[DONE]</c>.
-    /// A non-streaming reply is cut in the middle of its body.
+    /// Drops the connection after <paramref name="contentChunks"/> content frames: the frames sent so far are delivered,
+    /// then the connection closes mid-body (no finish chunk, no <c>[DONE]</c>, no final HTTP chunk), so the client's read
+    /// fails with "response ended prematurely". A non-streaming reply is cut in the middle of its body.
     /// </summary>
     public ScriptedResponse DropAfterChunks(int contentChunks) => With(r => r.DropAfter = NonNegative(contentChunks));
 
