@@ -129,6 +129,9 @@ public sealed class LoopbackServer : IAsyncDisposable
         _queue.Enqueue(response);
     }
 
+    /// <summary>Drops every scripted response not yet consumed.</summary>
+    public void ClearQueue() => _queue.Clear();
+
     /// <summary>Forgets the recorded requests.</summary>
     public void ClearRequests()
     {
@@ -159,6 +162,12 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        if (context.Request.Path.StartsWithSegments("/_loopback", StringComparison.Ordinal))
+        {
+            await ControlAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         var request = await RecordAsync(context).ConfigureAwait(false);
         context.Response.Headers["x-request-id"] = "req_" + Interlocked.Increment(ref _responseCounter).ToString("x24", CultureInfo.InvariantCulture);
 
@@ -179,6 +188,60 @@ public sealed class LoopbackServer : IAsyncDisposable
         {
             _logger.LogError(e, "{Method} {Path} failed", request.Method, request.Path);
             throw;
+        }
+    }
+
+    /// <summary>The <see cref="ControlApi"/>: scripting a server that runs in another process. Not recorded.</summary>
+    private async Task ControlAsync(HttpContext context)
+    {
+        var ct = context.RequestAborted;
+        var path = (context.Request.Path.Value ?? "").TrimEnd('/');
+        var method = context.Request.Method;
+        try
+        {
+            switch (path)
+            {
+                case "/_loopback/enqueue" when HttpMethods.IsPost(method):
+                    using (var doc = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: ct).ConfigureAwait(false))
+                    {
+                        var responses = ControlApi.ParseEnqueue(doc.RootElement);
+                        foreach (var response in responses)
+                            Enqueue(response);
+                        await WriteJsonAsync(context, 200, JsonBytes.Build(w =>
+                        {
+                            w.WriteStartObject();
+                            w.WriteNumber("queued", responses.Count);
+                            w.WriteNumber("pending", QueuedCount);
+                            w.WriteEndObject();
+                        }), ct).ConfigureAwait(false);
+                    }
+                    return;
+                case "/_loopback/queue" when HttpMethods.IsDelete(method):
+                    ClearQueue();
+                    context.Response.StatusCode = 204;
+                    return;
+                case "/_loopback/requests" when HttpMethods.IsGet(method):
+                    await WriteJsonAsync(context, 200, ControlApi.RequestsJson(Requests), ct).ConfigureAwait(false);
+                    return;
+                case "/_loopback/requests" when HttpMethods.IsDelete(method):
+                    ClearRequests();
+                    context.Response.StatusCode = 204;
+                    return;
+                case "/_loopback/context-window" when HttpMethods.IsPut(method):
+                    using (var doc = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: ct).ConfigureAwait(false))
+                    {
+                        ContextWindow = doc.RootElement.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+                    }
+                    context.Response.StatusCode = 204;
+                    return;
+                default:
+                    await WriteJsonAsync(context, 404, OllamaWire.ErrorBody($"no control endpoint {method} {path}"), ct).ConfigureAwait(false);
+                    return;
+            }
+        }
+        catch (Exception e) when (e is JsonException or FormatException or ArgumentException or InvalidOperationException)
+        {
+            await WriteJsonAsync(context, 400, OllamaWire.ErrorBody(e.Message), ct).ConfigureAwait(false);
         }
     }
 
