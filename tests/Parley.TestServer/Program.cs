@@ -1,1 +1,3 @@
-var app = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(args).Build(); app.Run();
+using Parley.TestServer;
+
+return await StandaloneHost.RunAsync(args);

@@ -1,0 +1,152 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Parley.TestServer;
+
+/// <summary>OpenAI Chat Completions payloads: <c>chat.completion</c>, <c>chat.completion.chunk</c> SSE frames, error bodies.</summary>
+internal sealed class OpenAIWire(string id, long created, string model, bool includeUsage)
+{
+    public const string Fingerprint = "fp_loopback0";
+
+    public static readonly byte[] Done = Encoding.UTF8.GetBytes("data: [DONE]\n\n");
+
+    public byte[] RoleFrame() => Frame(w =>
+    {
+        w.WriteStartObject("delta");
+        w.WriteString("role", "assistant");
+        w.WriteString("content", "");
+        w.WriteNull("refusal");
+        w.WriteEndObject();
+        w.WriteNull("logprobs");
+        w.WriteNull("finish_reason");
+    });
+
+    public byte[] ContentFrame(string piece) => Frame(w =>
+    {
+        w.WriteStartObject("delta");
+        w.WriteString("content", piece);
+        w.WriteEndObject();
+        w.WriteNull("logprobs");
+        w.WriteNull("finish_reason");
+    });
+
+    public byte[] FinishFrame(string finishReason) => Frame(w =>
+    {
+        w.WriteStartObject("delta");
+        w.WriteEndObject();
+        w.WriteNull("logprobs");
+        w.WriteString("finish_reason", finishReason);
+    });
+
+    public byte[] UsageFrame(Usage usage) => JsonBytes.Build(w =>
+    {
+        w.WriteStartObject();
+        WriteHeader(w, "chat.completion.chunk");
+        w.WriteStartArray("choices");
+        w.WriteEndArray();
+        WriteUsage(w, usage);
+        w.WriteEndObject();
+    }, prefix: "data: ", suffix: "\n\n");
+
+    /// <summary>A <c>data:</c> line whose JSON is cut off: invalid on purpose.</summary>
+    public byte[] MalformedFrame() => Encoding.UTF8.GetBytes(
+        $"data: {{\"id\":\"{id}\",\"object\":\"chat.completion.chunk\",\"created\":{created},\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\n\n");
+
+    public static byte[] ErrorFrame(string message, string? code) => JsonBytes.Build(w =>
+    {
+        w.WriteStartObject();
+        WriteErrorObject(w, message, "server_error", null, code);
+        w.WriteEndObject();
+    }, prefix: "data: ", suffix: "\n\n");
+
+    public byte[] Completion(string content, string finishReason, Usage usage) => JsonBytes.Build(w =>
+    {
+        w.WriteStartObject();
+        WriteHeader(w, "chat.completion");
+        w.WriteStartArray("choices");
+        w.WriteStartObject();
+        w.WriteNumber("index", 0);
+        w.WriteStartObject("message");
+        w.WriteString("role", "assistant");
+        w.WriteString("content", content);
+        w.WriteNull("refusal");
+        w.WriteStartArray("annotations");
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteNull("logprobs");
+        w.WriteString("finish_reason", finishReason);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        WriteUsage(w, usage);
+        w.WriteEndObject();
+    }, indented: true);
+
+    public static byte[] ErrorBody(string message, string? type, string? param, string? code) => JsonBytes.Build(w =>
+    {
+        w.WriteStartObject();
+        WriteErrorObject(w, message, type, param, code);
+        w.WriteEndObject();
+    }, indented: true, suffix: "\n");
+
+    private byte[] Frame(Action<Utf8JsonWriter> writeChoiceBody) => JsonBytes.Build(w =>
+    {
+        w.WriteStartObject();
+        WriteHeader(w, "chat.completion.chunk");
+        w.WriteStartArray("choices");
+        w.WriteStartObject();
+        w.WriteNumber("index", 0);
+        writeChoiceBody(w);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        if (includeUsage)
+            w.WriteNull("usage");
+        w.WriteEndObject();
+    }, prefix: "data: ", suffix: "\n\n");
+
+    private void WriteHeader(Utf8JsonWriter w, string objectName)
+    {
+        w.WriteString("id", id);
+        w.WriteString("object", objectName);
+        w.WriteNumber("created", created);
+        w.WriteString("model", model);
+        w.WriteString("service_tier", "default");
+        w.WriteString("system_fingerprint", Fingerprint);
+    }
+
+    private static void WriteUsage(Utf8JsonWriter w, Usage usage)
+    {
+        w.WriteStartObject("usage");
+        w.WriteNumber("prompt_tokens", usage.PromptTokens);
+        w.WriteNumber("completion_tokens", usage.CompletionTokens);
+        w.WriteNumber("total_tokens", usage.PromptTokens + usage.CompletionTokens);
+        w.WriteStartObject("prompt_tokens_details");
+        w.WriteNumber("cached_tokens", usage.CachedTokens);
+        w.WriteNumber("audio_tokens", 0);
+        w.WriteEndObject();
+        w.WriteStartObject("completion_tokens_details");
+        w.WriteNumber("reasoning_tokens", usage.ReasoningTokens);
+        w.WriteNumber("audio_tokens", 0);
+        w.WriteNumber("accepted_prediction_tokens", 0);
+        w.WriteNumber("rejected_prediction_tokens", 0);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteErrorObject(Utf8JsonWriter w, string message, string? type, string? param, string? code)
+    {
+        w.WriteStartObject("error");
+        w.WriteString("message", message);
+        WriteNullable(w, "type", type);
+        WriteNullable(w, "param", param);
+        WriteNullable(w, "code", code);
+        w.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null)
+            w.WriteNull(name);
+        else
+            w.WriteString(name, value);
+    }
+}

@@ -1,0 +1,9 @@
+namespace Parley.TestServer;
+
+internal enum ResponseKind
+{
+    Text,
+    Many,
+    Error,
+    Raw,
+}
