@@ -206,7 +206,7 @@ public class OneShotTests
         using var parley = new ParleyProcess();
         Directory.CreateDirectory(parley.ParleyHome);
         await File.WriteAllTextAsync(Path.Combine(parley.ParleyHome, "config.json"),
-            $$"""{"providers":{"local":{"kind":"openai-compatible","base_url":"{{server.OpenAIBaseUrl}}","aliases":{"small":"llama3.2:3b"}}}}""");
+            """{"providers":{"local":{"kind":"openai-compatible","base_url":"BASE","aliases":{"small":"llama3.2:3b"}}}}""".Replace("BASE", server.OpenAIBaseUrl.ToString(), StringComparison.Ordinal));
 
         var r = await parley.RunAsync(stdin: "", "-m", "local:small", "hi");
 

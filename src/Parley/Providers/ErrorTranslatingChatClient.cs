@@ -54,6 +54,11 @@ internal sealed class ErrorTranslatingChatClient : DelegatingChatClient
                 throw WithPartial(translated, partial.ToString());
             }
 
+            if (StreamErrorReader.TryRead(update) is { } streamError)
+            {
+                throw WithPartial(streamError, partial.ToString());
+            }
+
             partial.Append(update.Text);
             finished |= update.FinishReason is not null;
             yield return update;
