@@ -1,0 +1,136 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using static Parley.Tests.Resilience.ResilienceTestKit;
+
+namespace Parley.Tests.Resilience;
+
+public class ResilienceChatClientBuilderExtensionsTests
+{
+    private readonly ManualTimeProvider _time = new();
+
+    [Fact]
+    public void UseResilience_Build_RetriesOutsideTimeouts()
+    {
+        var fake = new FakeChatClient();
+
+        var pipeline = fake.AsBuilder().UseResilience().Build();
+
+        var retrying = Assert.IsType<RetryingChatClient>(pipeline);
+        Assert.NotNull(retrying.GetService<TimeoutChatClient>());
+        Assert.Same(fake, pipeline.GetService<FakeChatClient>());
+    }
+
+    [Fact]
+    public void UseRetriesAndUseTimeouts_Options_ReachTheClients()
+    {
+        var notices = new List<RetryNotice>();
+        var options = new ResilienceOptions
+        {
+            MaxRetries = 5,
+            BaseDelay = TimeSpan.FromSeconds(1),
+            MaxRetryDelay = TimeSpan.FromSeconds(20),
+            IdleTimeout = TimeSpan.FromSeconds(30),
+            RequestTimeout = TimeSpan.FromMinutes(2),
+            TimeProvider = _time,
+            OnRetry = notices.Add,
+        };
+
+        var pipeline = new FakeChatClient().AsBuilder().UseRetries(options).UseTimeouts(options).Build();
+
+        var retrying = pipeline.GetService<RetryingChatClient>()!;
+        var timeouts = pipeline.GetService<TimeoutChatClient>()!;
+        Assert.Equal(5, retrying.MaxRetries);
+        Assert.Equal(TimeSpan.FromSeconds(1), retrying.BaseDelay);
+        Assert.Equal(TimeSpan.FromSeconds(20), retrying.MaxRetryDelay);
+        Assert.Same(_time, retrying.TimeProvider);
+        Assert.NotNull(retrying.OnRetry);
+        Assert.Equal(TimeSpan.FromSeconds(30), timeouts.IdleTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(2), timeouts.RequestTimeout);
+        Assert.Same(_time, timeouts.TimeProvider);
+    }
+
+    [Fact]
+    public void UseRetriesAndUseTimeouts_Configure_IsCalledWithTheClient()
+    {
+        var pipeline = new FakeChatClient().AsBuilder()
+            .UseRetries(configure: c => c.MaxRetries = 7)
+            .UseTimeouts(configure: c => c.IdleTimeout = TimeSpan.FromSeconds(9))
+            .Build();
+
+        Assert.Equal(7, pipeline.GetService<RetryingChatClient>()!.MaxRetries);
+        Assert.Equal(TimeSpan.FromSeconds(9), pipeline.GetService<TimeoutChatClient>()!.IdleTimeout);
+    }
+
+    [Fact]
+    public void UseResilience_ServicesHaveTimeProvider_ClientsUseIt()
+    {
+        var pipeline = new FakeChatClient().AsBuilder().UseResilience().Build(new SingleServiceProvider(_time));
+
+        Assert.Same(_time, pipeline.GetService<RetryingChatClient>()!.TimeProvider);
+        Assert.Same(_time, pipeline.GetService<TimeoutChatClient>()!.TimeProvider);
+    }
+
+    [Fact]
+    public async Task UseResilience_StreamIdleTimeout_IsNotRetried()
+    {
+        var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var fake = new FakeChatClient { OnStream = (_, _, token) => Stall(stalled, token) };
+        var pipeline = fake.AsBuilder().UseResilience(new ResilienceOptions { TimeProvider = _time }).Build();
+
+        var run = Task.Run(() => AskAsync(pipeline, streaming: true));
+        await stalled.Task;
+        _time.Advance(ResilienceOptions.DefaultIdleTimeout);
+
+        var e = await Assert.ThrowsAsync<ParleyApiException>(() => run);
+        Assert.Equal(ApiFailureKind.Timeout, e.Kind);
+        Assert.Equal(1, fake.Calls);
+
+        static async IAsyncEnumerable<ChatResponseUpdate> Stall(TaskCompletionSource stalled, [EnumeratorCancellation] CancellationToken token)
+        {
+            stalled.TrySetResult();
+            await Task.Delay(Timeout.Infinite, token);
+            yield break;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ResilienceTestKit.BothPaths), MemberType = typeof(ResilienceTestKit))]
+    public async Task UseResilience_TransientFailuresThenSuccess_AnswersAndAnnounces(bool streaming)
+    {
+        var notices = new List<RetryNotice>();
+        var fake = FakeChatClient.FailingWith(Http(429, retryAfter: TimeSpan.FromSeconds(2)), ConnectTimeout());
+        var pipeline = fake.AsBuilder().UseResilience(new ResilienceOptions { TimeProvider = _time, OnRetry = notices.Add }).Build();
+
+        var ask = AskAsync(pipeline, streaming);
+        await _time.DriveAsync(ask);
+
+        Assert.Equal("ok", await ask);
+        Assert.Equal(3, fake.Calls);
+        Assert.Equal(2, notices.Count);
+        Assert.Equal("rate limited (429); retrying in 2.0 s (1/3)", notices[0].Describe());
+        Assert.StartsWith("connection timed out; retrying in ", notices[1].Describe());
+    }
+
+    [Fact]
+    public void UseRetries_NullBuilder_ThrowsWithParameterName()
+    {
+        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => RetryingChatClientBuilderExtensions.UseRetries(null!)).ParamName);
+    }
+
+    [Fact]
+    public void UseTimeouts_NullBuilder_ThrowsWithParameterName()
+    {
+        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => TimeoutChatClientBuilderExtensions.UseTimeouts(null!)).ParamName);
+    }
+
+    [Fact]
+    public void UseResilience_NullBuilder_ThrowsWithParameterName()
+    {
+        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => ResilienceChatClientBuilderExtensions.UseResilience(null!)).ParamName);
+    }
+
+    private sealed class SingleServiceProvider(TimeProvider time) : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => serviceType == typeof(TimeProvider) ? time : null;
+    }
+}
