@@ -31,6 +31,11 @@ internal static class CliApplication
             return ExitCodes.UsageError;
         }
 
+        if (parse.GetValue(verbose))
+        {
+            Services().Verbose = true;
+        }
+
         try
         {
             return await parse.InvokeAsync(

@@ -519,7 +519,8 @@ public sealed class LoopbackServer : IAsyncDisposable
             s.PromptTokens ?? Words.PromptSize(request.Messages),
             s.CompletionTokens ?? Words.Count(s.Content) + (s.ReasoningTokens ?? 0),
             s.CachedTokens ?? 0,
-            s.ReasoningTokens ?? 0);
+            s.ReasoningTokens ?? 0,
+            HasDetails: s.CachedTokens is not null || s.ReasoningTokens is not null);
         var contentCount = pieces?.Count ?? s.ManyCount;
 
         if (ollama)

@@ -119,6 +119,12 @@ internal sealed class OpenAIWire(string id, long created, string model, bool inc
         w.WriteNumber("prompt_tokens", usage.PromptTokens);
         w.WriteNumber("completion_tokens", usage.CompletionTokens);
         w.WriteNumber("total_tokens", usage.PromptTokens + usage.CompletionTokens);
+        if (!usage.HasDetails)
+        {
+            w.WriteEndObject();
+            return;
+        }
+
         w.WriteStartObject("prompt_tokens_details");
         w.WriteNumber("cached_tokens", usage.CachedTokens);
         w.WriteNumber("audio_tokens", 0);

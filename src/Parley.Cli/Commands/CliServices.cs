@@ -17,6 +17,19 @@ internal sealed class CliServices
 
     public InterruptController Interrupts { get; }
 
+    /// <summary>True under <c>--verbose</c>: errors also show their stack trace.</summary>
+    public bool Verbose { get; set; }
+
+    /// <summary>Reports a provider failure: one line, plus the details under <c>--verbose</c>.</summary>
+    public void ReportApiError(ParleyApiException error, ResolvedProvider provider)
+    {
+        Interaction.Error(ApiErrorDescriber.Describe(error, provider));
+        if (Verbose)
+        {
+            Interaction.Detail(SecretMasker.Redact(error.ToString(), provider.ApiKey));
+        }
+    }
+
     public EnvironmentSource Environment { get; }
 
     public ParleyPaths Paths { get; }

@@ -104,7 +104,7 @@ internal sealed class PromptCommand
                 await ui.WriteOutputLineAsync(TurnJsonWriter.Write(partial)).ConfigureAwait(false);
             }
 
-            ui.Error(ApiErrorDescriber.Describe(e, provider));
+            _services.ReportApiError(e, provider);
             return ExitCodes.RuntimeError;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -112,7 +112,7 @@ internal sealed class ChatRepl
         catch (ParleyApiException e)
         {
             await _presenter.EndAnswerAsync().ConfigureAwait(false);
-            _context.Ui.Error(ApiErrorDescriber.Describe(e, _context.Provider));
+            _context.Services.ReportApiError(e, _context.Provider);
             return false;
         }
         finally
