@@ -10,6 +10,7 @@ internal static class CommandTree
         var root = new RootCommand("parley: chat with OpenAI and OpenAI-compatible models (Ollama, vLLM, LM Studio, Azure OpenAI).");
         var connection = new ConnectionOptionSet();
         var generation = new GenerationOptionSet();
+        var reliability = new ReliabilityOptionSet();
         var prompt = new Argument<string[]>("prompt")
         {
             Description = "The prompt (words are joined; standard input, when piped, comes first)",
@@ -23,6 +24,7 @@ internal static class CommandTree
         root.Add(prompt);
         connection.AddTo(root);
         generation.AddTo(root);
+        reliability.AddTo(root);
         root.Add(noStream);
         root.Add(json);
         root.Add(usage);
@@ -57,6 +59,7 @@ internal static class CommandTree
                 Json = parse.GetValue(json),
                 ShowUsage = parse.GetValue(usage),
                 MessagesFile = parse.GetValue(messages),
+                Reliability = reliability.Read(parse),
             };
             return await new PromptCommand(services()).RunAsync(request, ct).ConfigureAwait(false);
         });

@@ -110,7 +110,7 @@ public class ChatPipedTests
         server.Enqueue(ScriptedResponse.ServerError(500));
         using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
 
-        var r = await parley.RunAsync("first\nsecond\n", "chat");
+        var r = await parley.RunAsync("first\nsecond\n", "chat", "--max-retries", "0");
 
         Assert.Equal(1, r.ExitCode);
         Assert.Equal("Echo: second\n", r.Stdout);

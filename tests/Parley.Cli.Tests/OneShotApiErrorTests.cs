@@ -25,7 +25,7 @@ public class OneShotApiErrorTests
         server.Enqueue(ScriptedResponse.Error(status, $"The server says no (key {Key}).", "invalid_request_error", code));
         using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl, Key);
 
-        var r = await parley.RunAsync(stdin: "", "hi");
+        var r = await parley.RunAsync(stdin: "", "--max-retries", "0", "hi");
 
         Assert.Equal(1, r.ExitCode);
         Assert.Contains(expected, r.Stderr);
@@ -55,7 +55,7 @@ public class OneShotApiErrorTests
         server.Enqueue(ScriptedResponse.ServerError(500));
         using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
 
-        var r = await parley.RunAsync(stdin: "", "--verbose", "hi");
+        var r = await parley.RunAsync(stdin: "", "--verbose", "--max-retries", "0", "hi");
 
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("   at ", r.Stderr);

@@ -10,12 +10,14 @@ internal static class ChatCommand
         var command = new Command("chat", "Chat with memory: each turn sends the conversation so far (type /help inside)");
         var connection = new ConnectionOptionSet();
         var generation = new GenerationOptionSet();
+        var reliability = new ReliabilityOptionSet();
         var noMemory = new Option<bool>("--no-memory") { Description = "Send every turn without the earlier ones (stateless)" };
         var messages = new Option<string?>("--messages") { Description = "Start from an OpenAI messages JSON array (few-shot examples)", HelpName = "FILE" };
         var noStream = new Option<bool>("--no-stream") { Description = "Wait for each complete answer instead of streaming it" };
         var usage = new Option<bool>("--usage", "-u") { Description = "Print token usage on stderr after each answer" };
         connection.AddTo(command);
         generation.AddTo(command);
+        reliability.AddTo(command);
         command.Add(noMemory);
         command.Add(messages);
         command.Add(noStream);
@@ -34,7 +36,8 @@ internal static class ChatCommand
                 (systemPrompt, initial, firstPrompt) = MessagesFileReader.Split(await MessagesFileReader.ReadAsync(file, ct).ConfigureAwait(false), systemPrompt);
             }
 
-            var session = new ChatSession(ChatClientFactory.Create(provider), new ChatSessionOptions
+            var clientSettings = reliability.Read(parse);
+            var session = new ChatSession(CliChatClients.Create(provider, clientSettings, s.Interaction), new ChatSessionOptions
             {
                 Model = provider.Model,
                 SystemPrompt = systemPrompt,
@@ -42,7 +45,7 @@ internal static class ChatCommand
                 InitialMessages = initial,
                 ChatOptions = generation.Read(parse),
             });
-            var context = new ReplContext(session, provider, resolver, s, parse.GetValue(usage));
+            var context = new ReplContext(session, provider, resolver, s, parse.GetValue(usage)) { Reliability = clientSettings };
             var interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
             IReplInput input = interactive ? TerminalReplFactory.CreateInput(s) : new PipedReplInput(Console.In);
             IAnswerPresenter presenter = interactive ? TerminalReplFactory.CreatePresenter(s) : new PlainAnswerPresenter(s.Interaction);

@@ -20,6 +20,8 @@ internal sealed record PromptRequest
     public bool ShowUsage { get; init; }
 
     public string? MessagesFile { get; init; }
+
+    public ReliabilitySettings Reliability { get; init; } = ReliabilitySettings.Defaults;
 }
 
 /// <summary>One-shot prompts: the tutorial's sections 2, 3 and 10 (send, read the structure, choose the options).</summary>
@@ -60,7 +62,7 @@ internal sealed class PromptCommand
 
         var resolver = await _services.CreateResolverAsync(cancellationToken).ConfigureAwait(false);
         var provider = resolver.Resolve(request.Connection);
-        using var client = ChatClientFactory.Create(provider);
+        using var client = CliChatClients.Create(provider, request.Reliability, ui);
         var session = new ChatSession(client, new ChatSessionOptions
         {
             Model = provider.Model,

@@ -100,7 +100,7 @@ internal static class ReplCommands
         if (providerName is not null && !string.Equals(providerName, context.Provider.Name, StringComparison.OrdinalIgnoreCase))
         {
             var provider = context.Resolver.Resolve(new ConnectionOverrides { Provider = providerName, Model = model });
-            context.Session.ChangeModel(provider.Model, ChatClientFactory.Create(provider));
+            context.Session.ChangeModel(provider.Model, CliChatClients.Create(provider, context.Reliability, context.Ui));
             context.Provider = provider;
         }
         else

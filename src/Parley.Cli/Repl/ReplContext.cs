@@ -24,6 +24,9 @@ internal sealed class ReplContext
 
     public bool ShowUsage { get; }
 
+    /// <summary>The retry and timeout settings, for clients made by <c>/model</c>.</summary>
+    public ReliabilitySettings Reliability { get; init; } = ReliabilitySettings.Defaults;
+
     /// <summary>Set by <c>/exit</c>.</summary>
     public bool ExitRequested { get; set; }
 
