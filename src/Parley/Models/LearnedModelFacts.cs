@@ -17,9 +17,6 @@ public sealed class LearnedModelFacts
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
 
     private readonly object gate = new();
-    private JsonObject models = [];
-    private DateTime loadedWriteTime = DateTime.MinValue;
-    private long loadedLength = -1;
 
     /// <summary>Creates a store backed by the JSON file at <paramref name="path"/> (created on the first change).</summary>
     /// <param name="path">The file, e.g. <c>$XDG_DATA_HOME/parley/learned-models.json</c>.</param>
@@ -69,8 +66,8 @@ public sealed class LearnedModelFacts
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
         lock (gate)
         {
-            RefreshIfChanged();
-            return models[Key(modelId)] is JsonObject facts && facts[field] is JsonValue v && v.TryGetValue(out double d) ? d : null;
+            // The file is small and read rarely; reading it each time sees every other process's changes.
+            return Load()[Key(modelId)] is JsonObject facts && facts[field] is JsonValue v && v.TryGetValue(out double d) ? d : null;
         }
     }
 
@@ -113,9 +110,6 @@ public sealed class LearnedModelFacts
                     File.Delete(temporary);
                 }
             }
-
-            models = current;
-            RememberFileState();
         }
     }
 
@@ -139,29 +133,6 @@ public sealed class LearnedModelFacts
                 Thread.Sleep(Random.Shared.Next(5, 25));
             }
         }
-    }
-
-    private void RefreshIfChanged()
-    {
-        var file = new FileInfo(Path);
-        if (!file.Exists)
-        {
-            models = [];
-            loadedLength = -1;
-            return;
-        }
-
-        if (file.LastWriteTimeUtc != loadedWriteTime || file.Length != loadedLength)
-        {
-            models = Load();
-            RememberFileState();
-        }
-    }
-
-    private void RememberFileState()
-    {
-        var file = new FileInfo(Path);
-        (loadedWriteTime, loadedLength) = file.Exists ? (file.LastWriteTimeUtc, file.Length) : (DateTime.MinValue, -1);
     }
 
     // A missing or damaged file counts as empty: learned facts are a cache, the next change rewrites the file.

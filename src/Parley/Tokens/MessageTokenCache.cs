@@ -2,16 +2,19 @@ using Microsoft.Extensions.AI;
 
 namespace Parley;
 
-/// <summary>What a message's counts are cached by: the tokenizer and the image rule (gpt-4o and gpt-4o-mini share one tokenizer but not image prices).</summary>
-internal readonly record struct CountKey(string Encoding, ImageTokenRule? Images);
-
-/// <summary>The counted parts of one message for one <see cref="CountKey"/>. Role and framing are added per model.</summary>
+/// <summary>The counted parts of one message for one encoding. Role, framing and images are added per model.</summary>
 internal sealed class MessageCount
 {
-    public required CountKey Key { get; init; }
+    private readonly object gate = new();
+    private (ImageTokenRule? Rule, int Tokens, bool Exact)[] imageCounts = [];
 
-    /// <summary>Tokens of the content: text parts, author name, tool calls and results, images.</summary>
+    public required string Encoding { get; init; }
+
+    /// <summary>Tokens of the content except images: text parts, author name, tool calls and results.</summary>
     public required int ContentTokens { get; init; }
+
+    /// <summary>The message's images; their tokens depend on the model's image rule, not on the encoding.</summary>
+    public required IReadOnlyList<AIContent> Images { get; init; }
 
     /// <summary>How many wire messages the message becomes (a tool message with n results becomes n messages).</summary>
     public required int WireMessages { get; init; }
@@ -33,21 +36,52 @@ internal sealed class MessageCount
 
     public bool Matches(ChatMessage message) =>
         ContentsCount == message.Contents.Count && AuthorName == message.AuthorName && Role == message.Role;
+
+    /// <summary>Tokens of the images under <paramref name="rule"/>, computed once per rule.</summary>
+    public (int Tokens, bool Exact) ImageTokens(ImageTokenRule? rule)
+    {
+        if (Images.Count == 0)
+        {
+            return (0, true);
+        }
+
+        lock (gate)
+        {
+            foreach ((ImageTokenRule? r, int tokens, bool exact) in imageCounts)
+            {
+                if (Equals(r, rule))
+                {
+                    return (tokens, exact);
+                }
+            }
+
+            int total = 0;
+            bool allExact = true;
+            foreach (AIContent image in Images)
+            {
+                total += ImageTokenEstimator.Count(image, rule, out bool exact);
+                allExact &= exact;
+            }
+
+            imageCounts = [.. imageCounts, (rule, total, allExact)];
+            return (total, allExact);
+        }
+    }
 }
 
-/// <summary>Per-message cache: a message is tokenized once per <see cref="CountKey"/>.</summary>
+/// <summary>Per-message cache: a message is tokenized once per encoding.</summary>
 internal sealed class MessageTokenCache
 {
     private readonly object gate = new();
     private MessageCount[] counts = [];
 
-    public MessageCount? Get(CountKey key, ChatMessage message)
+    public MessageCount? Get(string encoding, ChatMessage message)
     {
         lock (gate)
         {
             foreach (MessageCount count in counts)
             {
-                if (count.Key == key)
+                if (count.Encoding == encoding)
                 {
                     return count.Matches(message) ? count : null;
                 }
@@ -61,7 +95,7 @@ internal sealed class MessageTokenCache
     {
         lock (gate)
         {
-            MessageCount[] updated = counts.Where(c => c.Key != count.Key).Append(count).ToArray();
+            MessageCount[] updated = counts.Where(c => c.Encoding != count.Encoding).Append(count).ToArray();
             counts = updated;
         }
     }

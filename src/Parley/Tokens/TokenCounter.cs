@@ -182,7 +182,7 @@ public sealed class TokenCounter
             (int tokens, bool partEstimated) = Framed(message, model, encoding);
             total += tokens;
             estimated |= partEstimated;
-            if (firstSystem is null && message.Role == ChatRole.System)
+            if (firstSystem is null && (message.Role == ChatRole.System || message.Role.Value == "developer"))
             {
                 firstSystem = message;
             }
@@ -197,7 +197,7 @@ public sealed class TokenCounter
                 estimated = true; // the published method is exact or one over on the recordings, not guaranteed
                 if (firstSystem is not null)
                 {
-                    total += SystemPadding(firstSystem, model, encoding) - ToolDefinitionRenderer.SystemMessageDiscount;
+                    total += SystemPadding(firstSystem, encoding) - ToolDefinitionRenderer.SystemMessageDiscount;
                 }
             }
 
@@ -231,33 +231,34 @@ public sealed class TokenCounter
 
     private (int Tokens, bool Estimated) Framed(ChatMessage message, ModelInfo? model, string encoding)
     {
-        MessageCount count = Counted(message, model, encoding);
+        MessageCount count = Counted(message, encoding);
         ChatFraming framing = model?.Framing ?? ChatFraming.OpenAIChat;
         int role = SmallString(encoding, WireRole(message.Role, model));
+        (int images, bool imagesExact) = count.ImageTokens(model?.ImageTokens);
         int tokens = count.ContentTokens
+            + images
             + (count.WireMessages * (framing.PerMessage + role))
             + (count.HasName ? framing.PerName : 0);
-        return (tokens, count.Estimated);
+        return (tokens, count.Estimated || !imagesExact);
     }
 
-    private MessageCount Counted(ChatMessage message, ModelInfo? model, string encoding)
+    private MessageCount Counted(ChatMessage message, string encoding)
     {
-        var key = new CountKey(encoding, model?.ImageTokens);
         MessageTokenCache entry = cache.GetValue(message, static _ => new MessageTokenCache());
-        MessageCount? count = entry.Get(key, message);
+        MessageCount? count = entry.Get(encoding, message);
         if (count is null)
         {
-            count = Count(message, key);
+            count = Count(message, encoding);
             entry.Set(count);
         }
 
         return count;
     }
 
-    private MessageCount Count(ChatMessage message, CountKey key)
+    private MessageCount Count(ChatMessage message, string encoding)
     {
         Interlocked.Increment(ref messageTokenizations);
-        string encoding = key.Encoding;
+        var images = new List<AIContent>();
         int tokens = 0;
         int results = 0;
         bool estimated = false;
@@ -284,8 +285,7 @@ public sealed class TokenCounter
                     estimated = true;
                     break;
                 case DataContent or UriContent when ImageTokenEstimator.IsImage(content):
-                    tokens += ImageTokenEstimator.Count(content, key.Images, out bool exactImage);
-                    estimated |= !exactImage;
+                    images.Add(content);
                     break;
                 case UsageContent or ErrorContent:
                     break;
@@ -304,8 +304,9 @@ public sealed class TokenCounter
 
         return new MessageCount
         {
-            Key = key,
+            Encoding = encoding,
             ContentTokens = tokens,
+            Images = images,
             WireMessages = message.Role == ChatRole.Tool ? Math.Max(results, 1) : 1,
             HasName = hasName,
             Estimated = estimated,
@@ -316,9 +317,9 @@ public sealed class TokenCounter
     }
 
     // hmarr/openai-chat-tokens: with tools present, the first system message is billed as if it ended in "\n".
-    private int SystemPadding(ChatMessage system, ModelInfo? model, string encoding)
+    private int SystemPadding(ChatMessage system, string encoding)
     {
-        MessageCount count = Counted(system, model, encoding);
+        MessageCount count = Counted(system, encoding);
         if (count.SystemPadding is int cached)
         {
             return cached;
