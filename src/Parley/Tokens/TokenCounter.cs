@@ -34,6 +34,13 @@ public sealed class TokenCounter
     /// <param name="facts">Where calibration ratios are remembered across runs, or null to keep them in memory only.</param>
     public TokenCounter(LearnedModelFacts? facts = null) => this.facts = facts;
 
+    /// <summary>
+    /// How tool-call arguments and non-string tool results are serialized on the wire. Microsoft.Extensions.AI's
+    /// OpenAI client re-serializes them with <see cref="AIJsonUtilities.DefaultOptions"/> (indented), so that is what
+    /// Parley's requests are billed for; tests replaying other clients' recordings set compact options.
+    /// </summary>
+    internal JsonSerializerOptions ToolJsonOptions { get; init; } = AIJsonUtilities.DefaultOptions;
+
     /// <summary>How many times a message's content was tokenized (cache misses); for tests and diagnostics.</summary>
     internal int MessageTokenizations => Volatile.Read(ref messageTokenizations);
 
@@ -275,12 +282,12 @@ public sealed class TokenCounter
                     break;
                 case FunctionCallContent call:
                     tokens += SmallString(encoding, call.Name)
-                        + TokenEncodings.Count(encoding, JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions))
+                        + TokenEncodings.Count(encoding, JsonSerializer.Serialize(call.Arguments, ToolJsonOptions))
                         + ToolCallOverhead;
                     estimated = true;
                     break;
                 case FunctionResultContent result:
-                    tokens += TokenEncodings.Count(encoding, ResultText(result.Result));
+                    tokens += TokenEncodings.Count(encoding, ResultText(result.Result, ToolJsonOptions));
                     results++;
                     estimated = true;
                     break;
@@ -341,11 +348,10 @@ public sealed class TokenCounter
             ? TokenEncodings.Count(encoding, text)
             : SmallStrings.GetOrAdd((encoding, text), static k => TokenEncodings.Count(k.Encoding, k.Text));
 
-    private static string ResultText(object? result) => result switch
+    private static string ResultText(object? result, JsonSerializerOptions options) => result switch
     {
         null => string.Empty,
         string s => s,
-        JsonElement e => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText(),
-        _ => JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions),
+        _ => JsonSerializer.Serialize(result, options),
     };
 }

@@ -322,3 +322,33 @@ public class TokenCounterTests
         Assert.Equal("messages", error.ParamName);
     }
 }
+
+public class TokenCounterToolCallTests
+{
+    [Fact]
+    public void CountMessage_ToolCall_CountsArgumentsAsMicrosoftExtensionsAISendsThem()
+    {
+        var arguments = new Dictionary<string, object?> { ["country"] = "UK" };
+        var call = new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("call_1", "get_capital", arguments)]);
+        ModelInfo model = ModelCatalog.BuiltIn.Find("gpt-4o-mini")!;
+
+        // Microsoft.Extensions.AI's OpenAI client re-serializes the arguments indented: "{\n  \"country\": \"UK\"\n}".
+        TokenCount sent = new TokenCounter().CountMessage(call, model);
+        TokenCount compact = new TokenCounter { ToolJsonOptions = new System.Text.Json.JsonSerializerOptions() }.CountMessage(call, model);
+
+        Assert.True(sent.IsEstimate);
+        Assert.True(sent.Value > compact.Value);
+        // framing 3 + "assistant" 1 + name 3 + {"country":"UK"} 5 + 8 per call
+        Assert.Equal(20, compact.Value);
+    }
+
+    [Fact]
+    public void CountMessage_ToolMessageWithTwoResults_IsFramedAsTwoMessages()
+    {
+        var results = new ChatMessage(ChatRole.Tool, [new FunctionResultContent("a", "London"), new FunctionResultContent("b", "Paris")]);
+
+        TokenCount count = new TokenCounter().CountMessage(results, ModelCatalog.BuiltIn.Find("gpt-4o")!);
+
+        Assert.Equal(2 * (3 + 1 + 1), count.Value);
+    }
+}
