@@ -24,7 +24,7 @@ public sealed class TokenCounter
     private static readonly ConcurrentDictionary<(string Encoding, string Text), int> SmallStrings = new();
 
     private readonly ConditionalWeakTable<ChatMessage, MessageTokenCache> cache = new();
-    private readonly ConcurrentDictionary<string, double> ratios = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, double?> ratios = new(StringComparer.OrdinalIgnoreCase); // null: nothing learned yet
     private readonly LearnedModelFacts? facts;
     private readonly object toolGate = new();
     private (string Encoding, AITool[] Tools, int Tokens, bool Estimated)? lastTools;
@@ -131,7 +131,7 @@ public sealed class TokenCounter
             return current;
         }
 
-        bool first = !ratios.ContainsKey(model.Id) && facts?.GetCalibrationRatio(model.Id) is null;
+        bool first = ratios.TryGetValue(model.Id, out double? known) && known is null;
         double updated = first ? observed : current + (LearningRate * (observed - current));
         ratios[model.Id] = updated;
         facts?.SetCalibrationRatio(model.Id, updated);
@@ -149,19 +149,9 @@ public sealed class TokenCounter
             return 1.0;
         }
 
-        if (ratios.TryGetValue(model.Id, out double ratio))
-        {
-            return ratio;
-        }
-
-        double? remembered = facts?.GetCalibrationRatio(model.Id);
-        if (remembered is double r)
-        {
-            ratios.TryAdd(model.Id, r);
-            return r;
-        }
-
-        return 1.0;
+        // The learned-facts file is read once per model and process; later changes come through Calibrate.
+        double? ratio = ratios.GetOrAdd(model.Id, id => facts?.GetCalibrationRatio(id));
+        return ratio ?? 1.0;
     }
 
     private static string EncodingFor(ModelInfo? model, out bool exact)
