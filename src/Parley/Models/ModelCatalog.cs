@@ -1,0 +1,263 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Parley;
+
+/// <summary>
+/// The models Parley knows: limits, tokenizer, prices and request capabilities. <see cref="BuiltIn"/> is read from the
+/// catalog embedded in the library; <see cref="WithOverrides"/> layers the config file's <c>"models"</c> object on top.
+/// Lookups resolve dated snapshots, fine-tunes, Ollama tags and unknown newer versions to their family.
+/// </summary>
+public sealed class ModelCatalog
+{
+    private const string ResourceName = "Parley.Models.catalog.json";
+
+    private static readonly Lazy<ModelCatalog> BuiltInCatalog = new(LoadBuiltIn, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private readonly IReadOnlyDictionary<string, ChatFraming> framings;
+    private readonly List<CatalogEntry> entries;
+    private readonly Dictionary<string, CatalogEntry> byName;
+
+    private ModelCatalog(IReadOnlyDictionary<string, ChatFraming> framings, List<CatalogEntry> entries)
+    {
+        this.framings = framings;
+        this.entries = entries;
+        byName = new Dictionary<string, CatalogEntry>(StringComparer.OrdinalIgnoreCase);
+        foreach (CatalogEntry entry in entries)
+        {
+            byName[entry.Id] = entry;
+        }
+
+        // Aliases never shadow a real id.
+        foreach (CatalogEntry entry in entries)
+        {
+            foreach (string alias in entry.Aliases)
+            {
+                byName.TryAdd(alias, entry);
+            }
+        }
+
+        Models = entries.Select(e => e.Info).ToArray();
+    }
+
+    /// <summary>The catalog shipped with Parley (OpenAI chat models and common Ollama models).</summary>
+    public static ModelCatalog BuiltIn => BuiltInCatalog.Value;
+
+    /// <summary>All models, in catalog order.</summary>
+    public IReadOnlyList<ModelInfo> Models { get; }
+
+    /// <summary>
+    /// Parses a catalog document <c>{"framings": {...}, "models": {ID: {...}}}</c> in the format of the embedded
+    /// catalog (snake_case fields).
+    /// </summary>
+    /// <param name="json">The catalog JSON.</param>
+    /// <returns>The catalog.</returns>
+    /// <exception cref="FormatException">The JSON has an unknown field or a bad value.</exception>
+    public static ModelCatalog Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        (Dictionary<string, ChatFraming> parsedFramings, List<CatalogEntry> parsedEntries) = ModelCatalogReader.ParseDocument(json);
+        return new ModelCatalog(parsedFramings, parsedEntries);
+    }
+
+    /// <summary>
+    /// Finds the catalog entry for a model id as a server names it. Exact ids and aliases win; then dated snapshots
+    /// (<c>gpt-4o-2024-08-06</c>), Ollama tags (<c>qwen2.5:7b-instruct-q4_K_M</c>) and suffixes
+    /// (<c>gpt-4o-mini-search-preview</c>) resolve to their family; an unknown newer minor version
+    /// (<c>gpt-5.7-mini</c>) resolves to the newest known one of the same line (<c>gpt-5.4-mini</c>).
+    /// Fine-tunes (<c>ft:gpt-4o-mini:org::id</c>) resolve to their base with fine-tuned prices, or unknown prices.
+    /// </summary>
+    /// <param name="modelId">The model id.</param>
+    /// <returns>The model, or null when no family matches.</returns>
+    public ModelInfo? Find(string modelId)
+    {
+        ArgumentNullException.ThrowIfNull(modelId);
+        string id = ModelIdResolver.Normalize(modelId);
+        if (id.Length == 0)
+        {
+            return null;
+        }
+
+        string? fineTuneBase = ModelIdResolver.FineTuneBase(id);
+        if (fineTuneBase is null)
+        {
+            return FindEntry(id)?.Info;
+        }
+
+        CatalogEntry? baseEntry = FindEntry(fineTuneBase);
+        if (baseEntry is null)
+        {
+            return null;
+        }
+
+        FineTunePrices? prices = baseEntry.FineTuned;
+        return baseEntry.Info with
+        {
+            InputPerMillion = prices?.InputPerMillion,
+            CachedInputPerMillion = prices?.CachedInputPerMillion,
+            OutputPerMillion = prices?.OutputPerMillion,
+            Source = prices is null
+                ? $"fine-tune of {baseEntry.Id}: fine-tuned prices unknown (add them under \"models\" in the config)"
+                : $"fine-tune of {baseEntry.Id}: fine_tuned prices; {baseEntry.Info.Source}",
+        };
+    }
+
+    /// <summary>
+    /// Like <see cref="Find"/>, but never null: an unknown model gets a placeholder with unknown prices, no
+    /// tokenizer (counts are calibrated estimates) and <c>max_tokens</c>, as OpenAI-compatible servers expect.
+    /// </summary>
+    /// <param name="modelId">The model id.</param>
+    /// <returns>The catalog model, or a placeholder whose <see cref="ModelInfo.Id"/> is <paramref name="modelId"/>.</returns>
+    public ModelInfo Resolve(string modelId) => Find(modelId) ?? new ModelInfo
+    {
+        Id = modelId.Trim(),
+        Provider = "unknown",
+        Source = "not in the model catalog",
+    };
+
+    /// <summary>
+    /// Returns a new catalog with the config file's <c>"models"</c> object layered on top. Each field replaces the
+    /// built-in one; an id not in the catalog becomes a new model that starts from the family it resolves to (if any).
+    /// Field names are those of the embedded catalog (snake_case).
+    /// </summary>
+    /// <param name="models">The <c>"models"</c> object: <c>{ID: {field: value, ...}, ...}</c>.</param>
+    /// <returns>The layered catalog; this catalog is unchanged.</returns>
+    /// <exception cref="FormatException">An override has an unknown field or a bad value.</exception>
+    public ModelCatalog WithOverrides(JsonElement models)
+    {
+        if (models.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        {
+            return this;
+        }
+
+        if (models.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("\"models\" must be an object of model ids.");
+        }
+
+        var layered = new List<CatalogEntry>(entries);
+        var index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < layered.Count; i++)
+        {
+            index[layered[i].Id] = i;
+        }
+
+        foreach (JsonProperty property in models.EnumerateObject())
+        {
+            string id = property.Name.Trim();
+            JsonObject patch = JsonNode.Parse(property.Value.GetRawText()) as JsonObject
+                ?? throw new FormatException($"Model '{id}' in \"models\" must be an object.");
+
+            JsonObject merged;
+            string? baseSource;
+            if (index.TryGetValue(id, out int existing))
+            {
+                merged = (JsonObject)layered[existing].Raw.DeepClone();
+                baseSource = layered[existing].Info.Source;
+            }
+            else
+            {
+                CatalogEntry? family = FindEntry(ModelIdResolver.Normalize(id));
+                merged = family is null ? [] : (JsonObject)family.Raw.DeepClone();
+                merged.Remove("aliases");
+                merged.Remove("fine_tuned");
+                baseSource = family is null ? null : $"based on {family.Id}: {family.Info.Source}";
+            }
+
+            bool pricesChanged = false;
+            foreach ((string field, JsonNode? value) in patch)
+            {
+                merged[field] = value?.DeepClone();
+                pricesChanged |= field.EndsWith("_per_million", StringComparison.Ordinal) || field == "fine_tuned";
+            }
+
+            if (!patch.ContainsKey("source"))
+            {
+                merged["source"] = baseSource is null
+                    ? "user config"
+                    : $"user config ({string.Join(", ", patch.Select(p => p.Key))}) over {baseSource}";
+            }
+
+            if (pricesChanged && !patch.ContainsKey("price_date"))
+            {
+                merged.Remove("price_date");
+            }
+
+            CatalogEntry entry = ModelCatalogReader.Materialize(id, merged, framings);
+            if (index.TryGetValue(id, out existing))
+            {
+                layered[existing] = entry;
+            }
+            else
+            {
+                index[id] = layered.Count;
+                layered.Add(entry);
+            }
+        }
+
+        return new ModelCatalog(framings, layered);
+    }
+
+    /// <summary>
+    /// The cheapest non-reasoning model of a provider with known prices (input plus output price per million), for
+    /// background work such as summaries. Ties keep catalog order.
+    /// </summary>
+    /// <param name="provider">The provider, e.g. <c>openai</c> or <c>ollama</c>.</param>
+    /// <returns>The model, or null when the provider has none with known prices.</returns>
+    public ModelInfo? Cheapest(string provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return Models
+            .Where(m => string.Equals(m.Provider, provider, StringComparison.OrdinalIgnoreCase)
+                && !m.IsReasoning && m.InputPerMillion is not null && m.OutputPerMillion is not null)
+            .OrderBy(m => m.InputPerMillion!.Value + m.OutputPerMillion!.Value)
+            .FirstOrDefault();
+    }
+
+    private CatalogEntry? FindEntry(string normalizedId)
+    {
+        List<string> candidates = ModelIdResolver.Candidates(normalizedId).ToList();
+        foreach (string candidate in candidates)
+        {
+            if (byName.TryGetValue(candidate, out CatalogEntry? entry))
+            {
+                return entry;
+            }
+        }
+
+        // An unknown newer minor version falls back to the newest known one of the same line and suffix.
+        foreach (string candidate in candidates)
+        {
+            if (!ModelIdResolver.TryParseVersion(candidate, out string line, out int major, out int minor, out string suffix))
+            {
+                continue;
+            }
+
+            CatalogEntry? best = null;
+            int bestMinor = -1;
+            foreach (CatalogEntry entry in entries)
+            {
+                if (ModelIdResolver.TryParseVersion(entry.Id, out string l, out int ma, out int mi, out string s)
+                    && l == line && ma == major && s == suffix && mi <= minor && mi > bestMinor)
+                {
+                    (best, bestMinor) = (entry, mi);
+                }
+            }
+
+            if (best is not null)
+            {
+                return best;
+            }
+        }
+
+        return null;
+    }
+
+    private static ModelCatalog LoadBuiltIn()
+    {
+        using Stream stream = typeof(ModelCatalog).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"The embedded model catalog {ResourceName} is missing.");
+        using var reader = new StreamReader(stream);
+        return Parse(reader.ReadToEnd());
+    }
+}

@@ -1,0 +1,80 @@
+namespace Parley;
+
+/// <summary>
+/// What Parley knows about one chat model: its limits, its tokenizer, its prices and the request options it accepts.
+/// Built-in entries come from <see cref="ModelCatalog.BuiltIn"/>; users add or override them in the config file.
+/// </summary>
+public sealed record ModelInfo
+{
+    /// <summary>Provider name for OpenAI's API.</summary>
+    public const string OpenAIProvider = "openai";
+
+    /// <summary>Provider name for models served by Ollama.</summary>
+    public const string OllamaProvider = "ollama";
+
+    /// <summary>The catalog id of the model family, e.g. <c>gpt-4o</c> or <c>llama3.2</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Who serves the model: <c>openai</c>, <c>ollama</c>, or another name for user-added models.</summary>
+    public string Provider { get; init; } = OpenAIProvider;
+
+    /// <summary>Total tokens the model can attend to (prompt plus output), or null when unknown.</summary>
+    public int? ContextWindow { get; init; }
+
+    /// <summary>Largest completion the model can produce, or null when unknown.</summary>
+    public int? MaxOutputTokens { get; init; }
+
+    /// <summary>The tiktoken encoding (<c>o200k_base</c>, <c>cl100k_base</c>, <c>o200k_harmony</c>), or null when the tokenizer is not known.</summary>
+    public string? Encoding { get; init; }
+
+    /// <summary>US dollars per million uncached input tokens, or null when the price is unknown.</summary>
+    public decimal? InputPerMillion { get; init; }
+
+    /// <summary>US dollars per million cached input tokens, or null when there is no separate cached price (cached tokens then cost the input price).</summary>
+    public decimal? CachedInputPerMillion { get; init; }
+
+    /// <summary>US dollars per million output tokens (reasoning tokens included), or null when the price is unknown.</summary>
+    public decimal? OutputPerMillion { get; init; }
+
+    /// <summary>True for models that think before answering and report reasoning tokens.</summary>
+    public bool IsReasoning { get; init; }
+
+    /// <summary>
+    /// The role the system prompt must be sent as: <c>system</c>, <c>developer</c> (OpenAI reasoning models), or
+    /// <c>user</c> (models that reject both, such as o1-mini).
+    /// </summary>
+    public string SystemRole { get; init; } = "system";
+
+    /// <summary>True when the system prompt is sent with the <c>developer</c> role.</summary>
+    public bool UsesDeveloperRole => SystemRole == "developer";
+
+    /// <summary>False when the server rejects <c>temperature</c> and <c>top_p</c>.</summary>
+    public bool SupportsTemperature { get; init; } = true;
+
+    /// <summary>True when the server accepts a reasoning effort.</summary>
+    public bool SupportsReasoningEffort { get; init; }
+
+    /// <summary>The request field that limits the completion: <c>max_completion_tokens</c> or <c>max_tokens</c>.</summary>
+    public string MaxTokensField { get; init; } = "max_tokens";
+
+    /// <summary>The per-message and per-request tokens the API adds around the messages.</summary>
+    public ChatFraming Framing { get; init; } = ChatFraming.OpenAIChat;
+
+    /// <summary>How input images are billed, or null when the model takes no images or the rule is unknown.</summary>
+    public ImageTokenRule? ImageTokens { get; init; }
+
+    /// <summary>Where the prices and limits come from.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The date the prices were taken.</summary>
+    public DateOnly? PriceDate { get; init; }
+
+    /// <summary>True for models that run on the user's machine.</summary>
+    public bool IsLocal { get; init; }
+
+    /// <summary>
+    /// True when Parley reproduces the provider's billed prompt tokens: an OpenAI model with a shipped encoding.
+    /// Other models get calibrated estimates.
+    /// </summary>
+    public bool HasExactTokenizer => Provider == OpenAIProvider && TokenEncodings.IsSupported(Encoding);
+}

@@ -1,0 +1,202 @@
+using System.Buffers.Binary;
+using Microsoft.Extensions.AI;
+
+namespace Parley;
+
+/// <summary>
+/// Prices input images with OpenAI's published vision formulas. The image size comes from the bytes of a
+/// <see cref="DataContent"/> (PNG, JPEG, GIF, WebP headers) or from <c>width</c>/<c>height</c> additional properties;
+/// an image of unknown size is assumed to be 1024×1024 and the count is marked as an estimate.
+/// </summary>
+internal static class ImageTokenEstimator
+{
+    private const int AssumedSide = 1024;
+    private const int MaxPatches = 1536;
+
+    /// <summary>The rule applied when a model's rule is unknown: the gpt-4o tile rule.</summary>
+    public static ImageTokenRule FallbackRule { get; } = new(85, 170);
+
+    /// <summary>True for contents that are images.</summary>
+    public static bool IsImage(AIContent content) => content switch
+    {
+        DataContent data => data.HasTopLevelMediaType("image"),
+        UriContent uri => uri.HasTopLevelMediaType("image"),
+        _ => false,
+    };
+
+    /// <summary>Counts one image; <paramref name="exact"/> is false when the size or the rule had to be assumed.</summary>
+    public static int Count(AIContent image, ImageTokenRule? rule, out bool exact)
+    {
+        exact = rule is not null;
+        rule ??= FallbackRule;
+        string? detail = image.AdditionalProperties?.TryGetValue("detail", out object? d) == true ? d?.ToString() : null;
+
+        if (!TryGetSize(image, out int width, out int height))
+        {
+            exact = false;
+            (width, height) = (AssumedSide, AssumedSide);
+        }
+
+        return Count(rule, width, height, detail);
+    }
+
+    /// <summary>Applies the tile or patch rule to an image of the given size.</summary>
+    public static int Count(ImageTokenRule rule, int width, int height, string? detail)
+    {
+        if (width <= 0 || height <= 0)
+        {
+            return rule.BaseTokens;
+        }
+
+        if (rule.PatchMultiplier is double multiplier)
+        {
+            return (int)Math.Ceiling(Patches(width, height) * multiplier);
+        }
+
+        if (string.Equals(detail, "low", StringComparison.OrdinalIgnoreCase))
+        {
+            return rule.BaseTokens;
+        }
+
+        // Fit in 2048×2048, then bring the shortest side down to 768 (images are never scaled up).
+        double w = width, h = height;
+        if (Math.Max(w, h) > 2048)
+        {
+            double scale = 2048 / Math.Max(w, h);
+            (w, h) = (w * scale, h * scale);
+        }
+
+        if (Math.Min(w, h) > 768)
+        {
+            double scale = 768 / Math.Min(w, h);
+            (w, h) = (w * scale, h * scale);
+        }
+
+        int tiles = (int)Math.Ceiling(w / 512) * (int)Math.Ceiling(h / 512);
+        return rule.BaseTokens + (rule.TileTokens * tiles);
+    }
+
+    private static int Patches(int width, int height)
+    {
+        int patches = Ceil(width, 32) * Ceil(height, 32);
+        if (patches <= MaxPatches)
+        {
+            return patches;
+        }
+
+        // Scale down so that the image fits in 1536 patches, as the vision guide describes.
+        double shrink = Math.Sqrt(32.0 * 32.0 * MaxPatches / ((double)width * height));
+        double w = width * shrink, h = height * shrink;
+        shrink = Math.Min(Math.Floor(w / 32) / (w / 32), Math.Floor(h / 32) / (h / 32));
+        (w, h) = (w * shrink, h * shrink);
+        return Math.Min(MaxPatches, (int)Math.Ceiling(w / 32) * (int)Math.Ceiling(h / 32));
+    }
+
+    private static int Ceil(int value, int unit) => (value + unit - 1) / unit;
+
+    private static bool TryGetSize(AIContent image, out int width, out int height)
+    {
+        width = height = 0;
+        if (image.AdditionalProperties is { } properties
+            && properties.TryGetValue("width", out object? w) && properties.TryGetValue("height", out object? h)
+            && TryInt(w, out width) && TryInt(h, out height))
+        {
+            return true;
+        }
+
+        return image is DataContent data && TryReadSize(data.Data.Span, out width, out height);
+    }
+
+    private static bool TryInt(object? value, out int result)
+    {
+        result = value switch
+        {
+            int i => i,
+            long l when l is > 0 and < int.MaxValue => (int)l,
+            string s when int.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out int p) => p,
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number } e when e.TryGetInt32(out int j) => j,
+            _ => 0,
+        };
+        return result > 0;
+    }
+
+    /// <summary>Reads the pixel size from a PNG, GIF, JPEG or WebP header.</summary>
+    public static bool TryReadSize(ReadOnlySpan<byte> data, out int width, out int height)
+    {
+        width = height = 0;
+
+        // PNG: signature, IHDR length and type, then big-endian width and height.
+        if (data.Length >= 24 && data[..8].SequenceEqual((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        {
+            width = BinaryPrimitives.ReadInt32BigEndian(data[16..]);
+            height = BinaryPrimitives.ReadInt32BigEndian(data[20..]);
+            return width > 0 && height > 0;
+        }
+
+        // GIF: "GIF87a"/"GIF89a", then little-endian 16-bit width and height.
+        if (data.Length >= 10 && data[0] == 'G' && data[1] == 'I' && data[2] == 'F')
+        {
+            width = BinaryPrimitives.ReadUInt16LittleEndian(data[6..]);
+            height = BinaryPrimitives.ReadUInt16LittleEndian(data[8..]);
+            return width > 0 && height > 0;
+        }
+
+        // WebP: RIFF....WEBP then a VP8, VP8L or VP8X chunk.
+        if (data.Length >= 30 && data[..4].SequenceEqual("RIFF"u8) && data[8..12].SequenceEqual("WEBP"u8))
+        {
+            ReadOnlySpan<byte> chunk = data[12..16];
+            if (chunk.SequenceEqual("VP8 "u8))
+            {
+                width = BinaryPrimitives.ReadUInt16LittleEndian(data[26..]) & 0x3FFF;
+                height = BinaryPrimitives.ReadUInt16LittleEndian(data[28..]) & 0x3FFF;
+            }
+            else if (chunk.SequenceEqual("VP8L"u8))
+            {
+                uint bits = BinaryPrimitives.ReadUInt32LittleEndian(data[21..]);
+                width = (int)(bits & 0x3FFF) + 1;
+                height = (int)((bits >> 14) & 0x3FFF) + 1;
+            }
+            else if (chunk.SequenceEqual("VP8X"u8))
+            {
+                width = 1 + (data[24] | (data[25] << 8) | (data[26] << 16));
+                height = 1 + (data[27] | (data[28] << 8) | (data[29] << 16));
+            }
+
+            return width > 0 && height > 0;
+        }
+
+        // JPEG: walk the markers to the first start-of-frame.
+        if (data.Length >= 4 && data[0] == 0xFF && data[1] == 0xD8)
+        {
+            int i = 2;
+            while (i + 9 < data.Length)
+            {
+                if (data[i] != 0xFF)
+                {
+                    i++;
+                    continue;
+                }
+
+                byte marker = data[i + 1];
+                if (marker is 0xD8 or 0x01 or (>= 0xD0 and <= 0xD7) or 0xFF)
+                {
+                    i += marker == 0xFF ? 1 : 2;
+                    continue;
+                }
+
+                int length = BinaryPrimitives.ReadUInt16BigEndian(data[(i + 2)..]);
+                bool startOfFrame = marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC;
+                if (startOfFrame)
+                {
+                    height = BinaryPrimitives.ReadUInt16BigEndian(data[(i + 5)..]);
+                    width = BinaryPrimitives.ReadUInt16BigEndian(data[(i + 7)..]);
+                    return width > 0 && height > 0;
+                }
+
+                i += 2 + length;
+            }
+        }
+
+        return false;
+    }
+}

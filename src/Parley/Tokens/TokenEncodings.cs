@@ -1,0 +1,84 @@
+using System.IO.Compression;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.ML.Tokenizers;
+
+namespace Parley;
+
+/// <summary>
+/// The tiktoken encodings Parley ships, loaded lazily (once per process, thread-safe) from the
+/// Microsoft.ML.Tokenizers data packages. Text is encoded as the API bills user text: special tokens such as
+/// <c>&lt;|endoftext|&gt;</c> are plain text (tiktoken <c>encode_ordinary</c>).
+/// </summary>
+internal static partial class TokenEncodings
+{
+    public const string O200kBase = "o200k_base";
+    public const string Cl100kBase = "cl100k_base";
+    public const string O200kHarmony = "o200k_harmony";
+
+    private static readonly Lazy<Tokenizer> O200k = new(
+        () => Load("o200k_base.tiktoken.deflate", "Microsoft.ML.Tokenizers.Data.O200kBase", O200kPattern()),
+        LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static readonly Lazy<Tokenizer> Cl100k = new(
+        () => Load("cl100k_base.tiktoken.deflate", "Microsoft.ML.Tokenizers.Data.Cl100kBase", Cl100kPattern()),
+        LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static int loads;
+
+    /// <summary>How many vocabularies this process has loaded (for tests and diagnostics).</summary>
+    public static int LoadCount => Volatile.Read(ref loads);
+
+    /// <summary>True for the encodings Parley can count exactly.</summary>
+    public static bool IsSupported(string? encoding) =>
+        encoding is O200kBase or Cl100kBase or O200kHarmony;
+
+    /// <summary>
+    /// The vocabulary that counts <paramref name="encoding"/>. o200k_harmony is o200k_base plus special tokens,
+    /// which user text never produces, so both count with the same tokenizer.
+    /// </summary>
+    public static string TokenizerKey(string encoding) => encoding switch
+    {
+        O200kBase or O200kHarmony => O200kBase,
+        Cl100kBase => Cl100kBase,
+        _ => throw new ArgumentException($"Unsupported encoding '{encoding}'.", nameof(encoding)),
+    };
+
+    /// <summary>Whether the tokenizer for <paramref name="encoding"/> is already in memory.</summary>
+    public static bool IsLoaded(string encoding) => Lazy(encoding).IsValueCreated;
+
+    /// <summary>Gets the tokenizer, loading it on first use.</summary>
+    public static Tokenizer Get(string encoding) => Lazy(encoding).Value;
+
+    /// <summary>Counts the tokens of <paramref name="text"/> in <paramref name="encoding"/>.</summary>
+    public static int Count(string encoding, string text) =>
+        text.Length == 0 ? 0 : Get(encoding).CountTokens(text);
+
+    /// <summary>Encodes <paramref name="text"/> to token ids (special tokens as plain text).</summary>
+    public static IReadOnlyList<int> EncodeToIds(string encoding, string text) => Get(encoding).EncodeToIds(text);
+
+    private static Lazy<Tokenizer> Lazy(string encoding) =>
+        TokenizerKey(encoding) == O200kBase ? O200k : Cl100k;
+
+    private static Tokenizer Load(string resource, string assemblyName, Regex pattern)
+    {
+        Assembly data = Assembly.Load(new AssemblyName(assemblyName));
+        using Stream compressed = data.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"{assemblyName} does not contain {resource}.");
+        using var vocabulary = new DeflateStream(compressed, CompressionMode.Decompress);
+
+        // No special tokens: the pre-tokenizer never isolates "<|endoftext|>", so it is encoded as ordinary text,
+        // exactly as the API bills it inside a message.
+        Tokenizer tokenizer = TiktokenTokenizer.Create(vocabulary, new RegexPreTokenizer(pattern, null), normalizer: null, specialTokens: null);
+        Interlocked.Increment(ref loads);
+        return tokenizer;
+    }
+
+    // tiktoken's o200k_base pattern (tiktoken_ext/openai_public.py).
+    [GeneratedRegex(@"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+", RegexOptions.CultureInvariant)]
+    private static partial Regex O200kPattern();
+
+    // tiktoken's cl100k_base pattern; its possessive quantifiers (?+ and ++) written as atomic groups.
+    [GeneratedRegex(@"'(?i:[sdmt]|ll|ve|re)|(?>[^\r\n\p{L}\p{N}]?)\p{L}+|\p{N}{1,3}| ?(?>[^\s\p{L}\p{N}]+)[\r\n]*|\s*[\r\n]|\s+(?!\S)|\s+", RegexOptions.CultureInvariant)]
+    private static partial Regex Cl100kPattern();
+}
