@@ -50,6 +50,9 @@ public sealed class SqliteConversationStore : IConversationStore
     /// <summary>Gets the full path of the database file.</summary>
     public string DatabasePath { get; }
 
+    /// <summary>Gets the open connection (tests read pragmas through it).</summary>
+    internal SqliteConnection Connection => _connection;
+
     /// <summary>Gets how many pending turns of ended processes were marked interrupted when the store opened.</summary>
     public int RecoveredTurnCount { get; private set; }
 

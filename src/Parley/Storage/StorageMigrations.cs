@@ -206,6 +206,12 @@ internal static class StorageMigrations
                 check.Parameters.AddWithValue("$version", migration.Version);
                 if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0)
                 {
+                    // Applied already (by another process a moment ago, or user_version was reset): keep the version in step.
+                    if (await ReadVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false) < migration.Version)
+                    {
+                        await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {migration.Version};", cancellationToken).ConfigureAwait(false);
+                    }
+
                     transaction.Commit();
                     continue;
                 }
