@@ -86,12 +86,6 @@ internal static class SqliteDatabaseFile
                         : string.Create(CultureInfo.InvariantCulture, $"it is an SQLite database of another application (application id 0x{applicationId:x8})"));
                 }
 
-                string check = await QuickCheckAsync(connection, cancellationToken).ConfigureAwait(false);
-                if (!string.Equals(check, "ok", StringComparison.Ordinal))
-                {
-                    throw Corrupt(path, check, null);
-                }
-
                 int version = await StorageMigrations.ReadVersionAsync(connection, null, cancellationToken).ConfigureAwait(false);
                 if (version > StorageMigrations.LatestVersion)
                 {
@@ -99,8 +93,20 @@ internal static class SqliteDatabaseFile
                         path,
                         $"'{path}' was written by a newer Parley (schema version {version}; this version knows up to {StorageMigrations.LatestVersion}). Upgrade Parley to open it.");
                 }
+
+                await ProbeTablesAsync(connection, cancellationToken).ConfigureAwait(false);
+
+                // A full check reads every page: worth it before a migration rewrites the schema, too slow for every open.
+                if (version < StorageMigrations.LatestVersion)
+                {
+                    string check = await QuickCheckAsync(connection, cancellationToken).ConfigureAwait(false);
+                    if (!string.Equals(check, "ok", StringComparison.Ordinal))
+                    {
+                        throw Corrupt(path, check, null);
+                    }
+                }
             }
-            catch (SqliteException exception) when (Translate(path, exception) is { } translated)
+            catch (SqliteException exception) when (Translate(path, exception, untouched: true) is { } translated)
             {
                 throw translated;
             }
@@ -112,9 +118,12 @@ internal static class SqliteDatabaseFile
     }
 
     /// <summary>Maps an SQLite error to a clear <see cref="ParleyStorageException"/>, or returns <see langword="null"/> to keep it.</summary>
-    public static ParleyStorageException? Translate(string path, SqliteException exception) => exception.SqliteErrorCode switch
+    /// <param name="path">The database file.</param>
+    /// <param name="exception">The error.</param>
+    /// <param name="untouched">Whether the error came before Parley wrote anything (otherwise the failing transaction was rolled back).</param>
+    public static ParleyStorageException? Translate(string path, SqliteException exception, bool untouched = false) => exception.SqliteErrorCode switch
     {
-        SqliteCorrupt or SqliteNotADatabase => Corrupt(path, exception.Message, exception),
+        SqliteCorrupt or SqliteNotADatabase => Corrupt(path, exception.Message, exception, untouched),
         SqliteBusy or SqliteLocked => new ParleyStorageException(
             path,
             $"'{path}' is locked by another process; gave up after {BusyTimeout.TotalSeconds:0} s. Try again.",
@@ -125,8 +134,42 @@ internal static class SqliteDatabaseFile
     private static ParleyStorageException NotParley(string path, string reason) =>
         new(path, $"'{path}' is not a Parley database: {reason}. It was left untouched; choose another file (or set PARLEY_HOME).");
 
-    private static ParleyStorageException Corrupt(string path, string detail, Exception? inner) =>
-        new(path, $"'{path}' is corrupt: {detail}. It was left untouched; restore a backup or move it away to start a new database.", inner);
+    private static ParleyStorageException Corrupt(string path, string detail, Exception? inner, bool untouched = true) =>
+        new(
+            path,
+            $"'{path}' is corrupt: {detail.TrimEnd('.', ' ')}. "
+                + (untouched ? "It was left untouched" : "The last change was rolled back")
+                + "; restore a backup, or move the file away to start a new database.",
+            inner);
+
+    /// <summary>
+    /// Reads the first and the last row of every table: the root pages and the right-hand pages that
+    /// appends write to. Damage there would surface at the first write, so it is refused up front.
+    /// </summary>
+    private static async Task ProbeTablesAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var tables = new List<(string Name, bool HasRowId)>();
+        using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND rootpage > 0;";
+            using var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                string sql = reader.IsDBNull(1) ? string.Empty : reader.GetString(1);
+                tables.Add((reader.GetString(0), !sql.Contains("WITHOUT ROWID", StringComparison.OrdinalIgnoreCase)));
+            }
+        }
+
+        foreach (var (name, hasRowId) in tables)
+        {
+            string quoted = "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            await ScalarAsync(connection, $"SELECT count(*) FROM (SELECT * FROM {quoted} LIMIT 1);", cancellationToken).ConfigureAwait(false);
+            if (hasRowId)
+            {
+                await ScalarAsync(connection, $"SELECT count(*) FROM (SELECT * FROM {quoted} ORDER BY rowid DESC LIMIT 1);", cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     private static async Task<string> QuickCheckAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {

@@ -129,7 +129,7 @@ public static class StorageSchema
                 while (reader.Read())
                 {
                     string column = reader.GetString(0);
-                    var type = new List<string> { isVirtual ? "TEXT (FTS5 trigram)" : reader.GetString(1) };
+                    var type = new List<string> { isVirtual ? VirtualColumnType(sql) : reader.GetString(1) };
                     if (reader.GetInt64(3) > 0)
                     {
                         type.Add("primary key");
@@ -173,6 +173,15 @@ public static class StorageSchema
         }
 
         return merged;
+    }
+
+    /// <summary>Describes a virtual table's column by its module and tokenizer, for example <c>FTS5 (trigram)</c>.</summary>
+    private static string VirtualColumnType(string sql)
+    {
+        var module = System.Text.RegularExpressions.Regex.Match(sql, @"USING\s+(\w+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        var tokenizer = System.Text.RegularExpressions.Regex.Match(sql, @"tokenize\s*=\s*'([^']+)'", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        string name = module.Success ? module.Groups[1].Value.ToUpperInvariant() : "virtual";
+        return tokenizer.Success ? $"{name} ({tokenizer.Groups[1].Value})" : name;
     }
 
     private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);

@@ -191,6 +191,7 @@ public sealed class SqliteConversationStoreTests : IDisposable
     [InlineData("pages")]
     [InlineData("schema")]
     [InlineData("truncated")]
+    [InlineData("cut")]
     public async Task Open_CorruptDatabase_ThrowsCorruptAndLeavesFileUntouched(string damage)
     {
         await using (var store = await SqliteConversationStore.OpenAsync(DatabasePath))
@@ -218,8 +219,11 @@ public sealed class SqliteConversationStoreTests : IDisposable
             case "schema": // garble the schema table on page 1, keep the file header
                 Array.Fill(bytes, (byte)0xA5, 100, pageSize - 100);
                 break;
-            default:
+            case "truncated": // whole pages missing at the end
                 bytes = bytes[..(pageSize * 3)];
+                break;
+            default: // cut in the middle of a page
+                bytes = bytes[..^(pageSize + (pageSize / 3))];
                 break;
         }
 

@@ -18,7 +18,7 @@ public sealed class StorageSchemaTests
 
         Assert.Contains("| `seq` | INTEGER, not null |", markdown);
         Assert.Contains("`conversations.id`", markdown);
-        Assert.Contains("trigram", markdown);
+        Assert.Contains("| `content` | FTS5 (trigram) |", markdown);
         Assert.DoesNotContain("messages_fts_data", markdown);
     }
 
