@@ -15,8 +15,12 @@ namespace Parley;
 /// database stays consistent. Writers wait up to 5 s for another process's lock (busy timeout).
 /// </para>
 /// <para>
-/// Opening checks the file first, reading only: a file that is not a Parley database, is corrupt or
-/// comes from a newer Parley throws <see cref="ParleyStorageException"/> and is never modified.
+/// Opening checks the file first, reading only: a file that is not a Parley database (not SQLite, or
+/// SQLite without Parley's <c>application_id</c>), comes from a newer Parley, or is corrupt throws
+/// <see cref="ParleyStorageException"/> and is never modified. The corruption check on every open
+/// is cheap (header, schema, and the first and last pages of every table, where appends write);
+/// the full <c>PRAGMA quick_check</c> runs before an older schema is migrated in place. Damage
+/// found later fails the operation with <see cref="ParleyStorageException"/> and rolls it back.
 /// Older schemas are migrated in place. Pending turns left by processes that have ended are marked
 /// <see cref="TurnStatus.Interrupted"/>; pending turns of running processes are left alone.
 /// </para>
