@@ -26,11 +26,11 @@ public sealed class ParleyStorageException : Exception
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="ParleyStorageException"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="ParleyStorageException"/> class about a database file.</summary>
     /// <param name="databasePath">The database file.</param>
     /// <param name="message">The message.</param>
     /// <param name="innerException">The error that caused this one.</param>
-    public ParleyStorageException(string databasePath, string message, Exception? innerException = null)
+    internal ParleyStorageException(string databasePath, string message, Exception? innerException = null)
         : base(message, innerException)
     {
         DatabasePath = databasePath;
