@@ -1,0 +1,20 @@
+namespace Parley;
+
+/// <summary>The settings a new conversation starts with. Every property is optional.</summary>
+public sealed class NewConversation
+{
+    /// <summary>Gets the title; when <see langword="null"/> the first user message (shortened) becomes the title.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>Gets the provider name from the settings (for example <c>openai</c> or <c>ollama</c>).</summary>
+    public string? Provider { get; init; }
+
+    /// <summary>Gets the model the conversation uses.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Gets the system prompt.</summary>
+    public string? SystemPrompt { get; init; }
+
+    /// <summary>Gets a short description of the context policy (for example <c>summarize(0.75)</c>).</summary>
+    public string? ContextPolicy { get; init; }
+}

@@ -1,0 +1,20 @@
+namespace Parley;
+
+/// <summary>Tokens and cost of all recorded turns (chat and summary), grouped by day, model and conversation.</summary>
+public sealed class UsageReport
+{
+    /// <summary>Gets the first local day included, or <see langword="null"/> for all time.</summary>
+    public DateOnly? Since { get; init; }
+
+    /// <summary>Gets the totals over every included turn (key <c>total</c>).</summary>
+    public required UsageReportRow Total { get; init; }
+
+    /// <summary>Gets the totals per local day, oldest first.</summary>
+    public required IReadOnlyList<UsageReportRow> ByDay { get; init; }
+
+    /// <summary>Gets the totals per model, most expensive first.</summary>
+    public required IReadOnlyList<UsageReportRow> ByModel { get; init; }
+
+    /// <summary>Gets the totals per conversation, most expensive first.</summary>
+    public required IReadOnlyList<UsageReportRow> ByConversation { get; init; }
+}

@@ -1,0 +1,15 @@
+namespace Parley;
+
+/// <summary>One turn's numbers, as read for the usage report.</summary>
+internal readonly record struct UsageSample(
+    DateTimeOffset CreatedAt,
+    string? Model,
+    string ConversationId,
+    string? Title,
+    TurnKind Kind,
+    long? InputTokens,
+    long? OutputTokens,
+    long? CachedInputTokens,
+    long? ReasoningTokens,
+    long? TotalTokens,
+    decimal? CostUsd);

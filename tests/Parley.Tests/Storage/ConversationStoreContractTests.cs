@@ -1,0 +1,530 @@
+using Microsoft.Extensions.AI;
+
+namespace Parley.Tests.Storage;
+
+/// <summary>Behaviour both stores must share; run once per store by the derived classes.</summary>
+public abstract class ConversationStoreContractTests
+{
+    protected static readonly TimeZoneInfo PlusTwo = TimeZoneInfo.CreateCustomTimeZone("test+02", TimeSpan.FromHours(2), "test+02", "test+02");
+
+    protected abstract Task<IConversationStore> OpenAsync(ConversationStoreOptions? options = null);
+
+    private static TurnOutcome Outcome(int input, int output, decimal? cost, string model = "gpt-4o-mini") => new()
+    {
+        Model = model,
+        Usage = new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = input + output, CachedInputTokenCount = input / 2, ReasoningTokenCount = output / 2 },
+        CostUsd = cost,
+        FinishReason = ChatFinishReason.Stop,
+        Latency = TimeSpan.FromMilliseconds(1234),
+        TimeToFirstToken = TimeSpan.FromMilliseconds(210),
+    };
+
+    private static async Task<TurnRecord> ChatAsync(IConversationStore store, string conversationId, string question, string answer, TurnOutcome outcome)
+    {
+        var pending = await store.BeginTurnAsync(conversationId, new ChatMessage(ChatRole.User, question));
+        return await store.CompleteTurnAsync(pending, new ChatMessage(ChatRole.Assistant, answer), outcome);
+    }
+
+    /// <summary>Records compare <see cref="UsageDetails"/> by reference; compare its counts instead.</summary>
+    private static void AssertSameTurn(TurnRecord expected, TurnRecord actual)
+    {
+        Assert.Equal(expected with { Usage = actual.Usage }, actual);
+        Assert.Equal(
+            (expected.Usage.InputTokenCount, expected.Usage.OutputTokenCount, expected.Usage.CachedInputTokenCount, expected.Usage.ReasoningTokenCount, expected.Usage.TotalTokenCount),
+            (actual.Usage.InputTokenCount, actual.Usage.OutputTokenCount, actual.Usage.CachedInputTokenCount, actual.Usage.ReasoningTokenCount, actual.Usage.TotalTokenCount));
+    }
+
+    [Fact]
+    public async Task CreateConversation_New_IdIsUuidV7InLowercaseHex()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation { Model = "gpt-4o-mini", Provider = "openai", SystemPrompt = "Be brief." });
+
+        Assert.Matches("^[0-9a-f]{32}$", conversation.Id);
+        Assert.Equal(7, Guid.ParseExact(conversation.Id, "N").Version);
+        Assert.Null(conversation.Title);
+        Assert.Equal("Be brief.", conversation.SystemPrompt);
+    }
+
+    [Fact]
+    public async Task BeginAndCompleteTurn_Load_ReturnsMessagesInOrderWithUsageAndTimings()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation { Model = "gpt-4o-mini" });
+        await store.AppendMessagesAsync(conversation.Id, [new ChatMessage(ChatRole.System, "You are helpful.")]);
+
+        var pending = await store.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "What is AI?"), new Dictionary<string, int> { ["o200k_base"] = 4 });
+        var outcome = Outcome(20, 30, 0.0012m);
+        var turn = await store.CompleteTurnAsync(pending, new ChatMessage(ChatRole.Assistant, "Artificial intelligence."), outcome, new Dictionary<string, int> { ["o200k_base"] = 3, ["cl100k_base"] = 3 });
+
+        var loaded = await store.LoadAsync(conversation.Id);
+        Assert.Equal([1L, 2L, 3L], loaded.Messages.Select(m => m.Sequence));
+        Assert.Equal(["system", "user", "assistant"], loaded.Messages.Select(m => m.Message.Role.Value));
+        Assert.Equal("What is AI?", loaded.Messages[1].Message.Text);
+        Assert.Equal(4, loaded.Messages[1].TokenCounts["o200k_base"]);
+        Assert.Equal(2, loaded.Messages[2].TokenCounts.Count);
+        Assert.Empty(loaded.Messages[0].TokenCounts);
+
+        var stored = Assert.Single(loaded.Turns);
+        AssertSameTurn(turn, stored);
+        Assert.Equal(TurnKind.Chat, stored.Kind);
+        Assert.Equal(TurnStatus.Complete, stored.Status);
+        Assert.Equal(2, stored.UserSequence);
+        Assert.Equal(3, stored.AssistantSequence);
+        Assert.Equal(20, stored.Usage.InputTokenCount);
+        Assert.Equal(30, stored.Usage.OutputTokenCount);
+        Assert.Equal(50, stored.Usage.TotalTokenCount);
+        Assert.Equal(10, stored.Usage.CachedInputTokenCount);
+        Assert.Equal(15, stored.Usage.ReasoningTokenCount);
+        Assert.Equal(0.0012m, stored.CostUsd);
+        Assert.Equal(TimeSpan.FromMilliseconds(1234), stored.Latency);
+        Assert.Equal(TimeSpan.FromMilliseconds(210), stored.TimeToFirstToken);
+        Assert.Equal(ChatFinishReason.Stop, stored.FinishReason);
+        Assert.Equal("What is AI?", loaded.Conversation.Title);
+    }
+
+    [Fact]
+    public async Task BeginTurn_BeforeCompletion_QuestionIsSavedWithPendingTurn()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+
+        var pending = await store.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "Still thinking?"));
+
+        var loaded = await store.LoadAsync(conversation.Id);
+        Assert.Equal("Still thinking?", Assert.Single(loaded.Messages).Message.Text);
+        var turn = Assert.Single(loaded.Turns);
+        Assert.Equal(pending.Id, turn.Id);
+        Assert.Equal(TurnStatus.Pending, turn.Status);
+        Assert.Null(turn.AssistantSequence);
+    }
+
+    [Fact]
+    public async Task CompleteTurn_FailedWithoutAnswer_RecordsErrorAndNoAssistantMessage()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        var pending = await store.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "Hello"));
+
+        var turn = await store.CompleteTurnAsync(pending, null, new TurnOutcome { Status = TurnStatus.Failed, Error = "429 Too Many Requests" });
+
+        Assert.Equal(TurnStatus.Failed, turn.Status);
+        Assert.Equal("429 Too Many Requests", turn.Error);
+        Assert.Null(turn.AssistantSequence);
+        Assert.Single((await store.LoadAsync(conversation.Id)).Messages);
+    }
+
+    [Fact]
+    public async Task CompleteTurn_Twice_ThrowsInvalidOperation()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        var pending = await store.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "Hello"));
+        await store.CompleteTurnAsync(pending, new ChatMessage(ChatRole.Assistant, "Hi"), new TurnOutcome());
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.CompleteTurnAsync(pending, new ChatMessage(ChatRole.Assistant, "Hi again"), new TurnOutcome()));
+        Assert.Equal(2, (await store.LoadAsync(conversation.Id)).Messages.Count);
+    }
+
+    [Fact]
+    public async Task CompleteTurn_PendingOutcome_ThrowsArgumentExceptionNamingOutcome()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        var pending = await store.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "Hello"));
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => store.CompleteTurnAsync(pending, null, new TurnOutcome { Status = TurnStatus.Pending }));
+        Assert.Equal("outcome", error.ParamName);
+    }
+
+    [Fact]
+    public async Task PublicMethods_NullArguments_ThrowWithParameterName()
+    {
+        await using var store = await OpenAsync();
+        Assert.Equal("conversation", (await Assert.ThrowsAsync<ArgumentNullException>(() => store.CreateConversationAsync(null!))).ParamName);
+        Assert.Equal("userMessage", (await Assert.ThrowsAsync<ArgumentNullException>(() => store.BeginTurnAsync("x", null!))).ParamName);
+        Assert.Equal("turn", (await Assert.ThrowsAsync<ArgumentNullException>(() => store.CompleteTurnAsync(null!, null, new TurnOutcome()))).ParamName);
+        Assert.Equal("messages", (await Assert.ThrowsAsync<ArgumentNullException>(() => store.ImportAsync(new NewConversation(), null!))).ParamName);
+        Assert.Equal("text", (await Assert.ThrowsAsync<ArgumentNullException>(() => store.SearchAsync(null!))).ParamName);
+    }
+
+    [Fact]
+    public async Task BeginTurn_UnknownConversation_ThrowsConversationNotFound()
+    {
+        await using var store = await OpenAsync();
+        await Assert.ThrowsAsync<ConversationNotFoundException>(() => store.BeginTurnAsync(new string('a', 32), new ChatMessage(ChatRole.User, "Hi")));
+        await Assert.ThrowsAsync<ConversationNotFoundException>(() => store.LoadAsync(new string('a', 32)));
+        await Assert.ThrowsAsync<ConversationNotFoundException>(() => store.UpdateConversationAsync(new string('a', 32), new ConversationUpdate { Model = "x" }));
+    }
+
+    [Fact]
+    public async Task Title_LongFirstUserMessage_ShortenedToAboutSixtyCharactersOnOneLine()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        await store.AppendMessagesAsync(conversation.Id, [new ChatMessage(ChatRole.System, "System prompt is not a title.")]);
+        await store.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "Can you explain,\nin simple words, how large language models predict the next token in a sentence?"));
+        await store.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "Second question"));
+
+        var title = (await store.LoadAsync(conversation.Id)).Conversation.Title;
+        Assert.NotNull(title);
+        Assert.StartsWith("Can you explain, in simple words, how", title);
+        Assert.EndsWith("…", title);
+        Assert.InRange(title.Length, 30, 61);
+        Assert.DoesNotContain('\n', title);
+    }
+
+    [Fact]
+    public async Task Title_GivenExplicitly_NotReplacedByFirstMessage()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation { Title = "Trip planning" });
+        await store.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "Where should I go?"));
+
+        Assert.Equal("Trip planning", (await store.LoadAsync(conversation.Id)).Conversation.Title);
+    }
+
+    [Fact]
+    public async Task UpdateConversation_SomeFields_ChangesOnlyThose()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation { Model = "gpt-4o-mini", SystemPrompt = "Be brief.", Provider = "openai" });
+
+        var updated = await store.UpdateConversationAsync(conversation.Id, new ConversationUpdate { Summary = "They talked about AI.", SummaryThroughSequence = 4, Model = "gpt-4o" });
+
+        Assert.Equal("gpt-4o", updated.Model);
+        Assert.Equal("Be brief.", updated.SystemPrompt);
+        Assert.Equal("openai", updated.Provider);
+        Assert.Equal("They talked about AI.", updated.Summary);
+        Assert.Equal(4, updated.SummaryThroughSequence);
+        Assert.Equal(updated, (await store.LoadAsync(conversation.Id)).Conversation);
+    }
+
+    [Fact]
+    public async Task ResolveId_UniquePrefixInAnyCase_ReturnsFullId()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+
+        Assert.Equal(conversation.Id, await store.ResolveIdAsync(conversation.Id));
+        Assert.Equal(conversation.Id, await store.ResolveIdAsync(conversation.Id[..6].ToUpperInvariant()));
+        Assert.Equal(conversation.Id, await store.ResolveIdAsync(Guid.ParseExact(conversation.Id, "N").ToString("D")));
+    }
+
+    [Fact]
+    public async Task ResolveId_AmbiguousPrefix_ThrowsListingCandidatesWithTitles()
+    {
+        await using var store = await OpenAsync();
+        var first = await store.CreateConversationAsync(new NewConversation { Title = "First" });
+        var second = await store.CreateConversationAsync(new NewConversation { Title = "Second" });
+        int common = 0;
+        while (common < 32 && first.Id[common] == second.Id[common])
+        {
+            common++;
+        }
+
+        Assert.True(common >= 4, "UUID v7 ids made a moment apart share their timestamp prefix.");
+        var error = await Assert.ThrowsAsync<AmbiguousConversationIdException>(() => store.ResolveIdAsync(first.Id[..4]));
+
+        Assert.Equal(new[] { first.Id, second.Id }.Order(StringComparer.Ordinal), error.Candidates.Select(c => c.Id));
+        Assert.Contains(first.Id, error.Message);
+        Assert.Contains("Second", error.Message);
+    }
+
+    [Fact]
+    public async Task ResolveId_UnknownPrefix_ThrowsConversationNotFound()
+    {
+        await using var store = await OpenAsync();
+        await store.CreateConversationAsync(new NewConversation());
+
+        await Assert.ThrowsAsync<ConversationNotFoundException>(() => store.ResolveIdAsync("ffffffff"));
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("")]
+    [InlineData("xyz1234")]
+    public async Task ResolveId_TooShortOrNotHex_ThrowsArgumentExceptionWithClearMessage(string prefix)
+    {
+        await using var store = await OpenAsync();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => store.ResolveIdAsync(prefix));
+        Assert.IsNotType<AmbiguousConversationIdException>(error);
+        Assert.Equal("idOrPrefix", error.ParamName);
+        Assert.Contains(prefix.Length < 4 ? "at least 4" : "hexadecimal", error.Message);
+    }
+
+    [Fact]
+    public async Task List_ChatAndSummaryTurns_AggregatesTurnsTokensAndCost()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation { Model = "gpt-4o-mini" });
+        await ChatAsync(store, conversation.Id, "One", "1", Outcome(100, 20, 0.001m));
+        await ChatAsync(store, conversation.Id, "Two", "2", Outcome(200, 40, 0.002m));
+        await store.RecordSummaryCallAsync(conversation.Id, Outcome(300, 50, 0.0005m, "gpt-4o-nano"));
+
+        var item = Assert.Single(await store.ListAsync());
+
+        Assert.Equal(conversation.Id, item.Id);
+        Assert.Equal("One", item.Title);
+        Assert.Equal("gpt-4o-mini", item.Model);
+        Assert.Equal(2, item.TurnCount);
+        Assert.Equal(4, item.MessageCount);
+        Assert.Equal(120 + 240 + 350, item.TotalTokens);
+        Assert.Equal(0.0035m, item.TotalCostUsd);
+    }
+
+    [Fact]
+    public async Task List_NoCostKnown_TotalCostIsNull()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        await ChatAsync(store, conversation.Id, "One", "1", Outcome(10, 5, null));
+
+        var item = Assert.Single(await store.ListAsync());
+        Assert.Null(item.TotalCostUsd);
+        Assert.Equal(15, item.TotalTokens);
+    }
+
+    [Fact]
+    public async Task List_WithLimit_NewestUpdatedFirst()
+    {
+        var clock = new ManualTimeProvider(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        await using var store = await OpenAsync(new ConversationStoreOptions { TimeProvider = clock });
+        var a = await store.CreateConversationAsync(new NewConversation { Title = "a" });
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var b = await store.CreateConversationAsync(new NewConversation { Title = "b" });
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var c = await store.CreateConversationAsync(new NewConversation { Title = "c" });
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await store.BeginTurnAsync(a.Id, new ChatMessage(ChatRole.User, "bump a"));
+
+        Assert.Equal([a.Id, c.Id, b.Id], (await store.ListAsync()).Select(i => i.Id));
+        Assert.Equal([a.Id, c.Id], (await store.ListAsync(2)).Select(i => i.Id));
+        Assert.Equal(a.Id, (await store.FindLatestAsync())?.Id);
+    }
+
+    [Fact]
+    public async Task FindLatest_Empty_ReturnsNull()
+    {
+        await using var store = await OpenAsync();
+        Assert.Null(await store.FindLatestAsync());
+        Assert.Empty(await store.ListAsync());
+    }
+
+    [Fact]
+    public async Task Search_ChineseWordInsideSentence_FindsConversation()
+    {
+        await using var store = await OpenAsync();
+        var chinese = await store.CreateConversationAsync(new NewConversation());
+        var other = await store.CreateConversationAsync(new NewConversation());
+        await ChatAsync(store, chinese.Id, "请介绍一下", "我们今天讨论人工智能的未来发展和挑战。", Outcome(1, 1, null));
+        await ChatAsync(store, other.Id, "What is AI?", "Artificial intelligence.", Outcome(1, 1, null));
+
+        var hit = Assert.Single(await store.SearchAsync("人工智能"));
+
+        Assert.Equal(chinese.Id, hit.ConversationId);
+        Assert.Equal("请介绍一下", hit.Title);
+        Assert.Equal("assistant", hit.Role);
+        Assert.Equal(2, hit.Sequence);
+        Assert.Contains("人工智能", hit.Snippet);
+    }
+
+    [Fact]
+    public async Task Search_ShortQuery_FallsBackToSubstringScan()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        await ChatAsync(store, conversation.Id, "Tell me about AI", "人工智能很有趣。", Outcome(1, 1, null));
+
+        Assert.Equal(conversation.Id, Assert.Single(await store.SearchAsync("ai")).ConversationId);
+        Assert.Equal("人工智能很有趣。", Assert.Single(await store.SearchAsync("智能")).Snippet);
+        Assert.Empty(await store.SearchAsync("zq"));
+        Assert.Empty(await store.SearchAsync("%"));
+    }
+
+    [Fact]
+    public async Task Search_CaseAndTerms_MatchesMessagesContainingEveryTerm()
+    {
+        await using var store = await OpenAsync();
+        var both = await store.CreateConversationAsync(new NewConversation());
+        var one = await store.CreateConversationAsync(new NewConversation());
+        await store.AppendMessagesAsync(both.Id, [new ChatMessage(ChatRole.User, "Neural NETWORKS learn weights by gradient descent.")]);
+        await store.AppendMessagesAsync(one.Id, [new ChatMessage(ChatRole.User, "Social networks are busy today.")]);
+
+        Assert.Equal([both.Id], (await store.SearchAsync("networks GRADIENT")).Select(h => h.ConversationId));
+        Assert.Equal(2, (await store.SearchAsync("Networks")).Count);
+        Assert.Empty(await store.SearchAsync("transformer"));
+        Assert.Empty(await store.SearchAsync("   "));
+        Assert.Equal([both.Id], (await store.SearchAsync("by networks")).Select(h => h.ConversationId));
+    }
+
+    [Fact]
+    public async Task Search_ManyMatchesInOneConversation_OneHitWithNewestMessage()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        await ChatAsync(store, conversation.Id, "python question", "python answer", Outcome(1, 1, null));
+        await ChatAsync(store, conversation.Id, "more python", "even more python", Outcome(1, 1, null));
+
+        var hit = Assert.Single(await store.SearchAsync("python"));
+        Assert.Equal(4, hit.Sequence);
+        Assert.Equal("even more python", hit.Snippet);
+    }
+
+    [Fact]
+    public async Task Search_Limit_ReturnsNewestConversationsFirst()
+    {
+        await using var store = await OpenAsync();
+        var ids = new List<string>();
+        for (int i = 0; i < 5; i++)
+        {
+            var conversation = await store.CreateConversationAsync(new NewConversation());
+            await store.AppendMessagesAsync(conversation.Id, [new ChatMessage(ChatRole.User, $"topic number {i}")]);
+            ids.Add(conversation.Id);
+        }
+
+        Assert.Equal([ids[4], ids[3]], (await store.SearchAsync("topic", limit: 2)).Select(h => h.ConversationId));
+    }
+
+    [Fact]
+    public async Task Search_LongMessage_SnippetIsOneLineAroundTheMatch()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        string text = string.Concat(Enumerable.Repeat("lorem ipsum dolor\n", 30)) + "the needle is here " + string.Concat(Enumerable.Repeat("sit amet ", 30));
+        await store.AppendMessagesAsync(conversation.Id, [new ChatMessage(ChatRole.User, text)]);
+
+        var hit = Assert.Single(await store.SearchAsync("needle"));
+        Assert.Contains("the needle is here", hit.Snippet);
+        Assert.StartsWith("…", hit.Snippet);
+        Assert.EndsWith("…", hit.Snippet);
+        Assert.DoesNotContain('\n', hit.Snippet);
+        Assert.InRange(hit.Snippet.Length, 20, 110);
+    }
+
+    [Fact]
+    public async Task Delete_Conversation_RemovesMessagesTurnsAndSearchHits()
+    {
+        await using var store = await OpenAsync();
+        var doomed = await store.CreateConversationAsync(new NewConversation());
+        var kept = await store.CreateConversationAsync(new NewConversation());
+        await ChatAsync(store, doomed.Id, "secret banana recipe", "ok", Outcome(5, 5, 0.01m));
+        await store.RecordSummaryCallAsync(doomed.Id, Outcome(5, 5, 0.01m));
+        await ChatAsync(store, kept.Id, "banana bread", "ok", Outcome(5, 5, 0.01m));
+
+        await store.DeleteAsync(doomed.Id);
+
+        await Assert.ThrowsAsync<ConversationNotFoundException>(() => store.LoadAsync(doomed.Id));
+        Assert.Equal([kept.Id], (await store.SearchAsync("banana")).Select(h => h.ConversationId));
+        Assert.Empty(await store.SearchAsync("secret"));
+        Assert.Equal([kept.Id], (await store.ListAsync()).Select(i => i.Id));
+        var report = await store.GetUsageReportAsync();
+        Assert.Equal(1, report.Total.ChatTurns);
+        Assert.Equal(0, report.Total.SummaryCalls);
+        await Assert.ThrowsAsync<ConversationNotFoundException>(() => store.DeleteAsync(doomed.Id));
+    }
+
+    [Fact]
+    public async Task Import_Messages_CreatesConversationTitledByFirstUserMessage()
+    {
+        await using var store = await OpenAsync();
+        var imported = await store.ImportAsync(
+            new NewConversation { Model = "gpt-4o-mini" },
+            [
+                new ChatMessage(ChatRole.System, "You are a pirate."),
+                new ChatMessage(ChatRole.User, "Hello there"),
+                new ChatMessage(ChatRole.Assistant, "Ahoy!"),
+            ]);
+
+        var loaded = await store.LoadAsync(imported.Id);
+        Assert.Equal("Hello there", imported.Title);
+        Assert.Equal(["system", "user", "assistant"], loaded.Messages.Select(m => m.Message.Role.Value));
+        Assert.Equal(["You are a pirate.", "Hello there", "Ahoy!"], loaded.Messages.Select(m => m.Message.Text));
+        Assert.Empty(loaded.Turns);
+    }
+
+    [Fact]
+    public async Task RecordSummaryCall_Outcome_IsTurnOfKindSummaryWithItsOwnUsage()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+
+        var turn = await store.RecordSummaryCallAsync(conversation.Id, Outcome(900, 100, 0.0001m, "gpt-4o-nano"));
+
+        Assert.Equal(TurnKind.Summary, turn.Kind);
+        Assert.Equal(TurnStatus.Complete, turn.Status);
+        Assert.Equal("gpt-4o-nano", turn.Model);
+        Assert.Null(turn.UserSequence);
+        Assert.Equal(1000, turn.Usage.TotalTokenCount);
+        AssertSameTurn(turn, Assert.Single((await store.LoadAsync(conversation.Id)).Turns));
+    }
+
+    [Fact]
+    public async Task UsageReport_TurnsOverTwoDays_GroupedByLocalDayModelAndConversation()
+    {
+        var clock = new ManualTimeProvider(new DateTimeOffset(2025, 5, 1, 21, 30, 0, TimeSpan.Zero)); // 23:30 on May 1st at +02
+        await using var store = await OpenAsync(new ConversationStoreOptions { TimeProvider = clock, TimeZone = PlusTwo });
+        var first = await store.CreateConversationAsync(new NewConversation { Model = "gpt-4o-mini" });
+        var second = await store.CreateConversationAsync(new NewConversation { Model = "gpt-4o" });
+        await ChatAsync(store, first.Id, "Day one", "a", Outcome(100, 10, 0.01m));
+        clock.Set(new DateTimeOffset(2025, 5, 1, 22, 30, 0, TimeSpan.Zero)); // 00:30 on May 2nd at +02
+        await ChatAsync(store, first.Id, "Day two", "b", Outcome(200, 20, 0.02m));
+        await store.RecordSummaryCallAsync(first.Id, Outcome(50, 5, 0.001m, "gpt-4o-nano"));
+        await ChatAsync(store, second.Id, "Other", "c", Outcome(1000, 100, null, "gpt-4o"));
+
+        var report = await store.GetUsageReportAsync();
+
+        Assert.Equal(["2025-05-01", "2025-05-02"], report.ByDay.Select(r => r.Key));
+        Assert.Equal(110, report.ByDay[0].TotalTokenCount);
+        Assert.Equal(220 + 55 + 1100, report.ByDay[1].TotalTokenCount);
+        Assert.Equal(0.021m, report.ByDay[1].CostUsd);
+        Assert.Equal(1, report.ByDay[1].UnpricedTurns);
+        Assert.Equal(1, report.ByDay[1].SummaryCalls);
+        Assert.Equal(2, report.ByDay[1].ChatTurns);
+
+        Assert.Equal(["gpt-4o-mini", "gpt-4o-nano", "gpt-4o"], report.ByModel.Select(r => r.Key));
+        Assert.Equal(0.03m, report.ByModel[0].CostUsd);
+        Assert.Equal(300, report.ByModel[0].InputTokenCount);
+        Assert.Equal(30, report.ByModel[0].OutputTokenCount);
+
+        Assert.Equal([first.Id, second.Id], report.ByConversation.Select(r => r.Key));
+        Assert.Equal("Day one", report.ByConversation[0].Label);
+        Assert.Equal(0.031m, report.ByConversation[0].CostUsd);
+        Assert.Equal(2, report.ByConversation[0].ChatTurns);
+        Assert.Equal(1, report.ByConversation[0].SummaryCalls);
+
+        Assert.Equal(0.031m, report.Total.CostUsd);
+        Assert.Equal(110 + 220 + 55 + 1100, report.Total.TotalTokenCount);
+        Assert.Equal(4, report.Total.ChatTurns + report.Total.SummaryCalls);
+    }
+
+    [Fact]
+    public async Task UsageReport_Since_LeavesOutEarlierLocalDays()
+    {
+        var clock = new ManualTimeProvider(new DateTimeOffset(2025, 5, 1, 21, 30, 0, TimeSpan.Zero));
+        await using var store = await OpenAsync(new ConversationStoreOptions { TimeProvider = clock, TimeZone = PlusTwo });
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        await ChatAsync(store, conversation.Id, "Day one", "a", Outcome(100, 10, 0.01m));
+        clock.Set(new DateTimeOffset(2025, 5, 1, 22, 30, 0, TimeSpan.Zero));
+        await ChatAsync(store, conversation.Id, "Day two", "b", Outcome(200, 20, 0.02m));
+
+        var report = await store.GetUsageReportAsync(new DateOnly(2025, 5, 2));
+
+        Assert.Equal(new DateOnly(2025, 5, 2), report.Since);
+        Assert.Equal(["2025-05-02"], report.ByDay.Select(r => r.Key));
+        Assert.Equal(220, report.Total.TotalTokenCount);
+        Assert.Empty((await store.GetUsageReportAsync(new DateOnly(2025, 5, 3))).ByModel);
+    }
+
+    [Fact]
+    public async Task Operations_CancelledToken_ThrowOperationCanceled()
+    {
+        await using var store = await OpenAsync();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.CreateConversationAsync(new NewConversation(), cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.ListAsync(null, cancelled.Token));
+    }
+}

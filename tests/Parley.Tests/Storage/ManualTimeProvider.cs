@@ -1,0 +1,32 @@
+namespace Parley.Tests.Storage;
+
+/// <summary>A clock the test sets and advances by hand.</summary>
+internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+{
+    private readonly Lock _lock = new();
+    private DateTimeOffset _now = start;
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (_lock)
+        {
+            return _now;
+        }
+    }
+
+    public void Set(DateTimeOffset value)
+    {
+        lock (_lock)
+        {
+            _now = value;
+        }
+    }
+
+    public void Advance(TimeSpan by)
+    {
+        lock (_lock)
+        {
+            _now += by;
+        }
+    }
+}
