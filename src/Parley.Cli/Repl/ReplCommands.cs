@@ -75,43 +75,41 @@ internal static class ReplCommands
         context.Ui.Note("conversation reset");
     }
 
-    private static Task System(ReplContext context, string text, CancellationToken ct)
+    private static async Task System(ReplContext context, string text, CancellationToken ct)
     {
         if (text.Length == 0)
         {
             context.Ui.Note(context.Session.SystemPrompt is { Length: > 0 } current ? $"system: {current}" : "no system message");
-            return Task.CompletedTask;
+            return;
         }
 
-        context.Session.SystemPrompt = text;
+        await context.Session.SetSystemPromptAsync(text, ct).ConfigureAwait(false);
         context.Ui.Note("system message set");
-        return Task.CompletedTask;
     }
 
-    private static Task Model(ReplContext context, string name, CancellationToken ct)
+    private static async Task Model(ReplContext context, string name, CancellationToken ct)
     {
         if (name.Length == 0)
         {
             context.Ui.Note($"model: {context.Session.Model} ({context.Provider.Name})");
-            return Task.CompletedTask;
+            return;
         }
 
         var (providerName, model) = context.Resolver.SplitModel(name);
         if (providerName is not null && !string.Equals(providerName, context.Provider.Name, StringComparison.OrdinalIgnoreCase))
         {
             var provider = context.Resolver.Resolve(new ConnectionOverrides { Provider = providerName, Model = model });
-            context.Session.ChangeModel(provider.Model, CliChatClients.Create(provider, context.Reliability, context.Ui));
+            await context.Session.ChangeModelAsync(provider.Model, CliChatClients.Create(provider, context.Reliability, context.Ui), provider.Name, ct).ConfigureAwait(false);
             context.Provider = provider;
         }
         else
         {
             var resolved = context.Provider.Aliases.TryGetValue(model, out var aliased) ? aliased : model;
-            context.Session.ChangeModel(resolved);
+            await context.Session.ChangeModelAsync(resolved, cancellationToken: ct).ConfigureAwait(false);
             context.Provider = context.Provider with { Model = resolved };
         }
 
         context.Ui.Note($"model: {context.Session.Model} ({context.Provider.Name})");
-        return Task.CompletedTask;
     }
 
     private static Task Usage(ReplContext context, string _, CancellationToken ct)

@@ -6,15 +6,19 @@ namespace Parley;
 
 /// <summary>
 /// One conversation with a model: send or stream a turn, remember it, show it, reset it. Each turn appends the user
-/// message, asks the context policy what to send, calls the client, and records the answer with its usage, cost,
-/// latency and time to first token.
+/// message, asks the context policy what to send, checks that the prompt fits the model's window, calls the client,
+/// and records the answer with its usage, cost, latency and time to first token. With a store, the question is saved
+/// before the request (so a crash never loses it) and the answer after it.
 /// </summary>
 /// <remarks>A session is not thread-safe: one turn at a time.</remarks>
 public sealed class ChatSession
 {
-    private IChatClient _client;
     private readonly ChatSessionOptions _options;
     private readonly List<ChatMessage> _history = [];
+    private readonly List<ChatTurn> _turns = [];
+    private readonly ModelCatalog _catalog;
+    private readonly TokenCounter _counter;
+    private IChatClient _client;
 
     /// <summary>Creates a session over <paramref name="client"/>.</summary>
     public ChatSession(IChatClient client, ChatSessionOptions? options = null)
@@ -22,13 +26,16 @@ public sealed class ChatSession
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
         _options = options ?? new ChatSessionOptions();
+        _catalog = _options.Catalog ?? ModelCatalog.BuiltIn;
+        _counter = _options.TokenCounter ?? new TokenCounter();
+        ConversationId = _options.ConversationId;
         StartHistory();
     }
 
     /// <summary>The conversation so far: the system message (if any), initial messages, then every turn.</summary>
     public IReadOnlyList<ChatMessage> History => _history;
 
-    /// <summary>The turns of this conversation, in order.</summary>
+    /// <summary>The turns of this session, in order.</summary>
     public IReadOnlyList<ChatTurn> Turns => _turns;
 
     /// <summary>The last turn (null before the first).</summary>
@@ -37,40 +44,56 @@ public sealed class ChatSession
     /// <summary>Running token and cost totals.</summary>
     public ConversationUsage Usage { get; } = new();
 
+    /// <summary>The saved conversation's id (null until the first turn is saved, or without a store).</summary>
+    public string? ConversationId { get; private set; }
+
+    /// <summary>The model catalog used for windows and prices.</summary>
+    public ModelCatalog Catalog => _catalog;
+
     /// <summary>The model requested for the next turn.</summary>
-    public string? Model
-    {
-        get => _options.Model;
-        set => _options.Model = value;
-    }
+    public string? Model => _options.Model;
 
-    /// <summary>The system message (changing it replaces the first message of the history).</summary>
-    public string? SystemPrompt
+    /// <summary>The catalog entry of the current model (null when the catalog does not know it).</summary>
+    public ModelInfo? ModelInfo => _options.Model is { } model ? _catalog.Find(model) : null;
+
+    /// <summary>The system message.</summary>
+    public string? SystemPrompt => _options.SystemPrompt;
+
+    /// <summary>
+    /// Continues a saved conversation: its messages become the history, and its system prompt and model are used
+    /// unless <paramref name="options"/> sets them.
+    /// </summary>
+    public static async Task<ChatSession> ResumeAsync(
+        IChatClient client, IConversationStore store, string conversationId, ChatSessionOptions? options = null, CancellationToken cancellationToken = default)
     {
-        get => _options.SystemPrompt;
-        set
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(conversationId);
+        var saved = await store.LoadAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        options ??= new ChatSessionOptions();
+        options.Store = store;
+        options.ConversationId = saved.Conversation.Id;
+        options.SystemPrompt ??= saved.Conversation.SystemPrompt;
+        options.Model ??= saved.Conversation.Model;
+        options.ProviderName ??= saved.Conversation.Provider;
+        options.InitialMessages = [.. saved.Messages.Where(m => m.Message.Role != ChatRole.System).Select(m => m.Message)];
+        var session = new ChatSession(client, options);
+        foreach (var turn in saved.Turns)
         {
-            _options.SystemPrompt = value;
-            if (_history.Count > 0 && _history[0].Role == ChatRole.System)
-            {
-                _history.RemoveAt(0);
-            }
-
-            if (!string.IsNullOrEmpty(value))
-            {
-                _history.Insert(0, new ChatMessage(ChatRole.System, value));
-            }
+            session.Usage.Add(turn.Usage, turn.CostUsd);
         }
-    }
 
-    private readonly List<ChatTurn> _turns = [];
+        return session;
+    }
 
     /// <summary>Sends <paramref name="userText"/> and waits for the whole answer.</summary>
-    /// <exception cref="ParleyApiException">The provider call failed; the question is not kept in memory.</exception>
+    /// <exception cref="ParleyApiException">The provider call failed; the question is not kept in memory (but stays saved as a failed turn).</exception>
+    /// <exception cref="ContextWindowExceededException">The prompt cannot fit the model's window; nothing was sent.</exception>
     public async Task<ChatTurn> SendAsync(string userText, CancellationToken cancellationToken = default)
     {
         var user = CreateUserMessage(userText);
         var request = await PrepareRequestAsync(user, cancellationToken).ConfigureAwait(false);
+        var pending = await BeginSaveAsync(user, cancellationToken).ConfigureAwait(false);
         var started = _options.TimeProvider.GetTimestamp();
         ChatResponse response;
         try
@@ -79,11 +102,11 @@ public sealed class ChatSession
         }
         catch (Exception e)
         {
-            RecordFailure(user, request.Count, e, started, partial: string.Empty, timeToFirstToken: null);
+            await RecordFailureAsync(user, pending, request.Count, e, started, partial: string.Empty, timeToFirstToken: null).ConfigureAwait(false);
             throw;
         }
 
-        return Record(user, request.Count, response, started, timeToFirstToken: null, TurnStatus.Complete, error: null);
+        return await RecordAsync(user, pending, request.Count, response, started, null, TurnStatus.Complete, null).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -95,6 +118,7 @@ public sealed class ChatSession
     {
         var user = CreateUserMessage(userText);
         var request = await PrepareRequestAsync(user, cancellationToken).ConfigureAwait(false);
+        var pending = await BeginSaveAsync(user, cancellationToken).ConfigureAwait(false);
         var started = _options.TimeProvider.GetTimestamp();
         TimeSpan? firstToken = null;
         var updates = new List<ChatResponseUpdate>();
@@ -112,7 +136,7 @@ public sealed class ChatSession
             }
             catch (Exception e)
             {
-                RecordFailure(user, request.Count, e, started, partial.ToString(), firstToken);
+                await RecordFailureAsync(user, pending, request.Count, e, started, partial.ToString(), firstToken).ConfigureAwait(false);
                 throw;
             }
 
@@ -128,21 +152,48 @@ public sealed class ChatSession
             yield return update;
         }
 
-        Record(user, request.Count, updates.ToChatResponse(), started, firstToken, TurnStatus.Complete, error: null);
+        await RecordAsync(user, pending, request.Count, updates.ToChatResponse(), started, firstToken, TurnStatus.Complete, null).ConfigureAwait(false);
     }
 
-    /// <summary>Starts a new conversation with the same system message and initial messages.</summary>
+    /// <summary>Starts a new conversation with the same system message and initial messages (a saved one stays saved).</summary>
     public Task ResetAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         _turns.Clear();
         Usage.Reset();
+        ConversationId = null;
+        _options.ConversationId = null;
+        if (_options.Store is not null)
+        {
+            _options.InitialMessages = [.. _options.InitialMessages];
+        }
+
         StartHistory();
         return Task.CompletedTask;
     }
 
+    /// <summary>Replaces the system message (the first message of the history) for the next turns.</summary>
+    public async Task SetSystemPromptAsync(string? systemPrompt, CancellationToken cancellationToken = default)
+    {
+        _options.SystemPrompt = systemPrompt;
+        if (_history.Count > 0 && _history[0].Role == ChatRole.System)
+        {
+            _history.RemoveAt(0);
+        }
+
+        if (!string.IsNullOrEmpty(systemPrompt))
+        {
+            _history.Insert(0, new ChatMessage(ChatRole.System, systemPrompt));
+        }
+
+        if (_options.Store is { } store && ConversationId is { } id)
+        {
+            await store.UpdateConversationAsync(id, new ConversationUpdate { SystemPrompt = systemPrompt ?? string.Empty }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Switches the model (and, across providers, the client) for the next turns; the history is kept.</summary>
-    public void ChangeModel(string model, IChatClient? client = null)
+    public async Task ChangeModelAsync(string model, IChatClient? client = null, string? providerName = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
         _options.Model = model;
@@ -150,11 +201,21 @@ public sealed class ChatSession
         {
             _client = client;
         }
+
+        if (providerName is not null)
+        {
+            _options.ProviderName = providerName;
+        }
+
+        if (_options.Store is { } store && ConversationId is { } id)
+        {
+            await store.UpdateConversationAsync(id, new ConversationUpdate { Model = model, Provider = providerName }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
-    /// Takes the last turn back out of the conversation (its cost stays counted: it was paid) and returns its
-    /// question, so it can be asked again (<c>/retry</c>). Null when there is no turn.
+    /// Takes the last turn back out of the conversation in memory (its cost stays counted: it was paid; a saved turn
+    /// stays saved) and returns its question, so it can be asked again (<c>/retry</c>). Null when there is no turn.
     /// </summary>
     public string? UndoLastTurn()
     {
@@ -181,6 +242,18 @@ public sealed class ChatSession
     /// <summary>Adds a call made on the conversation's behalf (e.g. a summary) to the totals.</summary>
     public void RecordSideCall(UsageDetails? usage, decimal? costUsd) => Usage.Add(usage, costUsd);
 
+    /// <summary>The price of a call, from the catalog; null when the model or its price is unknown.</summary>
+    public decimal? PriceOf(string? modelId, UsageDetails? usage)
+    {
+        if (usage is null)
+        {
+            return null;
+        }
+
+        var model = (modelId is null ? null : _catalog.Find(modelId)) ?? ModelInfo;
+        return CostCalculator.Compute(usage, model);
+    }
+
     private void StartHistory()
     {
         _history.Clear();
@@ -203,8 +276,7 @@ public sealed class ChatSession
         IEnumerable<ChatMessage> candidates;
         if (_options.Memory)
         {
-            _history.Add(user);
-            candidates = _history;
+            candidates = [.. _history, user];
         }
         else
         {
@@ -224,7 +296,32 @@ public sealed class ChatSession
             candidates = await policy.ReduceAsync(candidates, cancellationToken).ConfigureAwait(false);
         }
 
-        return [.. candidates];
+        List<ChatMessage> request = [.. candidates];
+        Preflight(request);
+        if (_options.Memory)
+        {
+            _history.Add(user);
+        }
+
+        return request;
+    }
+
+    private void Preflight(IReadOnlyList<ChatMessage> request)
+    {
+        if (ModelInfo is not { } model)
+        {
+            return;
+        }
+
+        var learned = _options.LearnedContextLimit?.Invoke(model.Id);
+        var window = learned is { } limit && (model.ContextWindow is null || limit < model.ContextWindow) ? limit : model.ContextWindow;
+        if (window is not { } contextWindow)
+        {
+            return;
+        }
+
+        var reserve = _options.ReserveOutputTokens ?? _options.ChatOptions?.MaxOutputTokens ?? PromptPreflight.DefaultReserve(model, contextWindow);
+        new PromptPreflight(_counter).Check(request, model, contextWindow, Math.Min(reserve, contextWindow - 1));
     }
 
     private ChatOptions CreateChatOptions()
@@ -238,20 +335,45 @@ public sealed class ChatSession
         return options;
     }
 
-    private ChatTurn Record(ChatMessage user, int sent, ChatResponse response, long started, TimeSpan? timeToFirstToken, TurnStatus status, string? error)
+    private async Task<PendingTurn?> BeginSaveAsync(ChatMessage user, CancellationToken cancellationToken)
+    {
+        if (_options.Store is not { } store)
+        {
+            return null;
+        }
+
+        if (ConversationId is null)
+        {
+            var created = await store.CreateConversationAsync(new NewConversation
+            {
+                Provider = _options.ProviderName,
+                Model = _options.Model,
+                SystemPrompt = _options.SystemPrompt,
+                ContextPolicy = _options.ContextPolicyName,
+            }, cancellationToken).ConfigureAwait(false);
+            ConversationId = created.Id;
+            _options.ConversationId = created.Id;
+            if (_options.InitialMessages.Count > 0)
+            {
+                await store.AppendMessagesAsync(created.Id, _options.InitialMessages, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return await store.BeginTurnAsync(ConversationId, user, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ChatTurn> RecordAsync(
+        ChatMessage user, PendingTurn? pending, int sent, ChatResponse response, long started, TimeSpan? timeToFirstToken, TurnStatus status, string? error)
     {
         var latency = _options.TimeProvider.GetElapsedTime(started);
-        var assistant = new ChatMessage(ChatRole.Assistant, response.Text)
-        {
-            MessageId = response.ResponseId,
-            AuthorName = null,
-        };
-        var cost = _options.PriceCall?.Invoke(response.ModelId ?? _options.Model, response.Usage);
+        var assistant = new ChatMessage(ChatRole.Assistant, response.Text) { MessageId = response.ResponseId };
+        var modelId = response.ModelId ?? _options.Model;
+        var cost = PriceOf(modelId, response.Usage);
         var turn = new ChatTurn
         {
             UserMessage = user,
             AssistantMessage = assistant,
-            ModelId = response.ModelId ?? _options.Model,
+            ModelId = modelId,
             ResponseId = response.ResponseId,
             FinishReason = response.FinishReason,
             Usage = response.Usage,
@@ -262,6 +384,11 @@ public sealed class ChatSession
             Error = error,
             MessagesSent = sent,
         };
+        if (_options.Memory && !_history.Contains(user))
+        {
+            _history.Add(user);
+        }
+
         if (_options.Memory)
         {
             _history.Add(assistant);
@@ -269,16 +396,20 @@ public sealed class ChatSession
 
         _turns.Add(turn);
         Usage.Add(response.Usage, cost);
+        await CompleteSaveAsync(pending, turn).ConfigureAwait(false);
         return turn;
     }
 
-    private void RecordFailure(ChatMessage user, int sent, Exception error, long started, string partial, TimeSpan? timeToFirstToken)
+    private async Task RecordFailureAsync(
+        ChatMessage user, PendingTurn? pending, int sent, Exception error, long started, string partial, TimeSpan? timeToFirstToken)
     {
+        var cancelled = error is OperationCanceledException;
+        var message = cancelled ? "interrupted" : error.Message;
         var partialText = partial.Length > 0 ? partial : (error as ParleyApiException)?.PartialText ?? string.Empty;
         if (partialText.Length > 0)
         {
             var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, partialText)) { ModelId = _options.Model };
-            Record(user, sent, response, started, timeToFirstToken, TurnStatus.Interrupted, error is OperationCanceledException ? "interrupted" : error.Message);
+            await RecordAsync(user, pending, sent, response, started, timeToFirstToken, TurnStatus.Interrupted, message).ConfigureAwait(false);
             return;
         }
 
@@ -287,14 +418,37 @@ public sealed class ChatSession
             _history.RemoveAt(_history.Count - 1);
         }
 
-        _turns.Add(new ChatTurn
+        var turn = new ChatTurn
         {
             UserMessage = user,
             ModelId = _options.Model,
             Latency = _options.TimeProvider.GetElapsedTime(started),
-            Status = error is OperationCanceledException ? TurnStatus.Interrupted : TurnStatus.Failed,
-            Error = error is OperationCanceledException ? "interrupted" : error.Message,
+            Status = cancelled ? TurnStatus.Interrupted : TurnStatus.Failed,
+            Error = message,
             MessagesSent = sent,
-        });
+        };
+        _turns.Add(turn);
+        await CompleteSaveAsync(pending, turn).ConfigureAwait(false);
+    }
+
+    private async Task CompleteSaveAsync(PendingTurn? pending, ChatTurn turn)
+    {
+        if (pending is null || _options.Store is not { } store)
+        {
+            return;
+        }
+
+        // Saved even when the turn was cancelled: the partial answer and the status belong to the record.
+        await store.CompleteTurnAsync(pending, turn.AssistantMessage, new TurnOutcome
+        {
+            Status = turn.Status,
+            Model = turn.ModelId,
+            FinishReason = turn.FinishReason,
+            Usage = turn.Usage,
+            CostUsd = turn.CostUsd,
+            Latency = turn.Latency,
+            TimeToFirstToken = turn.TimeToFirstToken,
+            Error = turn.Error,
+        }, cancellationToken: CancellationToken.None).ConfigureAwait(false);
     }
 }

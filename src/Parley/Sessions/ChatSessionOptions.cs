@@ -26,8 +26,29 @@ public sealed class ChatSessionOptions
     /// <summary>Chooses which part of the history is sent (null: all of it).</summary>
     public IChatReducer? Context { get; set; }
 
-    /// <summary>Prices a call from its model and usage; null result = unknown price.</summary>
-    public Func<string?, UsageDetails?, decimal?>? PriceCall { get; set; }
+    /// <summary>Model facts: context windows and prices (null: <see cref="ModelCatalog.BuiltIn"/>).</summary>
+    public ModelCatalog? Catalog { get; set; }
+
+    /// <summary>Counts prompt tokens for the preflight (null: a counter of the session's own).</summary>
+    public TokenCounter? TokenCounter { get; set; }
+
+    /// <summary>Tokens kept free for the answer when checking the window (null: <c>--max-tokens</c>, else <see cref="PromptPreflight.DefaultReserve"/>).</summary>
+    public int? ReserveOutputTokens { get; set; }
+
+    /// <summary>A context limit learned from the server that is smaller than the catalog's (null: the catalog's).</summary>
+    public Func<string, int?>? LearnedContextLimit { get; set; }
+
+    /// <summary>Where turns are saved (null: memory only).</summary>
+    public IConversationStore? Store { get; set; }
+
+    /// <summary>The saved conversation to continue (set by <see cref="ChatSession.ResumeAsync"/>); null starts a new one on the first turn.</summary>
+    public string? ConversationId { get; set; }
+
+    /// <summary>The provider's name, recorded with a saved conversation.</summary>
+    public string? ProviderName { get; set; }
+
+    /// <summary>The context policy's name, recorded with a saved conversation.</summary>
+    public string? ContextPolicyName { get; set; }
 
     /// <summary>The clock used for latency and time to first token.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
