@@ -19,7 +19,7 @@ internal static class CommandTree
         var noStream = new Option<bool>("--no-stream") { Description = "Wait for the complete answer instead of streaming it" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object: content, model, finish_reason, usage, cost" };
         var usage = new Option<bool>("--usage", "-u") { Description = "Print token usage on stderr after the answer" };
-        var messages = new Option<string?>("--messages") { Description = "Start from an OpenAI messages JSON array (few-shot examples); a final user message is the prompt", HelpName = "FILE" };
+        var conversation = new ConversationOptionSet();
 
         root.Add(prompt);
         connection.AddTo(root);
@@ -28,7 +28,7 @@ internal static class CommandTree
         root.Add(noStream);
         root.Add(json);
         root.Add(usage);
-        root.Add(messages);
+        conversation.AddTo(root);
         root.Add(verbose);
 
         root.Add(ChatCommand.Create(services));
@@ -51,15 +51,21 @@ internal static class CommandTree
 
             var request = new PromptRequest
             {
-                Connection = connection.Read(parse),
-                Generation = generation.Read(parse),
-                SystemPrompt = parse.GetValue(generation.System),
+                Session = new SessionRequest
+                {
+                    Connection = connection.Read(parse),
+                    Generation = generation.Read(parse),
+                    SystemPrompt = parse.GetValue(generation.System),
+                    MessagesFile = parse.GetValue(conversation.Messages),
+                    Reliability = reliability.Read(parse),
+                    NoLog = parse.GetValue(conversation.NoLog),
+                    ContinueLatest = parse.GetValue(conversation.Continue),
+                    ConversationId = parse.GetValue(conversation.ConversationId),
+                },
                 Words = words,
                 Stream = !parse.GetValue(noStream),
                 Json = parse.GetValue(json),
                 ShowUsage = parse.GetValue(usage),
-                MessagesFile = parse.GetValue(messages),
-                Reliability = reliability.Read(parse),
             };
             return await new PromptCommand(services()).RunAsync(request, ct).ConfigureAwait(false);
         });

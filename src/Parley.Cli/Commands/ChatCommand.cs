@@ -11,50 +11,44 @@ internal static class ChatCommand
         var connection = new ConnectionOptionSet();
         var generation = new GenerationOptionSet();
         var reliability = new ReliabilityOptionSet();
+        var conversation = new ConversationOptionSet();
         var noMemory = new Option<bool>("--no-memory") { Description = "Send every turn without the earlier ones (stateless)" };
-        var messages = new Option<string?>("--messages") { Description = "Start from an OpenAI messages JSON array (few-shot examples)", HelpName = "FILE" };
         var noStream = new Option<bool>("--no-stream") { Description = "Wait for each complete answer instead of streaming it" };
         var usage = new Option<bool>("--usage", "-u") { Description = "Print token usage on stderr after each answer" };
         connection.AddTo(command);
         generation.AddTo(command);
         reliability.AddTo(command);
+        conversation.AddTo(command);
         command.Add(noMemory);
-        command.Add(messages);
         command.Add(noStream);
         command.Add(usage);
 
         command.SetAction(async (parse, ct) =>
         {
             var s = services();
-            var resolver = await s.CreateResolverAsync(ct).ConfigureAwait(false);
-            var provider = resolver.Resolve(connection.Read(parse));
-            var systemPrompt = parse.GetValue(generation.System);
-            var initial = new List<Microsoft.Extensions.AI.ChatMessage>();
-            string? firstPrompt = null;
-            if (parse.GetValue(messages) is { } file)
+            var request = new SessionRequest
             {
-                (systemPrompt, initial, firstPrompt) = MessagesFileReader.Split(await MessagesFileReader.ReadAsync(file, ct).ConfigureAwait(false), systemPrompt);
-            }
-
-            var clientSettings = reliability.Read(parse);
-            var session = new ChatSession(CliChatClients.Create(provider, clientSettings, s.Interaction), new ChatSessionOptions
-            {
-                Model = provider.Model,
-                SystemPrompt = systemPrompt,
+                Connection = connection.Read(parse),
+                Generation = generation.Read(parse),
+                SystemPrompt = parse.GetValue(generation.System),
+                MessagesFile = parse.GetValue(conversation.Messages),
                 Memory = !parse.GetValue(noMemory),
-                InitialMessages = initial,
-                ChatOptions = generation.Read(parse),
-            });
-            var context = new ReplContext(session, provider, resolver, s, parse.GetValue(usage)) { Reliability = clientSettings };
+                Reliability = reliability.Read(parse),
+                NoLog = parse.GetValue(conversation.NoLog),
+                ContinueLatest = parse.GetValue(conversation.Continue),
+                ConversationId = parse.GetValue(conversation.ConversationId),
+            };
+            await using var built = await new SessionBuilder(s).BuildAsync(request, ct).ConfigureAwait(false);
+            var context = new ReplContext(built.Session, built.Provider, built.Resolver, s, parse.GetValue(usage)) { Reliability = request.Reliability };
             var interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
-            IReplInput input = interactive ? TerminalReplFactory.CreateInput(s) : new PipedReplInput(Console.In);
+            IReplInput input = interactive ? await TerminalReplFactory.CreateInputAsync(s, ct).ConfigureAwait(false) : new PipedReplInput(Console.In);
             IAnswerPresenter presenter = interactive ? TerminalReplFactory.CreatePresenter(s) : new PlainAnswerPresenter(s.Interaction);
             if (interactive)
             {
-                TerminalReplFactory.Greet(s, provider);
+                TerminalReplFactory.Greet(s, built);
             }
 
-            return await new ChatRepl(context, input, presenter, stream: !parse.GetValue(noStream)).RunAsync(firstPrompt, ct).ConfigureAwait(false);
+            return await new ChatRepl(context, input, presenter, stream: !parse.GetValue(noStream)).RunAsync(built.FirstPrompt, ct).ConfigureAwait(false);
         });
         return command;
     }

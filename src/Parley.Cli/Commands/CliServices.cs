@@ -4,6 +4,8 @@ namespace Parley.Cli;
 internal sealed class CliServices
 {
     private ParleyConfig? _config;
+    private ModelCatalog? _catalog;
+    private TokenCounter? _tokenCounter;
 
     public CliServices(ConsoleInteraction interaction, EnvironmentSource environment, ParleyPaths paths, InterruptController interrupts)
     {
@@ -52,6 +54,35 @@ internal sealed class CliServices
 
         return _config;
     }
+
+    /// <summary>Facts learned about models (calibration ratios, context limits) in the data directory.</summary>
+    public LearnedModelFacts LearnedFacts => new(Paths.LearnedFactsFile);
+
+    /// <summary>One token counter per process (its caches and the tokenizer load are shared).</summary>
+    public TokenCounter TokenCounter => _tokenCounter ??= new TokenCounter(LearnedFacts);
+
+    /// <summary>The built-in catalog with the config file's <c>models</c> layered over it.</summary>
+    public async Task<ModelCatalog> LoadCatalogAsync(CancellationToken cancellationToken)
+    {
+        if (_catalog is null)
+        {
+            var config = await LoadConfigAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                _catalog = config.Models is { } models ? ModelCatalog.BuiltIn.WithOverrides(models) : ModelCatalog.BuiltIn;
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or ArgumentException or InvalidOperationException)
+            {
+                throw new ParleyConfigurationException($"the \"models\" section of {Paths.ConfigFile} is invalid: {e.Message}", e);
+            }
+        }
+
+        return _catalog;
+    }
+
+    /// <summary>Opens the conversation database (created on first use).</summary>
+    public async Task<IConversationStore> OpenStoreAsync(CancellationToken cancellationToken) =>
+        await SqliteConversationStore.OpenAsync(Paths.DatabaseFile, cancellationToken).ConfigureAwait(false);
 
     public async Task<ProviderResolver> CreateResolverAsync(CancellationToken cancellationToken) =>
         new(Environment, await LoadConfigAsync(cancellationToken).ConfigureAwait(false), Paths.ConfigFile);

@@ -5,11 +5,7 @@ namespace Parley.Cli;
 /// <summary>What one-shot <c>parley "prompt"</c> was asked to do.</summary>
 internal sealed record PromptRequest
 {
-    public required ConnectionOverrides Connection { get; init; }
-
-    public required ChatOptions Generation { get; init; }
-
-    public string? SystemPrompt { get; init; }
+    public required SessionRequest Session { get; init; }
 
     public required IReadOnlyList<string> Words { get; init; }
 
@@ -18,10 +14,6 @@ internal sealed record PromptRequest
     public bool Json { get; init; }
 
     public bool ShowUsage { get; init; }
-
-    public string? MessagesFile { get; init; }
-
-    public ReliabilitySettings Reliability { get; init; } = ReliabilitySettings.Defaults;
 }
 
 /// <summary>One-shot prompts: the tutorial's sections 2, 3 and 10 (send, read the structure, choose the options).</summary>
@@ -36,41 +28,23 @@ internal sealed class PromptCommand
         var ui = _services.Interaction;
         var stdin = await PromptReader.ReadStandardInputAsync(cancellationToken).ConfigureAwait(false);
         var prompt = PromptReader.Combine(stdin, request.Words);
-        var systemPrompt = request.SystemPrompt;
-        var initial = new List<ChatMessage>();
-        if (request.MessagesFile is { } file)
-        {
-            var loaded = await MessagesFileReader.ReadAsync(file, cancellationToken).ConfigureAwait(false);
-            (systemPrompt, initial, var finalUser) = MessagesFileReader.Split(loaded, systemPrompt);
-            if (finalUser is not null)
-            {
-                if (string.IsNullOrWhiteSpace(prompt))
-                {
-                    prompt = finalUser;
-                }
-                else
-                {
-                    initial.Add(new ChatMessage(ChatRole.User, finalUser));
-                }
-            }
-        }
-
-        if (string.IsNullOrWhiteSpace(prompt))
+        if (string.IsNullOrWhiteSpace(prompt) && request.Session.MessagesFile is null)
         {
             throw new CliUsageException("empty prompt: give it as an argument (parley \"Tell me a joke\") or on standard input (echo text | parley)");
         }
 
-        var resolver = await _services.CreateResolverAsync(cancellationToken).ConfigureAwait(false);
-        var provider = resolver.Resolve(request.Connection);
-        using var client = CliChatClients.Create(provider, request.Reliability, ui);
-        var session = new ChatSession(client, new ChatSessionOptions
+        await using var built = await new SessionBuilder(_services).BuildAsync(request.Session, cancellationToken).ConfigureAwait(false);
+        if (built.FirstPrompt is { } finalUser)
         {
-            Model = provider.Model,
-            SystemPrompt = systemPrompt,
-            InitialMessages = initial,
-            ChatOptions = request.Generation,
-        });
+            prompt = string.IsNullOrWhiteSpace(prompt) ? finalUser : finalUser + "\n" + prompt;
+        }
 
+        if (string.IsNullOrWhiteSpace(prompt))
+        {
+            throw new CliUsageException($"empty prompt: {request.Session.MessagesFile} does not end with a user message, and no prompt was given");
+        }
+
+        var session = built.Session;
         ChatTurn turn;
         try
         {
@@ -103,10 +77,10 @@ internal sealed class PromptCommand
             }
             else if (session.LastTurn is { Status: TurnStatus.Interrupted } partial)
             {
-                await ui.WriteOutputLineAsync(TurnJsonWriter.Write(partial)).ConfigureAwait(false);
+                await ui.WriteOutputLineAsync(TurnJsonWriter.Write(partial, session.ConversationId)).ConfigureAwait(false);
             }
 
-            _services.ReportApiError(e, provider);
+            _services.ReportApiError(e, built.Provider);
             return ExitCodes.RuntimeError;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -118,7 +92,7 @@ internal sealed class PromptCommand
 
         if (request.Json)
         {
-            await ui.WriteOutputLineAsync(TurnJsonWriter.Write(turn)).ConfigureAwait(false);
+            await ui.WriteOutputLineAsync(TurnJsonWriter.Write(turn, session.ConversationId)).ConfigureAwait(false);
         }
         else
         {
@@ -127,14 +101,14 @@ internal sealed class PromptCommand
 
         if (turn.FinishReason == ChatFinishReason.Length)
         {
-            ui.Warn(request.Generation.MaxOutputTokens is { } max
+            ui.Warn(request.Session.Generation.MaxOutputTokens is { } max
                 ? $"answer cut at --max-tokens ({max})"
                 : "answer cut: the model reached its output limit");
         }
 
         if (request.ShowUsage)
         {
-            ui.Note(UsageLineFormatter.Format(turn, pricingEnabled: false));
+            ui.Note(UsageLineFormatter.Format(turn, pricingEnabled: true));
         }
 
         return ExitCodes.Ok;

@@ -1,12 +1,45 @@
+using System.Text;
+using Spectre.Console;
+
 namespace Parley.Cli;
 
-/// <summary>The interactive pieces of the REPL (prompt, line editing, spinner, Markdown rendering).</summary>
+/// <summary>The interactive pieces of the REPL: prompt and line editor, spinner, Markdown rendering.</summary>
 internal static class TerminalReplFactory
 {
-    public static IReplInput CreateInput(CliServices services) => new PipedReplInput(Console.In);
+    public static async Task<IReplInput> CreateInputAsync(CliServices services, CancellationToken cancellationToken)
+    {
+        InputHistory history;
+        try
+        {
+            Directory.CreateDirectory(services.Paths.DataDirectory);
+            history = await InputHistory.LoadAsync(Path.Combine(services.Paths.DataDirectory, "history.txt"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            services.Interaction.Warn($"input history is off: {e.Message}");
+            history = new InputHistory();
+        }
 
-    public static IAnswerPresenter CreatePresenter(CliServices services) => new PlainAnswerPresenter(services.Interaction);
+        return new TerminalReplInput(LineEditor.ForConsole(history), history, color: !NoColor);
+    }
 
-    public static void Greet(CliServices services, ResolvedProvider provider) =>
-        services.Interaction.Note($"parley chat · {provider.Model} via {provider.Name} · /help for commands, Ctrl+D to leave");
+    public static IAnswerPresenter CreatePresenter(CliServices services)
+    {
+        var stdout = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = true }),
+            Ansi = AnsiSupport.Detect,
+            ColorSystem = NoColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Interactive = InteractionSupport.Detect,
+        });
+        return new MarkdownAnswerPresenter(stdout, Console.Error);
+    }
+
+    public static void Greet(CliServices services, BuiltSession built)
+    {
+        var saved = built.Session.ConversationId is { } id ? $" · continuing {id[..8]}" : string.Empty;
+        services.Interaction.Note($"parley chat · {built.Provider.Model} via {built.Provider.Name}{saved} · /help for commands, Ctrl+D to leave");
+    }
+
+    private static bool NoColor => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
 }

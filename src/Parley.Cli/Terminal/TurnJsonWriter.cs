@@ -16,7 +16,7 @@ internal static class TurnJsonWriter
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static string Write(ChatTurn turn)
+    public static string Write(ChatTurn turn, string? conversationId = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, Options))
@@ -53,6 +53,7 @@ internal static class TurnJsonWriter
             }
 
             json.WriteNumber("latency_ms", Math.Round(turn.Latency.TotalMilliseconds, 1));
+            json.WriteString("conversation_id", conversationId);
             if (turn.TimeToFirstToken is { } ttft)
             {
                 json.WriteNumber("time_to_first_token_ms", Math.Round(ttft.TotalMilliseconds, 1));

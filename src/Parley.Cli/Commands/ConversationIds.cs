@@ -1,0 +1,26 @@
+namespace Parley.Cli;
+
+/// <summary>Resolves a conversation id or prefix typed by the user, turning store errors into usage errors.</summary>
+internal static class ConversationIds
+{
+    public static async Task<string> ResolveAsync(IConversationStore store, string idOrPrefix, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.ResolveIdAsync(idOrPrefix, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmbiguousConversationIdException e)
+        {
+            var candidates = string.Join("; ", e.Candidates.Take(10).Select(c => $"{c.Id} {c.Title}"));
+            throw new CliUsageException($"the id '{idOrPrefix}' matches several conversations: {candidates}");
+        }
+        catch (ConversationNotFoundException)
+        {
+            throw new CliUsageException($"no saved conversation has the id '{idOrPrefix}' (parley history lists them)");
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException(e.Message);
+        }
+    }
+}

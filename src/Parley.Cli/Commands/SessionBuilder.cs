@@ -1,0 +1,107 @@
+using Microsoft.Extensions.AI;
+
+namespace Parley.Cli;
+
+/// <summary>
+/// Turns a <see cref="SessionRequest"/> into a running <see cref="ChatSession"/>: resolves the provider, opens the
+/// conversation store, continues a saved conversation (<c>-c</c>, <c>--cid</c>), loads a messages file, and wires the
+/// catalog, retries and timeouts.
+/// </summary>
+internal sealed class SessionBuilder
+{
+    private readonly CliServices _services;
+
+    public SessionBuilder(CliServices services) => _services = services;
+
+    public async Task<BuiltSession> BuildAsync(SessionRequest request, CancellationToken cancellationToken)
+    {
+        var resolver = await _services.CreateResolverAsync(cancellationToken).ConfigureAwait(false);
+        var catalog = await _services.LoadCatalogAsync(cancellationToken).ConfigureAwait(false);
+        IConversationStore? store = null;
+        try
+        {
+            string? continuing = null;
+            var connection = request.Connection;
+            if (request.ContinueLatest || request.ConversationId is not null)
+            {
+                store = await _services.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
+                continuing = await FindConversationAsync(store, request, cancellationToken).ConfigureAwait(false);
+                var saved = await store.LoadAsync(continuing, cancellationToken).ConfigureAwait(false);
+                connection = connection with
+                {
+                    Provider = connection.Provider ?? (connection.Model is null ? saved.Conversation.Provider : null),
+                    Model = connection.Model ?? saved.Conversation.Model,
+                };
+            }
+            else if (!request.NoLog)
+            {
+                store = await _services.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var provider = resolver.Resolve(connection);
+            var (systemPrompt, initial, firstPrompt) = await ReadMessagesAsync(request, cancellationToken).ConfigureAwait(false);
+            var options = new ChatSessionOptions
+            {
+                Model = provider.Model,
+                SystemPrompt = systemPrompt,
+                Memory = request.Memory,
+                InitialMessages = initial,
+                ChatOptions = request.Generation,
+                Catalog = catalog,
+                TokenCounter = _services.TokenCounter,
+                Store = request.NoLog ? null : store,
+                ProviderName = provider.Name,
+            };
+            var client = CliChatClients.Create(provider, request.Reliability, _services.Interaction);
+            ChatSession session;
+            if (continuing is not null && store is not null)
+            {
+                options.Store = store;
+                session = await ChatSession.ResumeAsync(client, store, continuing, options, cancellationToken).ConfigureAwait(false);
+                foreach (var message in initial)
+                {
+                    _services.Interaction.Warn("--messages is ignored when continuing a conversation");
+                    break;
+                }
+            }
+            else
+            {
+                session = new ChatSession(client, options);
+            }
+
+            return new BuiltSession(session, provider, resolver, store, firstPrompt);
+        }
+        catch
+        {
+            if (store is not null)
+            {
+                await store.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task<string> FindConversationAsync(IConversationStore store, SessionRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ConversationId is { } id)
+        {
+            return await ConversationIds.ResolveAsync(store, id, cancellationToken).ConfigureAwait(false);
+        }
+
+        var latest = await store.FindLatestAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new CliUsageException("there is no saved conversation to continue yet");
+        return latest.Id;
+    }
+
+    private async Task<(string? System, List<ChatMessage> Initial, string? FinalUser)> ReadMessagesAsync(SessionRequest request, CancellationToken cancellationToken)
+    {
+        if (request.MessagesFile is not { } file)
+        {
+            return (request.SystemPrompt, [], null);
+        }
+
+        var loaded = await MessagesFileReader.ReadAsync(file, cancellationToken).ConfigureAwait(false);
+        return MessagesFileReader.Split(loaded, request.SystemPrompt);
+    }
+}

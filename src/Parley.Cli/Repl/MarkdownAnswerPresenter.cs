@@ -1,0 +1,58 @@
+using Spectre.Console;
+
+namespace Parley.Cli;
+
+/// <summary>
+/// A terminal answer: a spinner until the first token, then the answer rendered as Markdown block by block
+/// (code blocks, lists, headings, tables) as soon as each block is complete.
+/// </summary>
+internal sealed class MarkdownAnswerPresenter : IAnswerPresenter
+{
+    private readonly IAnsiConsole _console;
+    private readonly TextWriter _spinnerTerminal;
+    private MarkdownAnswerWriter? _writer;
+    private TerminalSpinner? _spinner;
+
+    public MarkdownAnswerPresenter(IAnsiConsole console, TextWriter spinnerTerminal)
+    {
+        _console = console;
+        _spinnerTerminal = spinnerTerminal;
+    }
+
+    public void BeginAnswer()
+    {
+        _writer = new MarkdownAnswerWriter(_console, MarkdownAnswerMode.Rendered);
+        _spinner = TerminalSpinner.Start(_spinnerTerminal);
+    }
+
+    public async Task WriteAsync(string chunk, CancellationToken cancellationToken)
+    {
+        if (chunk.Length == 0)
+        {
+            return;
+        }
+
+        if (_spinner is { } spinner)
+        {
+            _spinner = null;
+            await spinner.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _writer!.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task EndAnswerAsync()
+    {
+        if (_spinner is { } spinner)
+        {
+            _spinner = null;
+            await spinner.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_writer is { } writer)
+        {
+            _writer = null;
+            await writer.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}
