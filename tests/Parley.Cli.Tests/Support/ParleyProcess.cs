@@ -127,6 +127,13 @@ public sealed class ParleyProcess : IDisposable
         return process;
     }
 
+    /// <summary>Starts parley in a real terminal (tmux) with this process's environment and working directory.</summary>
+    public Task<TmuxSession> StartInTerminalAsync(params string[] args)
+    {
+        var command = "dotnet " + string.Join(' ', new[] { CliPath }.Concat(args).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        return TmuxSession.StartAsync(command, _environment, WorkingDirectory);
+    }
+
     /// <summary>Sends SIGINT (what Ctrl+C sends) to a running process.</summary>
     public static void Interrupt(Process process)
     {
