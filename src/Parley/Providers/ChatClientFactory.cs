@@ -59,7 +59,7 @@ public static class ChatClientFactory
         }
 
         var chatClient = new OpenAI.Chat.ChatClient(deploymentOrModel, new ApiKeyCredential(provider.ApiKey ?? NoKeyPlaceholder), clientOptions);
-        IChatClient client = chatClient.AsIChatClient();
+        IChatClient client = new FirstChoiceChatClient(chatClient.AsIChatClient());
         var field = options.MaxTokensField ?? (provider.Kind == ProviderKind.OpenAICompatible ? "max_tokens" : "max_completion_tokens");
         if (string.Equals(field, "max_tokens", StringComparison.Ordinal))
         {

@@ -1,0 +1,54 @@
+namespace Parley.Cli.Tests.Conformance;
+
+/// <summary>
+/// A sample of the recorded non-streaming answers — one per feature signature (see <see cref="CliReplay.NonStreamingSample"/>;
+/// every one of them is read through the library suite) — through <c>parley --json --no-stream</c>.
+/// </summary>
+public sealed class CliRecordedNonStreamTests
+{
+    public static TheoryData<string> Sample
+    {
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (var exchange in CliReplay.NonStreamingSample)
+            {
+                data.Add(exchange.Id);
+            }
+
+            if (data.Count == 0)
+            {
+                data.Add(FixtureCatalog.None);
+            }
+
+            return data;
+        }
+    }
+
+    [Fact]
+    public void Sample_FixturesPresent_CoversAtLeastTenShapes()
+    {
+        if (FixtureRoot.Path is null)
+        {
+            Assert.Empty(CliReplay.NonStreamingSample);
+            return;
+        }
+
+        Assert.True(CliReplay.NonStreamingSample.Count >= 10, $"only {CliReplay.NonStreamingSample.Count} non-streaming fixtures sampled");
+    }
+
+    [Theory]
+    [MemberData(nameof(Sample))]
+    public async Task Json_RecordedAnswer_PrintsExactContentFinishReasonAndUsage(string id)
+    {
+        if (id == FixtureCatalog.None)
+        {
+            return;
+        }
+
+        var (result, exchange, requests) = await CliReplay.RunAsync(id, json: true);
+
+        Assert.Equal([false], requests);
+        CliReplay.AssertJsonMatches(exchange, result);
+    }
+}
