@@ -18,7 +18,9 @@ public sealed class TmuxSession : IDisposable
     {
         var socket = Path.Combine(Path.GetTempPath(), "parley-tmux-" + Guid.NewGuid().ToString("N")[..8]);
         var session = new TmuxSession(socket);
-        var exports = string.Join(' ', environment.Select(e => e.Value is null ? $"-u {e.Key}" : $"{e.Key}={Quote(e.Value)}"));
+        var unset = environment.Where(e => e.Value is null).Select(e => $"-u {e.Key}");
+        var set = environment.Where(e => e.Value is not null).Select(e => $"{e.Key}={Quote(e.Value!)}");
+        var exports = string.Join(' ', unset.Concat(set));
         var script = $"cd {Quote(workingDirectory)} && env {exports} TERM=xterm-256color {command}; echo \"[exit $?]\"; sleep 600";
         await session.RunTmuxAsync("new-session", "-d", "-s", session._name, "-x", "100", "-y", "40", "bash", "-c", script);
         return session;

@@ -18,7 +18,7 @@ public class InteractiveChatTests
         await terminal.WaitForAsync("/help for commands");
         await terminal.TypeAsync("show me code");
         await terminal.PressAsync("Enter");
-        var screen = await terminal.WaitForAsync("second item");
+        var screen = await terminal.WaitForAsync("• second item");
 
         Assert.Contains("> show me code", screen);
         Assert.Contains("╭─python", screen);
