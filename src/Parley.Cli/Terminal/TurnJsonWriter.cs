@@ -53,7 +53,6 @@ internal static class TurnJsonWriter
             }
 
             json.WriteNumber("latency_ms", Math.Round(turn.Latency.TotalMilliseconds, 1));
-            json.WriteString("conversation_id", conversationId);
             if (turn.TimeToFirstToken is { } ttft)
             {
                 json.WriteNumber("time_to_first_token_ms", Math.Round(ttft.TotalMilliseconds, 1));
@@ -63,6 +62,7 @@ internal static class TurnJsonWriter
                 json.WriteNull("time_to_first_token_ms");
             }
 
+            json.WriteString("conversation_id", conversationId);
             json.WriteEndObject();
         }
 
