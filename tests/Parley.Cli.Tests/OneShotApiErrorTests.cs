@@ -49,16 +49,32 @@ public class OneShotApiErrorTests
     }
 
     [Fact]
-    public async Task Prompt_Verbose_ShowsStackTrace()
+    public async Task Prompt_Verbose_ShowsStackTraceButNeverTheKey()
     {
         await using var server = await LoopbackServer.StartAsync();
-        server.Enqueue(ScriptedResponse.ServerError(500));
-        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
+        server.Enqueue(ScriptedResponse.Error(401, $"Incorrect API key provided: {Key}."));
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl, Key);
 
         var r = await parley.RunAsync(stdin: "", "--verbose", "--max-retries", "0", "hi");
 
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("   at ", r.Stderr);
+        Assert.DoesNotContain(Key, r.Stdout + r.Stderr);
+    }
+
+    [Fact]
+    public async Task Prompt_BiggerThanTheModelsWindow_Exit2AndNothingSent()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
+        var huge = string.Concat(Enumerable.Repeat("The quick brown fox jumps over the lazy dog. ", 2_000));
+
+        var r = await parley.RunAsync(stdin: huge, "-m", "gpt-4", "Summarize this");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("8,192-token window", r.Stderr);
+        Assert.Contains("nothing was sent", r.Stderr);
+        Assert.Empty(server.Requests);
     }
 
     [Fact]
