@@ -35,6 +35,10 @@ internal static class CliChatClients
             .Build();
     }
 
+    /// <summary>Waits until the token calibrations of the answers so far are saved (before the process exits).</summary>
+    public static Task WhenCalibratedAsync(IChatClient client) =>
+        client.GetService<TokenCalibrationChatClient>()?.WhenCalibratedAsync() ?? Task.CompletedTask;
+
     private static string Describe(UnsupportedOptionNotice notice)
     {
         var flag = notice.Option switch

@@ -65,6 +65,7 @@ internal sealed class ChatRepl
             }
         }
 
+        await CliChatClients.WhenCalibratedAsync(_context.Session.Client).ConfigureAwait(false);
         return failures == 0 ? ExitCodes.Ok : ExitCodes.RuntimeError;
     }
 

@@ -47,6 +47,9 @@ public sealed class ChatSession
     /// <summary>The saved conversation's id (null until the first turn is saved, or without a store).</summary>
     public string? ConversationId { get; private set; }
 
+    /// <summary>The client turns are sent through (its middleware can be found with <c>GetService</c>).</summary>
+    public IChatClient Client => _client;
+
     /// <summary>The model catalog used for windows and prices.</summary>
     public ModelCatalog Catalog => _catalog;
 

@@ -10,10 +10,17 @@ namespace Parley;
 /// With a <see cref="LearnedModelFacts"/> behind the counter the ratio is remembered across runs. Both paths; a
 /// streamed response is learned from when it ends. Models with an exact tokenizer are left alone.
 /// </summary>
+/// <remarks>
+/// Calibrating may load a tokenizer (a few hundred milliseconds the first time), so it runs in the background, one
+/// calibration after another, and never delays or fails a response. A short-lived process awaits
+/// <see cref="WhenCalibratedAsync"/> before it exits.
+/// </remarks>
 public sealed class TokenCalibrationChatClient : DelegatingChatClient
 {
     private readonly TokenCounter _counter;
     private readonly ModelCatalog _catalog;
+    private readonly Lock _gate = new();
+    private Task _pending = Task.CompletedTask;
     private string? _defaultModelId;
     private bool _metadataRead;
 
@@ -30,8 +37,18 @@ public sealed class TokenCalibrationChatClient : DelegatingChatClient
         _catalog = catalog;
     }
 
-    /// <summary>Called after each calibration with the model and the ratio now in use.</summary>
+    /// <summary>Called after each calibration (on a background thread) with the model and the ratio now in use.</summary>
     public Action<ModelInfo, double>? Calibrated { get; set; }
+
+    /// <summary>A task that completes when the calibrations of the responses received so far are done (and saved).</summary>
+    /// <returns>The task.</returns>
+    public Task WhenCalibratedAsync()
+    {
+        lock (_gate)
+        {
+            return _pending;
+        }
+    }
 
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(
@@ -69,8 +86,8 @@ public sealed class TokenCalibrationChatClient : DelegatingChatClient
         Learn(model, sent, options, usage);
     }
 
-    private static IReadOnlyList<ChatMessage> Materialize(IEnumerable<ChatMessage> messages) =>
-        messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+    // A copy: the caller may add to its list before the calibration runs.
+    private static ChatMessage[] Materialize(IEnumerable<ChatMessage> messages) => [.. messages];
 
     private ModelInfo? ModelFor(ChatOptions? options)
     {
@@ -98,10 +115,24 @@ public sealed class TokenCalibrationChatClient : DelegatingChatClient
             return;
         }
 
+        var tools = options?.Tools is { } list ? list.ToArray() : null;
+        lock (_gate)
+        {
+            // One after another: each moves the ratio from where the previous one left it.
+            _pending = _pending.ContinueWith(
+                _ => Calibrate(model, sent, tools, (int)reported),
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
+        }
+    }
+
+    private void Calibrate(ModelInfo model, IReadOnlyList<ChatMessage> sent, AITool[]? tools, int reported)
+    {
         double ratio;
         try
         {
-            ratio = _counter.Calibrate(model, sent, options?.Tools, (int)reported);
+            ratio = _counter.Calibrate(model, sent, tools, reported);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
