@@ -97,15 +97,9 @@ public sealed class TokenCalibrationChatClient : DelegatingChatClient
             return null;
         }
 
+        // No tokenizer preload here: loading it competes with the request for the CPU and would show in its latency.
         var model = _catalog.Resolve(modelId);
-        if (model.HasExactTokenizer)
-        {
-            return null;
-        }
-
-        // Loads the estimator's tokenizer while the request is on the wire.
-        _ = TokenCounter.Preload(model.Encoding);
-        return model;
+        return model.HasExactTokenizer ? null : model;
     }
 
     private void Learn(ModelInfo? model, IReadOnlyList<ChatMessage> sent, ChatOptions? options, UsageDetails? usage)

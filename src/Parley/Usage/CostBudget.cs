@@ -79,8 +79,8 @@ public sealed class CostBudget
         if (WorstCase(model, prompt.Value, maxOutputTokens) is not decimal worst)
         {
             var reason = model?.InputPerMillion is null || model.OutputPerMillion is null
-                ? $"the price of {modelId} is unknown (add input_per_million and output_per_million for it under \"models\" in the config file)"
-                : $"the maximum output of {modelId} is unknown (set --max-tokens, or max_output_tokens under \"models\" in the config file)";
+                ? $"the price of {modelId} is unknown; add input_per_million and output_per_million for it under \"models\" in the config file"
+                : $"the maximum output of {modelId} is unknown; set --max-tokens, or max_output_tokens under \"models\" in the config file";
             throw new CostBudgetExceededException(
                 $"cannot enforce the {Dollars(LimitUsd)} cost limit: {reason} (nothing was sent)", modelId, LimitUsd, spent, null);
         }
