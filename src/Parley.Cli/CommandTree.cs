@@ -33,6 +33,8 @@ internal static class CommandTree
 
         root.Add(ChatCommand.Create(services));
         root.Add(ConfigCommand.Create(services));
+        root.Add(ModelsCommand.Create(services));
+        root.Add(TokensCommand.Create(services));
 
         var commandNames = root.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name)).ToArray();
         root.SetAction(async (parse, ct) =>
@@ -61,6 +63,7 @@ internal static class CommandTree
                     NoLog = parse.GetValue(conversation.NoLog),
                     ContinueLatest = parse.GetValue(conversation.Continue),
                     ConversationId = parse.GetValue(conversation.ConversationId),
+                    MaxCostUsd = parse.GetValue(generation.MaxCost),
                 },
                 Words = words,
                 Stream = !parse.GetValue(noStream),

@@ -37,6 +37,7 @@ internal static class ChatCommand
                 NoLog = parse.GetValue(conversation.NoLog),
                 ContinueLatest = parse.GetValue(conversation.Continue),
                 ConversationId = parse.GetValue(conversation.ConversationId),
+                MaxCostUsd = parse.GetValue(generation.MaxCost),
             };
             await using var built = await new SessionBuilder(s).BuildAsync(request, ct).ConfigureAwait(false);
             var context = new ReplContext(built.Session, built.Provider, built.Resolver, s, parse.GetValue(usage)) { Reliability = request.Reliability };

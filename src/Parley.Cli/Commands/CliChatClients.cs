@@ -2,13 +2,29 @@ using Microsoft.Extensions.AI;
 
 namespace Parley.Cli;
 
-/// <summary>Builds the CLI's client pipeline: the provider client, then timeouts and retries announced on stderr.</summary>
+/// <summary>
+/// Builds the CLI's client pipeline: token calibration (outermost, it sees the messages as the session counts them),
+/// the model's request capabilities, then timeouts and retries announced on stderr, then the provider client.
+/// </summary>
 internal static class CliChatClients
 {
-    public static IChatClient Create(ResolvedProvider provider, ReliabilitySettings reliability, ConsoleInteraction ui)
+    /// <param name="provider">Where requests go.</param>
+    /// <param name="reliability">Retry and timeout flags.</param>
+    /// <param name="ui">Where retries and dropped options are announced.</param>
+    /// <param name="catalog">Model capabilities (system role, temperature, max-tokens field); null: the built-in catalog.</param>
+    /// <param name="counter">A counter to calibrate from reported prompt tokens; null: no calibration.</param>
+    public static IChatClient Create(
+        ResolvedProvider provider, ReliabilitySettings reliability, ConsoleInteraction ui, ModelCatalog? catalog = null, TokenCounter? counter = null)
     {
         var inner = ChatClientFactory.Create(provider, new ChatClientFactoryOptions { ConnectTimeout = reliability.ConnectTimeout });
-        return inner.AsBuilder()
+        var builder = inner.AsBuilder();
+        if (counter is not null)
+        {
+            builder.UseTokenCalibration(counter, catalog);
+        }
+
+        return builder
+            .UseModelCapabilities(catalog, capabilities => capabilities.OptionDropped = notice => ui.WarnOnce(Describe(notice)))
             .UseResilience(new ResilienceOptions
             {
                 MaxRetries = reliability.MaxRetries,
@@ -17,5 +33,21 @@ internal static class CliChatClients
                 OnRetry = notice => ui.Warn(notice.Describe()),
             })
             .Build();
+    }
+
+    /// <summary>Waits until the token calibrations of the answers so far are saved (before the process exits).</summary>
+    public static Task WhenCalibratedAsync(IChatClient client) =>
+        client.GetService<TokenCalibrationChatClient>()?.WhenCalibratedAsync() ?? Task.CompletedTask;
+
+    private static string Describe(UnsupportedOptionNotice notice)
+    {
+        var flag = notice.Option switch
+        {
+            UnsupportedOptionNotice.Temperature => "--temperature",
+            UnsupportedOptionNotice.TopP => "--top-p",
+            UnsupportedOptionNotice.ReasoningEffort => "--reasoning-effort",
+            _ => notice.Option,
+        };
+        return $"{notice.ModelId} does not accept {flag}; it was not sent";
     }
 }

@@ -13,6 +13,8 @@ internal sealed class GenerationOptionSet
         MaxTokens.Validators.Add(r => RequireRange(r, MaxTokens, 1, int.MaxValue, "a positive whole number"));
         Temperature.Validators.Add(r => RequireRange(r, Temperature, 0, 2, "a number from 0 to 2"));
         TopP.Validators.Add(r => RequireRange(r, TopP, 0, 1, "a number from 0 to 1"));
+        MaxCost.Validators.Add(r => RequireRange(r, MaxCost, 0, 1_000_000, "a dollar amount of 0 or more, e.g. 0.05"));
+        ReasoningEffortOption.AcceptOnlyFromAmong("low", "medium", "high");
     }
 
     public Option<string?> System { get; } = new("--system", "-s")
@@ -52,6 +54,18 @@ internal sealed class GenerationOptionSet
         Arity = ArgumentArity.ZeroOrMore,
     };
 
+    public Option<string?> ReasoningEffortOption { get; } = new("--reasoning-effort")
+    {
+        Description = "How hard a reasoning model thinks: low, medium or high (sent as reasoning_effort)",
+        HelpName = "LEVEL",
+    };
+
+    public Option<decimal?> MaxCost { get; } = new("--max-cost")
+    {
+        Description = "Refuse to send a request that could take the conversation's cost over this many US dollars",
+        HelpName = "USD",
+    };
+
     public void AddTo(Command command)
     {
         command.Add(System);
@@ -60,6 +74,8 @@ internal sealed class GenerationOptionSet
         command.Add(TopP);
         command.Add(Seed);
         command.Add(Stop);
+        command.Add(ReasoningEffortOption);
+        command.Add(MaxCost);
     }
 
     public ChatOptions Read(ParseResult result)
@@ -70,6 +86,13 @@ internal sealed class GenerationOptionSet
             Temperature = (float?)result.GetValue(Temperature),
             TopP = (float?)result.GetValue(TopP),
             Seed = result.GetValue(Seed),
+        };
+        options.Reasoning = result.GetValue(ReasoningEffortOption) switch
+        {
+            "low" => new ReasoningOptions { Effort = ReasoningEffort.Low },
+            "medium" => new ReasoningOptions { Effort = ReasoningEffort.Medium },
+            "high" => new ReasoningOptions { Effort = ReasoningEffort.High },
+            _ => null,
         };
         var stops = result.GetValue(Stop);
         if (stops is { Length: > 0 })

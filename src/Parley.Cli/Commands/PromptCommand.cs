@@ -111,6 +111,7 @@ internal sealed class PromptCommand
             ui.Note(UsageLineFormatter.Format(turn, pricingEnabled: true));
         }
 
+        await CliChatClients.WhenCalibratedAsync(session.Client).ConfigureAwait(false);
         return ExitCodes.Ok;
     }
 }

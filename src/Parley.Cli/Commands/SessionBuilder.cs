@@ -51,8 +51,9 @@ internal sealed class SessionBuilder
                 TokenCounter = _services.TokenCounter,
                 Store = request.NoLog ? null : store,
                 ProviderName = provider.Name,
+                MaxCostUsd = request.MaxCostUsd,
             };
-            var client = CliChatClients.Create(provider, request.Reliability, _services.Interaction);
+            var client = CliChatClients.Create(provider, request.Reliability, _services.Interaction, catalog, _services.TokenCounter);
             ChatSession session;
             if (continuing is not null && store is not null)
             {

@@ -25,4 +25,7 @@ internal sealed record SessionRequest
 
     /// <summary><c>--cid ID</c>: continue this conversation (a unique prefix of 4+ characters is enough).</summary>
     public string? ConversationId { get; init; }
+
+    /// <summary><c>--max-cost USD</c>: the conversation's dollar limit, checked before each request.</summary>
+    public decimal? MaxCostUsd { get; init; }
 }

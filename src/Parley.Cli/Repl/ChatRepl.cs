@@ -65,6 +65,7 @@ internal sealed class ChatRepl
             }
         }
 
+        await CliChatClients.WhenCalibratedAsync(_context.Session.Client).ConfigureAwait(false);
         return failures == 0 ? ExitCodes.Ok : ExitCodes.RuntimeError;
     }
 
@@ -98,7 +99,7 @@ internal sealed class ChatRepl
 
             if (_context.ShowUsage)
             {
-                _context.Ui.Note(UsageLineFormatter.Format(last, pricingEnabled: false));
+                _context.Ui.Note(UsageLineFormatter.Format(last, pricingEnabled: true));
             }
 
             return true;
@@ -113,6 +114,13 @@ internal sealed class ChatRepl
         {
             await _presenter.EndAnswerAsync().ConfigureAwait(false);
             _context.Services.ReportApiError(e, _context.Provider);
+            return false;
+        }
+        catch (CostBudgetExceededException e)
+        {
+            // Nothing was sent; the conversation goes on (a shorter question, /model or /reset may fit).
+            await _presenter.EndAnswerAsync().ConfigureAwait(false);
+            _context.Ui.Error(e.Message);
             return false;
         }
         finally

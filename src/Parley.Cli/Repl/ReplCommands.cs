@@ -99,7 +99,7 @@ internal static class ReplCommands
         if (providerName is not null && !string.Equals(providerName, context.Provider.Name, StringComparison.OrdinalIgnoreCase))
         {
             var provider = context.Resolver.Resolve(new ConnectionOverrides { Provider = providerName, Model = model });
-            await context.Session.ChangeModelAsync(provider.Model, CliChatClients.Create(provider, context.Reliability, context.Ui), provider.Name, ct).ConfigureAwait(false);
+            await context.Session.ChangeModelAsync(provider.Model, CliChatClients.Create(provider, context.Reliability, context.Ui, context.Session.Catalog, context.Services.TokenCounter), provider.Name, ct).ConfigureAwait(false);
             context.Provider = provider;
         }
         else
@@ -137,6 +137,11 @@ internal static class ReplCommands
         else
         {
             line.Append(" · cost unknown");
+        }
+
+        if (context.Session.MaxCostUsd is { } limit)
+        {
+            line.Append(" of ").Append(UsageLineFormatter.Cost(limit)).Append(" limit");
         }
 
         context.Ui.Note(line.ToString());

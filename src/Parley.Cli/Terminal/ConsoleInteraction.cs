@@ -11,6 +11,7 @@ namespace Parley.Cli;
 internal sealed class ConsoleInteraction
 {
     private readonly TextWriter _answer;
+    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
     private bool _answerEndsWithNewline = true;
 
     public ConsoleInteraction(TextWriter answer, IAnsiConsole status, bool answerIsTerminal)
@@ -84,6 +85,20 @@ internal sealed class ConsoleInteraction
 
     /// <summary>A warning on stderr.</summary>
     public void Warn(string text) => Status.MarkupLine($"[yellow]warning:[/] {Markup.Escape(text)}");
+
+    /// <summary>A warning on stderr, shown once per process however often it is given.</summary>
+    public void WarnOnce(string text)
+    {
+        lock (_warned)
+        {
+            if (!_warned.Add(text))
+            {
+                return;
+            }
+        }
+
+        Warn(text);
+    }
 
     /// <summary>An error on stderr (one line).</summary>
     public void Error(string text) => Status.MarkupLine($"[red]error:[/] {Markup.Escape(text)}");

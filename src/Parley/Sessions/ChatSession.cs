@@ -47,6 +47,9 @@ public sealed class ChatSession
     /// <summary>The saved conversation's id (null until the first turn is saved, or without a store).</summary>
     public string? ConversationId { get; private set; }
 
+    /// <summary>The client turns are sent through (its middleware can be found with <c>GetService</c>).</summary>
+    public IChatClient Client => _client;
+
     /// <summary>The model catalog used for windows and prices.</summary>
     public ModelCatalog Catalog => _catalog;
 
@@ -58,6 +61,9 @@ public sealed class ChatSession
 
     /// <summary>The system message.</summary>
     public string? SystemPrompt => _options.SystemPrompt;
+
+    /// <summary>The conversation's dollar limit (<see cref="ChatSessionOptions.MaxCostUsd"/>), or null when there is none.</summary>
+    public decimal? MaxCostUsd => _options.MaxCostUsd;
 
     /// <summary>
     /// Continues a saved conversation: its messages become the history, and its system prompt and model are used
@@ -89,6 +95,7 @@ public sealed class ChatSession
     /// <summary>Sends <paramref name="userText"/> and waits for the whole answer.</summary>
     /// <exception cref="ParleyApiException">The provider call failed; the question is not kept in memory (but stays saved as a failed turn).</exception>
     /// <exception cref="ContextWindowExceededException">The prompt cannot fit the model's window; nothing was sent.</exception>
+    /// <exception cref="CostBudgetExceededException">The turn could cost more than is left of <see cref="ChatSessionOptions.MaxCostUsd"/>, or its price is unknown; nothing was sent.</exception>
     public async Task<ChatTurn> SendAsync(string userText, CancellationToken cancellationToken = default)
     {
         var user = CreateUserMessage(userText);
@@ -298,6 +305,7 @@ public sealed class ChatSession
 
         List<ChatMessage> request = [.. candidates];
         Preflight(request);
+        CheckCostBudget(request);
         if (_options.Memory)
         {
             _history.Add(user);
@@ -322,6 +330,23 @@ public sealed class ChatSession
 
         var reserve = _options.ReserveOutputTokens ?? _options.ChatOptions?.MaxOutputTokens ?? PromptPreflight.DefaultReserve(model, contextWindow);
         new PromptPreflight(_counter).Check(request, model, contextWindow, Math.Min(reserve, contextWindow - 1));
+    }
+
+    private void CheckCostBudget(IReadOnlyList<ChatMessage> request)
+    {
+        if (_options.MaxCostUsd is not { } limit)
+        {
+            return;
+        }
+
+        var model = ModelInfo;
+        var maxOutput = _options.ChatOptions?.MaxOutputTokens;
+
+        // An unknown price is refused without counting (counting may load a tokenizer).
+        var prompt = CostBudget.WorstCase(model, 0, maxOutput) is null
+            ? new TokenCount(0, IsEstimate: true)
+            : _counter.CountPrompt(request, model, _options.ChatOptions?.Tools);
+        new CostBudget(limit).Check(_options.Model ?? "the model", model, prompt, maxOutput, Usage);
     }
 
     private ChatOptions CreateChatOptions()

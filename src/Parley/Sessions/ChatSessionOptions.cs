@@ -35,6 +35,14 @@ public sealed class ChatSessionOptions
     /// <summary>Tokens kept free for the answer when checking the window (null: <c>--max-tokens</c>, else <see cref="PromptPreflight.DefaultReserve"/>).</summary>
     public int? ReserveOutputTokens { get; set; }
 
+    /// <summary>
+    /// The most this conversation may cost, in US dollars (null: no limit). Before each request, its prompt at the input
+    /// price plus its maximum output (<see cref="ChatOptions"/>' MaxOutputTokens, else the model's) at the output price
+    /// must fit in what is left after the conversation's cost so far; otherwise, or when the price is unknown,
+    /// <see cref="CostBudgetExceededException"/> is thrown and nothing is sent. See <see cref="CostBudget"/>.
+    /// </summary>
+    public decimal? MaxCostUsd { get; set; }
+
     /// <summary>A context limit learned from the server that is smaller than the catalog's (null: the catalog's).</summary>
     public Func<string, int?>? LearnedContextLimit { get; set; }
 

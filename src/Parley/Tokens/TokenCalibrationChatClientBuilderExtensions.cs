@@ -1,0 +1,30 @@
+using Microsoft.Extensions.AI;
+
+namespace Parley;
+
+/// <summary>Adds <see cref="TokenCalibrationChatClient"/> to a <see cref="ChatClientBuilder"/> pipeline.</summary>
+public static class TokenCalibrationChatClientBuilderExtensions
+{
+    /// <summary>
+    /// Calibrates <paramref name="counter"/>'s estimates from the prompt tokens servers report (see
+    /// <see cref="TokenCalibrationChatClient"/>). Add it before (outside) middleware that rewrites messages, so it sees
+    /// the messages as the caller counts them.
+    /// </summary>
+    /// <param name="builder">The pipeline.</param>
+    /// <param name="counter">The counter to calibrate (give it a <see cref="LearnedModelFacts"/> to remember ratios).</param>
+    /// <param name="catalog">Where models are looked up; null uses <see cref="ModelCatalog.BuiltIn"/>.</param>
+    /// <param name="configure">Called with the new client.</param>
+    /// <returns><paramref name="builder"/>.</returns>
+    public static ChatClientBuilder UseTokenCalibration(
+        this ChatClientBuilder builder, TokenCounter counter, ModelCatalog? catalog = null, Action<TokenCalibrationChatClient>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(counter);
+        return builder.Use(inner =>
+        {
+            var client = new TokenCalibrationChatClient(inner, counter, catalog ?? ModelCatalog.BuiltIn);
+            configure?.Invoke(client);
+            return client;
+        });
+    }
+}
