@@ -14,18 +14,18 @@ internal static class ConversationListView
     public static Table Table(IEnumerable<ConversationListItem> items, IReadOnlyDictionary<string, string> shortIds)
     {
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumn("id")
-            .AddColumn(new TableColumn("title").NoWrap())
-            .AddColumn("model")
-            .AddColumn(new TableColumn("turns").RightAligned())
-            .AddColumn(new TableColumn("tokens").RightAligned())
-            .AddColumn(new TableColumn("cost").RightAligned())
-            .AddColumn("updated");
+            .AddColumn(new TableColumn("id").NoWrap())
+            .AddColumn(new TableColumn("title"))
+            .AddColumn(new TableColumn("model").NoWrap())
+            .AddColumn(new TableColumn("turns").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("tokens").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("cost").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("updated").NoWrap());
         foreach (var item in items)
         {
             table.AddRow(
                 new Text(ShortIds.Of(shortIds, item.Id), new Style(Color.Aqua)),
-                new Text(item.Title ?? "(untitled)").Overflow(Overflow.Ellipsis),
+                new Text(item.Title ?? "(untitled)"),
                 new Text(item.Model ?? "-"),
                 new Text(item.TurnCount.ToString(Invariant)),
                 new Text(item.TotalTokens.ToString("#,0", Invariant)),

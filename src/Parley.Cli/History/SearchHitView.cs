@@ -8,7 +8,7 @@ internal static class SearchHitView
     public static Table Table(IEnumerable<SearchHit> hits, IReadOnlyDictionary<string, string> shortIds)
     {
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumn("id")
+            .AddColumn(new TableColumn("id").NoWrap())
             .AddColumn("title")
             .AddColumn("snippet");
         foreach (var hit in hits)

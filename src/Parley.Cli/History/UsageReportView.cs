@@ -69,23 +69,23 @@ internal static class UsageReportView
     private static Table Table(string title, string keyName, IEnumerable<UsageReportRow> rows, IReadOnlyDictionary<string, string>? shortIds)
     {
         var table = new Table().Border(TableBorder.Simple).Title(title);
-        table.AddColumn(keyName);
+        table.AddColumn(new TableColumn(keyName).NoWrap());
         if (shortIds is not null)
         {
-            table.AddColumn(new TableColumn("title").NoWrap());
+            table.AddColumn(new TableColumn("title"));
         }
 
-        table.AddColumn(new TableColumn("turns").RightAligned())
-            .AddColumn(new TableColumn("in").RightAligned())
-            .AddColumn(new TableColumn("out").RightAligned())
-            .AddColumn(new TableColumn("total").RightAligned())
-            .AddColumn(new TableColumn("cost").RightAligned());
+        table.AddColumn(new TableColumn("turns").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("in").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("out").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("total").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("cost").RightAligned().NoWrap());
         foreach (var row in rows)
         {
             var cells = new List<IRenderable> { new Text(shortIds is null ? row.Key : ShortIds.Of(shortIds, row.Key)) };
             if (shortIds is not null)
             {
-                cells.Add(new Text(row.Label ?? "(untitled)").Overflow(Overflow.Ellipsis));
+                cells.Add(new Text(row.Label ?? "(untitled)"));
             }
 
             cells.Add(new Text(row.ChatTurns.ToString(Invariant)));

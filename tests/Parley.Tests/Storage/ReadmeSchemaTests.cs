@@ -20,10 +20,12 @@ public sealed class ReadmeSchemaTests
         var document = File.ReadAllText(path);
         var expected = StorageSchema.ToMarkdown();
 
-        if (MarkedSection.Read(document) is not { } current)
+        var current = MarkedSection.Read(document);
+        if (current is null)
         {
             Assert.Fail($"{relativePath} has no schema section: put a line {MarkedSection.Begin} and a line {MarkedSection.End} where it belongs "
                 + $"(each once, begin first), then fill it with: {Regenerate}");
+            return;
         }
 
         if (MarkedSection.IsCurrent(document, expected))
