@@ -52,6 +52,17 @@ internal static class CliApplication
             Services().Interaction.Error(e.Message);
             return ExitCodes.UsageError;
         }
+        catch (ParleyStorageException e)
+        {
+            // A database problem is the user's to fix (move the file, wait for the lock): the message says how; no stack trace.
+            Services().Interaction.Error(e.Message);
+            return ExitCodes.RuntimeError;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            Services().Interaction.Error($"the conversation database {Services().Paths.DatabaseFile} failed: {e.Message}");
+            return ExitCodes.RuntimeError;
+        }
         catch (ParleyException e)
         {
             Services().Interaction.Error(e.Message);

@@ -35,6 +35,8 @@ internal static class CommandTree
         root.Add(ConfigCommand.Create(services));
         root.Add(ModelsCommand.Create(services));
         root.Add(TokensCommand.Create(services));
+        root.Add(HistoryCommand.Create(services));
+        root.Add(UsageCommand.Create(services));
 
         var commandNames = root.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name)).ToArray();
         root.SetAction(async (parse, ct) =>

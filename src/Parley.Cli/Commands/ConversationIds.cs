@@ -11,8 +11,8 @@ internal static class ConversationIds
         }
         catch (AmbiguousConversationIdException e)
         {
-            var candidates = string.Join("; ", e.Candidates.Take(10).Select(c => $"{c.Id} {c.Title}"));
-            throw new CliUsageException($"the id '{idOrPrefix}' matches several conversations: {candidates}");
+            var candidates = string.Concat(e.Candidates.Take(10).Select(c => $"\n  {c.Id}  {c.Title ?? "(untitled)"}"));
+            throw new CliUsageException($"the id '{idOrPrefix}' matches several conversations; type more characters:{candidates}");
         }
         catch (ConversationNotFoundException)
         {

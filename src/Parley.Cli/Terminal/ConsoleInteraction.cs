@@ -1,5 +1,6 @@
 using System.Text;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace Parley.Cli;
 
@@ -14,15 +15,22 @@ internal sealed class ConsoleInteraction
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
     private bool _answerEndsWithNewline = true;
 
-    public ConsoleInteraction(TextWriter answer, IAnsiConsole status, bool answerIsTerminal)
+    public ConsoleInteraction(TextWriter answer, IAnsiConsole status, bool answerIsTerminal, IAnsiConsole? output = null)
     {
         _answer = answer;
         Status = status;
         AnswerIsTerminal = answerIsTerminal;
+        Output = output ?? PlainConsole(answer);
     }
 
     /// <summary>The stderr console.</summary>
     public IAnsiConsole Status { get; }
+
+    /// <summary>
+    /// A console over stdout for tables (<see cref="WriteRenderableAsync"/>); styled only when stdout is a terminal and
+    /// <c>NO_COLOR</c> is unset. Commands print plain lines instead when <see cref="AnswerIsTerminal"/> is false.
+    /// </summary>
+    public IAnsiConsole Output { get; }
 
     /// <summary>True when stdout is a terminal (not piped or redirected).</summary>
     public bool AnswerIsTerminal { get; }
@@ -45,7 +53,20 @@ internal sealed class ConsoleInteraction
             stderr.Profile.Width = 4096;
         }
 
-        return new ConsoleInteraction(stdout, stderr, !Console.IsOutputRedirected);
+        var stdoutIsTerminal = !Console.IsOutputRedirected;
+        var output = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = noColor || !stdoutIsTerminal ? AnsiSupport.No : AnsiSupport.Yes,
+            ColorSystem = noColor || !stdoutIsTerminal ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Interactive = InteractionSupport.No,
+        });
+        if (stdoutIsTerminal)
+        {
+            output.Profile.Width = SafeWindowWidth();
+        }
+
+        return new ConsoleInteraction(stdout, stderr, stdoutIsTerminal, output);
     }
 
     /// <summary>Writes a piece of the answer to stdout and flushes it at once.</summary>
@@ -80,6 +101,13 @@ internal sealed class ConsoleInteraction
         await _answer.FlushAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Writes a table (or another renderable) to stdout through <see cref="Output"/>.</summary>
+    public async Task WriteRenderableAsync(IRenderable renderable)
+    {
+        Output.Write(renderable);
+        await _answer.FlushAsync().ConfigureAwait(false);
+    }
+
     /// <summary>A plain note on stderr.</summary>
     public void Note(string text) => Status.MarkupLine($"[grey]{Markup.Escape(text)}[/]");
 
@@ -105,4 +133,29 @@ internal sealed class ConsoleInteraction
 
     /// <summary>Unstyled text on stderr (stack traces under --verbose).</summary>
     public void Detail(string text) => Status.WriteLine(text);
+
+    private static IAnsiConsole PlainConsole(TextWriter writer)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 200;
+        return console;
+    }
+
+    private static int SafeWindowWidth()
+    {
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : 80;
+        }
+        catch (IOException)
+        {
+            return 80;
+        }
+    }
 }

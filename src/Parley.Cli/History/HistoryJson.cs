@@ -1,0 +1,176 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Parley.Cli;
+
+/// <summary>
+/// The <c>--json</c> shapes of the history commands. Ids are full, numbers are numbers, times are ISO 8601 UTC,
+/// and values the server did not report are null, never 0.
+/// </summary>
+internal static class HistoryJson
+{
+    private static readonly JsonWriterOptions Options = new()
+    {
+        Indented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary><c>parley history --json</c>: an array of conversations, newest first.</summary>
+    public static string List(IEnumerable<ConversationListItem> items) => Write(json =>
+    {
+        json.WriteStartArray();
+        foreach (var item in items)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", item.Id);
+            json.WriteString("title", item.Title);
+            json.WriteString("model", item.Model);
+            json.WriteNumber("turns", item.TurnCount);
+            json.WriteNumber("messages", item.MessageCount);
+            json.WriteNumber("tokens", item.TotalTokens);
+            NumberOrNull(json, "cost_usd", item.TotalCostUsd);
+            json.WriteString("created_at", DisplayTime.Iso(item.CreatedAt));
+            json.WriteString("updated_at", DisplayTime.Iso(item.UpdatedAt));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    });
+
+    /// <summary>
+    /// <c>parley history show --json</c> and <c>export --format json</c>: the conversation's settings, the OpenAI messages
+    /// array it would send, and every turn with its usage (<c>user_index</c>/<c>assistant_index</c> point into <c>messages</c>).
+    /// </summary>
+    public static string Conversation(Transcript transcript) => Write(json =>
+    {
+        var conversation = transcript.Conversation;
+        var turns = transcript.Stored.Turns;
+        json.WriteStartObject();
+        json.WriteString("id", conversation.Id);
+        json.WriteString("title", conversation.Title);
+        json.WriteString("provider", conversation.Provider);
+        json.WriteString("model", conversation.Model);
+        json.WriteString("context_policy", conversation.ContextPolicy);
+        json.WriteString("created_at", DisplayTime.Iso(conversation.CreatedAt));
+        json.WriteString("updated_at", DisplayTime.Iso(conversation.UpdatedAt));
+        json.WriteString("summary", conversation.Summary);
+        json.WriteNumber("total_tokens", turns.Sum(TotalTokens));
+        NumberOrNull(json, "cost_usd", turns.Any(t => t.CostUsd is not null) ? turns.Sum(t => t.CostUsd ?? 0m) : null);
+        json.WritePropertyName("messages");
+        json.WriteStartArray();
+        foreach (var entry in transcript.Entries)
+        {
+            OpenAIMessageFormat.WriteMessage(json, entry.Message);
+        }
+
+        json.WriteEndArray();
+        json.WritePropertyName("turns");
+        json.WriteStartArray();
+        foreach (var turn in turns)
+        {
+            json.WriteStartObject();
+            json.WriteString("kind", turn.Kind.ToString().ToLowerInvariant());
+            json.WriteString("status", StoredTurnText.StatusName(turn.Status));
+            json.WriteString("model", turn.Model);
+            NumberOrNull(json, "user_index", transcript.IndexOf(turn.UserSequence));
+            NumberOrNull(json, "assistant_index", transcript.IndexOf(turn.AssistantSequence));
+            json.WritePropertyName("usage");
+            Usage(json, turn.Usage);
+            NumberOrNull(json, "cost_usd", turn.CostUsd);
+            NumberOrNull(json, "latency_ms", turn.Latency is { } latency ? Math.Round(latency.TotalMilliseconds, 1) : null);
+            NumberOrNull(json, "time_to_first_token_ms", turn.TimeToFirstToken is { } ttft ? Math.Round(ttft.TotalMilliseconds, 1) : null);
+            json.WriteString("finish_reason", turn.FinishReason?.Value);
+            json.WriteString("error", turn.Error);
+            json.WriteString("created_at", DisplayTime.Iso(turn.CreatedAt));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    });
+
+    /// <summary><c>parley history search --json</c>: one hit per conversation, newest first.</summary>
+    public static string Search(IEnumerable<SearchHit> hits) => Write(json =>
+    {
+        json.WriteStartArray();
+        foreach (var hit in hits)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", hit.ConversationId);
+            json.WriteString("title", hit.Title);
+            json.WriteString("role", hit.Role);
+            json.WriteString("snippet", hit.Snippet);
+            json.WriteString("created_at", DisplayTime.Iso(hit.CreatedAt));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    });
+
+    public static string Write(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, Options))
+        {
+            write(json);
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>Writes usage as OpenAI names it: <c>prompt_tokens</c>, <c>completion_tokens</c>, <c>total_tokens</c>, <c>cached_tokens</c>, <c>reasoning_tokens</c>.</summary>
+    public static void Usage(Utf8JsonWriter json, UsageDetails usage)
+    {
+        json.WriteStartObject();
+        NumberOrNull(json, "prompt_tokens", usage.InputTokenCount);
+        NumberOrNull(json, "completion_tokens", usage.OutputTokenCount);
+        NumberOrNull(json, "total_tokens", usage.TotalTokenCount ?? (usage.InputTokenCount + usage.OutputTokenCount));
+        NumberOrNull(json, "cached_tokens", usage.CachedInputTokenCount);
+        NumberOrNull(json, "reasoning_tokens", usage.ReasoningTokenCount);
+        json.WriteEndObject();
+    }
+
+    public static void NumberOrNull(Utf8JsonWriter json, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            json.WriteNumber(name, v);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    public static void NumberOrNull(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            json.WriteNumber(name, v);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    public static void NumberOrNull(Utf8JsonWriter json, string name, decimal? value)
+    {
+        if (value is { } v)
+        {
+            json.WriteNumber(name, Normalize(v));
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    /// <summary>Drops trailing zeros (<c>0.00002550</c> → <c>0.0000255</c>).</summary>
+    public static decimal Normalize(decimal value) => value / 1.000000000000000000000000000000000m;
+
+    private static long TotalTokens(TurnRecord turn) =>
+        turn.Usage.TotalTokenCount ?? ((turn.Usage.InputTokenCount ?? 0) + (turn.Usage.OutputTokenCount ?? 0));
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+
+namespace Parley.Cli;
+
+/// <summary>One line about a stored turn: <c>Tokens: 20 in / 34 out · $0.000024 · 0.3 s · gpt-4o-mini</c>, plus its status when not complete.</summary>
+internal static class StoredTurnText
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static string UsageLine(TurnRecord turn)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        var line = new StringBuilder();
+        if (turn.Status != TurnStatus.Complete)
+        {
+            line.Append(StatusName(turn.Status));
+            if (turn.Error is { Length: > 0 } error && turn.Status == TurnStatus.Failed)
+            {
+                line.Append(": ").Append(error);
+            }
+
+            line.Append(" · ");
+        }
+
+        if (turn.Kind == TurnKind.Summary)
+        {
+            line.Append("summary call · ");
+        }
+
+        var usage = turn.Usage;
+        if (usage.InputTokenCount is null && usage.OutputTokenCount is null)
+        {
+            line.Append("Tokens: not reported");
+        }
+        else
+        {
+            line.Append("Tokens: ").Append(Number(usage.InputTokenCount)).Append(" in");
+            if (usage.CachedInputTokenCount is > 0)
+            {
+                line.Append(" (").Append(Number(usage.CachedInputTokenCount)).Append(" cached)");
+            }
+
+            line.Append(" / ").Append(Number(usage.OutputTokenCount)).Append(" out");
+            if (usage.ReasoningTokenCount is > 0)
+            {
+                line.Append(" (").Append(Number(usage.ReasoningTokenCount)).Append(" reasoning)");
+            }
+        }
+
+        if (turn.CostUsd is { } cost)
+        {
+            line.Append(" · ").Append(UsageLineFormatter.Cost(cost));
+        }
+
+        if (turn.Latency is { } latency)
+        {
+            line.Append(" · ").Append(latency.TotalSeconds.ToString("0.0", Invariant)).Append(" s");
+        }
+
+        if (turn.Model is { Length: > 0 } model)
+        {
+            line.Append(" · ").Append(model);
+        }
+
+        return line.ToString();
+    }
+
+    public static string StatusName(TurnStatus status) => status.ToString().ToLowerInvariant();
+
+    private static string Number(long? value) => value is { } v ? v.ToString("#,0", Invariant) : "?";
+}
