@@ -33,6 +33,8 @@ internal static class CommandTree
 
         root.Add(ChatCommand.Create(services));
         root.Add(ConfigCommand.Create(services));
+        root.Add(CompareCommand.Create(services));
+        root.Add(OllamaModelsCommand.Create(services));
 
         var commandNames = root.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name)).ToArray();
         root.SetAction(async (parse, ct) =>

@@ -126,12 +126,20 @@ public sealed class OllamaContextSizeChatClient : DelegatingChatClient
         var info = _catalog.Resolve(model);
         var window = _options.ContextLength is { } source ? await source(model, cancellationToken).ConfigureAwait(false) : null;
         window ??= info.ContextWindow;
-        var prompt = _counter.CountPrompt(messages, info, options?.Tools).Value;
         var reserve = options?.MaxOutputTokens ?? _options.ReserveOutputTokens ?? DefaultReserveOutputTokens;
-        var size = _chosen.AddOrUpdate(
-            model,
-            _ => ChooseSize(prompt, reserve, window, 0, _options.Sizes),
-            (_, current) => ChooseSize(prompt, reserve, window, current, _options.Sizes));
+        var current = CurrentSize(model) ?? 0;
+
+        // Every token is at least one byte: when even that bound lands on the size that would be sent anyway, the
+        // prompt needs no tokenizer (loading one costs more than a short local answer).
+        var upper = options?.Tools is { Count: > 0 } ? long.MaxValue / 4 : PromptPreflight.UpperBound(messages);
+        var size = ChooseSize(upper, reserve, window, current, _options.Sizes);
+        if (size != ChooseSize(0, reserve, window, current, _options.Sizes))
+        {
+            var prompt = _counter.CountPrompt(messages, info, options?.Tools).Value;
+            size = ChooseSize(prompt, reserve, window, current, _options.Sizes);
+        }
+
+        size = _chosen.AddOrUpdate(model, size, (_, previous) => Math.Max(previous, size));
 
         var sized = options?.Clone() ?? new ChatOptions();
         var previous = sized.RawRepresentationFactory;
