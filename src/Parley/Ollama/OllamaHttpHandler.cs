@@ -69,7 +69,7 @@ internal sealed class OllamaHttpHandler : DelegatingHandler
 
         var message = ReadError(body);
         var model = await ReadModelAsync(request, cancellationToken).ConfigureAwait(false);
-        if (status == 404 && model is not null && (message is null || message.Contains("not found", StringComparison.OrdinalIgnoreCase)))
+        if (status == 404 && model is not null && message is not null && message.Contains("not found", StringComparison.OrdinalIgnoreCase))
         {
             return ModelNotInstalled(model);
         }

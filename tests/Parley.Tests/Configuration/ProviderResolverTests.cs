@@ -128,6 +128,21 @@ public class ProviderResolverTests
         Assert.Equal("http://10.1.2.3:9999/v1", compatible.BaseUrl.ToString().TrimEnd('/'));
     }
 
+    [Theory]
+    [InlineData(null, null, null, null, false)]
+    [InlineData("ollama", null, null, null, true)]
+    [InlineData(null, "ollama:llama3.2", null, null, true)]
+    [InlineData(null, "llama3.2", null, null, false)]
+    [InlineData(null, null, "openai", null, true)]
+    [InlineData(null, null, null, "openai", true)]
+    public void NamesProvider_FlagPrefixEnvironmentOrConfig_IsAChoice(string? flag, string? model, string? environment, string? configDefault, bool expected)
+    {
+        var process = environment is null ? null : new Dictionary<string, string> { ["PARLEY_PROVIDER"] = environment };
+        var resolver = Resolver(process, config: new ParleyConfig { DefaultProvider = configDefault });
+
+        Assert.Equal(expected, resolver.NamesProvider(new ConnectionOverrides { Provider = flag, Model = model }));
+    }
+
     [Fact]
     public void Resolve_ConfiguredOllamaKind_ParsesKindName()
     {

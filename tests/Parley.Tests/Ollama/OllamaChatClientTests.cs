@@ -56,6 +56,18 @@ public sealed class OllamaChatClientTests
         Assert.Equal("model llama3.2 is not installed: run `ollama pull llama3.2`", e.Message);
     }
 
+    [Fact]
+    public async Task Ollama_WrongPathPlainText404_IsNotMistakenForAMissingModel()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var client = ChatClientFactory.Create(OllamaServerClients.Provider(server) with { BaseUrl = new Uri(server.BaseAddress, "v1") });
+
+        var e = await Assert.ThrowsAsync<ParleyApiException>(() => client.GetResponseAsync("hi"));
+
+        Assert.Equal(404, e.StatusCode);
+        Assert.DoesNotContain("ollama pull", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
