@@ -12,11 +12,16 @@ internal static class CliChatClients
     /// <param name="reliability">Retry and timeout flags.</param>
     /// <param name="ui">Where retries and dropped options are announced.</param>
     /// <param name="catalog">Model capabilities (system role, temperature, max-tokens field); null: the built-in catalog.</param>
-    /// <param name="counter">A counter to calibrate from reported prompt tokens; null: no calibration.</param>
+    /// <param name="counter">A counter to calibrate from reported prompt tokens (and size Ollama's num_ctx); null: no calibration.</param>
     public static IChatClient Create(
         ResolvedProvider provider, ReliabilitySettings reliability, ConsoleInteraction ui, ModelCatalog? catalog = null, TokenCounter? counter = null)
     {
-        var inner = ChatClientFactory.Create(provider, new ChatClientFactoryOptions { ConnectTimeout = reliability.ConnectTimeout });
+        var inner = ChatClientFactory.Create(provider, new ChatClientFactoryOptions
+        {
+            ConnectTimeout = reliability.ConnectTimeout,
+            Catalog = catalog,
+            TokenCounter = counter,
+        });
         var builder = inner.AsBuilder();
         if (counter is not null)
         {

@@ -38,7 +38,17 @@ internal sealed class SessionBuilder
                 store = await _services.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var provider = resolver.Resolve(connection);
+            ResolvedProvider provider;
+            try
+            {
+                provider = resolver.Resolve(connection);
+            }
+            catch (MissingApiKeyException missing) when (ZeroConfigProbe.Applies(missing, resolver, connection, _services.Environment))
+            {
+                provider = await new ZeroConfigProbe(_services).ResolveAsync(resolver, connection, missing, cancellationToken).ConfigureAwait(false);
+            }
+
+            catalog = ChatClientFactory.CatalogFor(provider, catalog);
             var (systemPrompt, initial, firstPrompt) = await ReadMessagesAsync(request, cancellationToken).ConfigureAwait(false);
             var options = new ChatSessionOptions
             {

@@ -1,13 +1,16 @@
 namespace Parley;
 
-/// <summary>The providers that exist without any configuration: <c>openai</c> and <c>ollama</c>.</summary>
+/// <summary>The providers that exist without any configuration: <c>openai</c>, <c>ollama</c> and <c>ollama-openai</c>.</summary>
 public static class BuiltInProviders
 {
     /// <summary>The name of the OpenAI provider.</summary>
     public const string OpenAIName = "openai";
 
-    /// <summary>The name of the local Ollama provider (OpenAI-compatible <c>/v1</c> endpoint).</summary>
+    /// <summary>The name of the local Ollama provider (Ollama's native API).</summary>
     public const string OllamaName = "ollama";
+
+    /// <summary>The name of the local Ollama provider through its OpenAI-compatible <c>/v1</c> endpoint.</summary>
+    public const string OllamaOpenAIName = "ollama-openai";
 
     /// <summary>The model used when nothing names one.</summary>
     public const string DefaultOpenAIModel = "gpt-4o-mini";
@@ -29,6 +32,12 @@ public static class BuiltInProviders
                 DefaultModel = DefaultOpenAIModel,
             },
             [OllamaName] = new()
+            {
+                Kind = "ollama",
+                BaseUrl = OllamaAddress(environment.Get("OLLAMA_HOST")),
+                DefaultModel = DefaultOllamaModel,
+            },
+            [OllamaOpenAIName] = new()
             {
                 Kind = "openai-compatible",
                 BaseUrl = OllamaAddress(environment.Get("OLLAMA_HOST")) + "/v1",

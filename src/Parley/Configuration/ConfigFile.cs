@@ -20,7 +20,8 @@ public static class ConfigFile
           "default_provider": "openai",
           "default_model": "gpt-4o-mini",
           "providers": {
-            // Built in: "openai" (OPENAI_API_KEY, OPENAI_BASE_URL) and "ollama" (http://localhost:11434/v1 or $OLLAMA_HOST/v1).
+            // Built in: "openai" (OPENAI_API_KEY, OPENAI_BASE_URL), "ollama" (native API at http://localhost:11434 or $OLLAMA_HOST)
+            // and "ollama-openai" (the same server's OpenAI-compatible /v1 endpoint).
             "openai": {
               "kind": "openai",
               "api_key_env": "OPENAI_API_KEY",

@@ -11,4 +11,7 @@ public enum ProviderKind
 
     /// <summary>Azure OpenAI: deployment URLs, <c>api-version</c> query and <c>api-key</c> header.</summary>
     AzureOpenAI,
+
+    /// <summary>Ollama's native API (<c>/api/chat</c>, <c>/api/tags</c>, <c>/api/show</c>) through OllamaSharp; no key.</summary>
+    Ollama,
 }

@@ -4,7 +4,7 @@ namespace Parley;
 public static class ProviderKindNames
 {
     /// <summary>The names accepted in the config file, in documentation order.</summary>
-    public static IReadOnlyList<string> All { get; } = ["openai", "openai-compatible", "azure-openai"];
+    public static IReadOnlyList<string> All { get; } = ["openai", "openai-compatible", "azure-openai", "ollama"];
 
     /// <summary>The config-file name of a kind.</summary>
     public static string ToName(ProviderKind kind) => kind switch
@@ -12,6 +12,7 @@ public static class ProviderKindNames
         ProviderKind.OpenAI => "openai",
         ProviderKind.OpenAICompatible => "openai-compatible",
         ProviderKind.AzureOpenAI => "azure-openai",
+        ProviderKind.Ollama => "ollama",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -23,6 +24,7 @@ public static class ProviderKindNames
             case "openai": kind = ProviderKind.OpenAI; return true;
             case "openai-compatible": kind = ProviderKind.OpenAICompatible; return true;
             case "azure-openai" or "azure": kind = ProviderKind.AzureOpenAI; return true;
+            case "ollama": kind = ProviderKind.Ollama; return true;
             default: kind = default; return false;
         }
     }

@@ -57,6 +57,19 @@ public sealed class ProviderResolver
         return (null, model);
     }
 
+    /// <summary>
+    /// True when a provider is chosen anywhere: <c>--provider</c>, a <c>provider:model</c> prefix,
+    /// <c>PARLEY_PROVIDER</c> or the config's <c>default_provider</c>. False means the built-in default applies.
+    /// </summary>
+    public bool NamesProvider(ConnectionOverrides overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        return NonEmpty(overrides.Provider) is not null
+            || (NonEmpty(overrides.Model) is { } model && SplitModel(model).Provider is not null)
+            || _environment.Get(ProviderVariable) is not null
+            || NonEmpty(_config.DefaultProvider) is not null;
+    }
+
     /// <summary>Resolves the provider, its key and the model.</summary>
     /// <param name="overrides">The command-line flags.</param>
     /// <param name="requireKey">False to resolve without checking the key (e.g. <c>parley config show</c>).</param>

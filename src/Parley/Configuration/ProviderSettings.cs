@@ -5,7 +5,7 @@ namespace Parley;
 /// <summary>One provider entry of <c>config.json</c>: <c>providers.NAME</c>.</summary>
 public sealed class ProviderSettings
 {
-    /// <summary><c>openai</c>, <c>openai-compatible</c> or <c>azure-openai</c>.</summary>
+    /// <summary><c>openai</c>, <c>openai-compatible</c>, <c>azure-openai</c> or <c>ollama</c> (native API; base URL without <c>/v1</c>).</summary>
     [JsonPropertyName("kind")]
     public string? Kind { get; set; }
 

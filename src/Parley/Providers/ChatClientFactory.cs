@@ -24,6 +24,10 @@ public static class ChatClientFactory
     {
         ArgumentNullException.ThrowIfNull(provider);
         options ??= new ChatClientFactoryOptions();
+        if (provider.Kind == ProviderKind.Ollama)
+        {
+            return OllamaChatClients.Create(provider, options);
+        }
 
         var handler = options.Handler ?? new SocketsHttpHandler
         {
@@ -67,5 +71,38 @@ public static class ChatClientFactory
         }
 
         return new ErrorTranslatingChatClient(client, new ApiErrorTranslator(provider.BaseUrl, provider.ApiKey));
+    }
+
+    /// <summary>
+    /// The catalog as it applies to <paramref name="provider"/>'s model: a model served by Ollama is local and free
+    /// even when the catalog does not know it; other providers use the catalog as it is.
+    /// </summary>
+    public static ModelCatalog CatalogFor(ResolvedProvider provider, ModelCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(catalog);
+        if (provider.Kind != ProviderKind.Ollama)
+        {
+            return catalog;
+        }
+
+        var known = catalog.Find(provider.Model);
+        if (known is { IsLocal: true, InputPerMillion: 0m, OutputPerMillion: 0m })
+        {
+            return catalog;
+        }
+
+        var local = new System.Text.Json.Nodes.JsonObject
+        {
+            ["provider"] = ModelInfo.OllamaProvider,
+            ["local"] = true,
+            ["input_per_million"] = 0,
+            ["cached_input_per_million"] = 0,
+            ["output_per_million"] = 0,
+            ["source"] = known is null ? "served by Ollama; not in the model catalog" : $"served by Ollama (local, no per-token price); {known.Source}",
+        };
+        var overrides = new System.Text.Json.Nodes.JsonObject { [provider.Model] = local };
+        using var document = System.Text.Json.JsonDocument.Parse(overrides.ToJsonString());
+        return catalog.WithOverrides(document.RootElement);
     }
 }

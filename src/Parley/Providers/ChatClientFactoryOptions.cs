@@ -15,4 +15,10 @@ public sealed record ChatClientFactoryOptions
 
     /// <summary>A handler to send requests through (tests, proxies). The factory does not dispose it.</summary>
     public HttpMessageHandler? Handler { get; init; }
+
+    /// <summary>Model facts for clients that need them (Ollama's <c>num_ctx</c> sizing); null: <see cref="ModelCatalog.BuiltIn"/>.</summary>
+    public ModelCatalog? Catalog { get; init; }
+
+    /// <summary>Counts prompt tokens for clients that need it (Ollama's <c>num_ctx</c> sizing); null: a new counter.</summary>
+    public TokenCounter? TokenCounter { get; init; }
 }

@@ -44,7 +44,10 @@ public sealed record ChatTurn
     /// <summary>The number of messages sent in the request (after the context policy).</summary>
     public int MessagesSent { get; init; }
 
-    /// <summary>Output tokens per second over the generation time, when known.</summary>
+    /// <summary>
+    /// Output tokens per second: over the generation time the server measured (<see cref="ServerTimings"/>, e.g.
+    /// Ollama's <c>eval_duration</c>) when it reported one, else over the time after the first token; null when unknown.
+    /// </summary>
     public double? OutputTokensPerSecond
     {
         get
@@ -52,6 +55,11 @@ public sealed record ChatTurn
             if (Usage?.OutputTokenCount is not { } output || output <= 0)
             {
                 return null;
+            }
+
+            if (ServerTimings.OutputTokensPerSecond(Usage) is { } measuredByServer)
+            {
+                return measuredByServer;
             }
 
             var generation = Latency - (TimeToFirstToken ?? TimeSpan.Zero);

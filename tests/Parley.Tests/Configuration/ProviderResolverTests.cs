@@ -87,7 +87,20 @@ public class ProviderResolverTests
         var p = Resolver().Resolve(new ConnectionOverrides { Model = "ollama:llama3.2:3b" });
 
         Assert.Equal("ollama", p.Name);
+        Assert.Equal(ProviderKind.Ollama, p.Kind);
         Assert.Equal("llama3.2:3b", p.Model);
+        Assert.Null(p.ApiKey);
+        Assert.Equal("http://localhost:11434", p.BaseUrl.ToString().TrimEnd('/'));
+    }
+
+    [Fact]
+    public void Resolve_OllamaOpenAIPrefix_SelectsOpenAICompatibleEndpoint()
+    {
+        var p = Resolver().Resolve(new ConnectionOverrides { Model = "ollama-openai:llama3.2" });
+
+        Assert.Equal("ollama-openai", p.Name);
+        Assert.Equal(ProviderKind.OpenAICompatible, p.Kind);
+        Assert.Equal("llama3.2", p.Model);
         Assert.Null(p.ApiKey);
         Assert.Equal("http://localhost:11434/v1", p.BaseUrl.ToString().TrimEnd('/'));
     }
@@ -106,9 +119,46 @@ public class ProviderResolverTests
     [Fact]
     public void Resolve_OllamaHost_SetsBuiltInOllamaAddress()
     {
-        var p = Resolver(new Dictionary<string, string> { ["OLLAMA_HOST"] = "10.1.2.3:9999" }).Resolve(new ConnectionOverrides { Provider = "ollama" });
+        var resolver = Resolver(new Dictionary<string, string> { ["OLLAMA_HOST"] = "10.1.2.3:9999" });
+        var native = resolver.Resolve(new ConnectionOverrides { Provider = "ollama" });
+        var compatible = resolver.Resolve(new ConnectionOverrides { Provider = "ollama-openai" });
 
-        Assert.Equal("http://10.1.2.3:9999/v1", p.BaseUrl.ToString().TrimEnd('/'));
+        Assert.Equal(ProviderKind.Ollama, native.Kind);
+        Assert.Equal("http://10.1.2.3:9999", native.BaseUrl.ToString().TrimEnd('/'));
+        Assert.Equal("http://10.1.2.3:9999/v1", compatible.BaseUrl.ToString().TrimEnd('/'));
+    }
+
+    [Theory]
+    [InlineData(null, null, null, null, false)]
+    [InlineData("ollama", null, null, null, true)]
+    [InlineData(null, "ollama:llama3.2", null, null, true)]
+    [InlineData(null, "llama3.2", null, null, false)]
+    [InlineData(null, null, "openai", null, true)]
+    [InlineData(null, null, null, "openai", true)]
+    public void NamesProvider_FlagPrefixEnvironmentOrConfig_IsAChoice(string? flag, string? model, string? environment, string? configDefault, bool expected)
+    {
+        var process = environment is null ? null : new Dictionary<string, string> { ["PARLEY_PROVIDER"] = environment };
+        var resolver = Resolver(process, config: new ParleyConfig { DefaultProvider = configDefault });
+
+        Assert.Equal(expected, resolver.NamesProvider(new ConnectionOverrides { Provider = flag, Model = model }));
+    }
+
+    [Fact]
+    public void Resolve_ConfiguredOllamaKind_ParsesKindName()
+    {
+        var config = new ParleyConfig
+        {
+            Providers = new Dictionary<string, ProviderSettings>
+            {
+                ["gpu-box"] = new() { Kind = "ollama", BaseUrl = "http://gpu-box:11434", DefaultModel = "qwen3:8b" },
+            },
+        };
+
+        var p = Resolver(config: config).Resolve(new ConnectionOverrides { Provider = "gpu-box" });
+
+        Assert.Equal(ProviderKind.Ollama, p.Kind);
+        Assert.Equal("qwen3:8b", p.Model);
+        Assert.Equal("ollama", ProviderKindNames.ToName(p.Kind));
     }
 
     [Fact]

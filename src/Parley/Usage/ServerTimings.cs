@@ -1,0 +1,37 @@
+using Microsoft.Extensions.AI;
+
+namespace Parley;
+
+/// <summary>
+/// Timings a server measured itself and reported with the usage (Ollama's <c>eval_duration</c>,
+/// <c>prompt_eval_duration</c>, <c>load_duration</c>), kept in <see cref="UsageDetails.AdditionalCounts"/> in
+/// nanoseconds. Output speed computed from them excludes the network and the model load.
+/// </summary>
+public static class ServerTimings
+{
+    /// <summary>Nanoseconds spent generating the output tokens.</summary>
+    public const string GenerationNanoseconds = "generation_ns";
+
+    /// <summary>Nanoseconds spent reading the prompt.</summary>
+    public const string PromptNanoseconds = "prompt_eval_ns";
+
+    /// <summary>Nanoseconds spent loading the model before the request could start.</summary>
+    public const string LoadNanoseconds = "load_ns";
+
+    /// <summary>The time the server spent generating the output, or null when it reported none.</summary>
+    public static TimeSpan? GenerationTime(UsageDetails? usage) => Read(usage, GenerationNanoseconds);
+
+    /// <summary>The time the server spent loading the model, or null when it reported none.</summary>
+    public static TimeSpan? LoadTime(UsageDetails? usage) => Read(usage, LoadNanoseconds);
+
+    /// <summary>Output tokens per second over the server's generation time, or null when either is unknown.</summary>
+    public static double? OutputTokensPerSecond(UsageDetails? usage) =>
+        usage?.OutputTokenCount is > 0 && GenerationTime(usage) is { } time && time > TimeSpan.Zero
+            ? usage.OutputTokenCount.Value / time.TotalSeconds
+            : null;
+
+    private static TimeSpan? Read(UsageDetails? usage, string key) =>
+        usage?.AdditionalCounts is { } counts && counts.TryGetValue(key, out var nanoseconds) && nanoseconds > 0
+            ? TimeSpan.FromTicks(nanoseconds / 100)
+            : null;
+}
