@@ -74,11 +74,10 @@ public class HistoryCommandTests
     [Fact]
     public async Task History_LimitN_ListsTheNewestN()
     {
-        await using var server = await LoopbackServer.StartAsync();
-        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
+        using var parley = new ParleyProcess();
         foreach (var prompt in new[] { "a1", "b2", "c3" })
         {
-            await parley.RunAsync("", prompt);
+            await ParleyDatabase.AddConversationAsync(parley, prompt, "answer");
         }
 
         var two = await parley.RunAsync("", "history", "-n", "2");
@@ -188,13 +187,9 @@ public class HistoryCommandTests
     [Fact]
     public async Task HistorySearch_FindsChineseTextAndShowsIdTitleSnippet()
     {
-        await using var server = await LoopbackServer.StartAsync();
-        server.Enqueue(ScriptedResponse.Text("Sunny."));
-        server.Enqueue(ScriptedResponse.Text("Hello!"));
-        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
-        await parley.RunAsync("", "今天北京的天气怎么样？");
-        await parley.RunAsync("", "hello world");
-        var chinese = (await ParleyDatabase.ListAsync(parley)).Single(c => c.Title!.StartsWith('今')).Id;
+        using var parley = new ParleyProcess();
+        var chinese = await ParleyDatabase.AddConversationAsync(parley, "今天北京的天气怎么样？", "Sunny.");
+        await ParleyDatabase.AddConversationAsync(parley, "hello world", "Hello!");
 
         var trigram = await parley.RunAsync("", "history", "search", "天气怎么");
         var twoCharacters = await parley.RunAsync("", "history", "search", "北京");
@@ -218,11 +213,9 @@ public class HistoryCommandTests
     [Fact]
     public async Task HistoryRm_RemovesAndSaysWhatOnStderr()
     {
-        await using var server = await LoopbackServer.StartAsync();
-        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
-        await parley.RunAsync("", "keep me");
-        await parley.RunAsync("", "remove me");
-        var id = (await ParleyDatabase.ListAsync(parley)).Single(c => c.Title == "remove me").Id;
+        using var parley = new ParleyProcess();
+        await ParleyDatabase.AddConversationAsync(parley, "keep me", "ok");
+        var id = await ParleyDatabase.AddConversationAsync(parley, "remove me", "ok");
 
         var r = await parley.RunAsync("", "history", "rm", id[..16]);
         var again = await parley.RunAsync("", "history", "rm", id[..16]);
@@ -238,10 +231,9 @@ public class HistoryCommandTests
     [Fact]
     public async Task HistoryRm_AmbiguousPrefix_Exit2ListsCandidatesAndRemovesNothing()
     {
-        await using var server = await LoopbackServer.StartAsync();
-        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
-        await parley.RunAsync("", "one");
-        await parley.RunAsync("", "two");
+        using var parley = new ParleyProcess();
+        await ParleyDatabase.AddConversationAsync(parley, "one", "ok");
+        await ParleyDatabase.AddConversationAsync(parley, "two", "ok");
         var ids = (await ParleyDatabase.ListAsync(parley)).Select(c => c.Id).ToArray();
         var common = ids[0].AsSpan().CommonPrefixLength(ids[1]);
         Assert.True(common >= 4, "UUID v7 ids made seconds apart share their first characters");

@@ -36,7 +36,7 @@ internal sealed class HistoryExportCommand
         {
             target = Path.GetFullPath(outputFile);
             var database = Path.GetFullPath(_services.Paths.DatabaseFile);
-            if (target.StartsWith(database, StringComparison.Ordinal))
+            if (new[] { database, database + "-wal", database + "-shm", database + "-journal" }.Contains(target, StringComparer.Ordinal))
             {
                 throw new CliUsageException($"-o {outputFile} would overwrite the conversation database; choose another file");
             }

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.AI;
 
 namespace Parley.Cli.Tests;
 
@@ -20,6 +21,26 @@ public static class ParleyDatabase
     {
         await using var store = await OpenAsync(parley);
         return await store.LoadAsync(id);
+    }
+
+    /// <summary>
+    /// Saves a one-turn conversation directly (faster than running parley; the CLI's own saving is tested elsewhere).
+    /// Waits a few milliseconds first so conversations seeded one after another have distinct update times.
+    /// </summary>
+    public static async Task<string> AddConversationAsync(ParleyProcess parley, string question, string answer, string model = "gpt-4o-mini")
+    {
+        await Task.Delay(5);
+        await using var store = await OpenAsync(parley);
+        var conversation = await store.CreateConversationAsync(new NewConversation { Model = model, Provider = "openai" });
+        var turn = await store.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, question));
+        await store.CompleteTurnAsync(turn, new ChatMessage(ChatRole.Assistant, answer), new TurnOutcome
+        {
+            Model = model,
+            Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 5, TotalTokenCount = 15 },
+            CostUsd = 0.0000045m,
+            Latency = TimeSpan.FromMilliseconds(100),
+        });
+        return conversation.Id;
     }
 
     /// <summary>Runs <c>PRAGMA integrity_check</c> on the file without Parley's code.</summary>
