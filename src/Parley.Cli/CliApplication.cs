@@ -47,7 +47,7 @@ internal static class CliApplication
             Services().Interaction.Note("interrupted");
             return ExitCodes.Interrupted;
         }
-        catch (Exception e) when (e is CliUsageException or ParleyConfigurationException or MissingApiKeyException or MessageFormatException)
+        catch (Exception e) when (e is CliUsageException or ParleyConfigurationException or MissingApiKeyException or MessageFormatException or ContextWindowExceededException)
         {
             Services().Interaction.Error(e.Message);
             return ExitCodes.UsageError;

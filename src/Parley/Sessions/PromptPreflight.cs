@@ -56,6 +56,12 @@ public sealed class PromptPreflight
         long bytes = 3;
         foreach (var message in messages)
         {
+            // Tool calls, results and images are not in Text: only the tokenizer can bound them.
+            if (message.Contents.Any(c => c is not TextContent))
+            {
+                return long.MaxValue;
+            }
+
             bytes += 8 + Encoding.UTF8.GetByteCount(message.Text) + (message.AuthorName?.Length ?? 0);
         }
 
