@@ -50,7 +50,7 @@ public sealed class PromptPreflight
         }
     }
 
-    /// <summary>An upper bound of the prompt's tokens that needs no tokenizer.</summary>
+    /// <summary>An upper bound of the prompt's tokens that needs no tokenizer (<see cref="long.MaxValue"/> when a message holds tool calls, results or images).</summary>
     public static long UpperBound(IEnumerable<ChatMessage> messages)
     {
         long bytes = 3;

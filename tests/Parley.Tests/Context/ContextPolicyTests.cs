@@ -140,6 +140,16 @@ public class ContextPolicyTests
     }
 
     [Fact]
+    public void Preflight_ToolCallWithHugeArguments_IsCountedNotBoundedByItsEmptyText()
+    {
+        var call = new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("c1", "save", new Dictionary<string, object?> { ["text"] = Words(3000) })]);
+        List<ChatMessage> messages = [Sys(), User("save this"), call, Result("c1", "saved")];
+
+        Assert.Equal(long.MaxValue, PromptPreflight.UpperBound(messages));
+        Assert.Throws<ContextWindowExceededException>(() => new PromptPreflight(Counter).Check(messages, Model, 2000, 500));
+    }
+
+    [Fact]
     public async Task ReduceAsync_AsPlainChatReducer_UsesItsBudget()
     {
         IChatReducer reducer = new TokenBudgetPolicy { Budget = Budget(600, 100) };
