@@ -20,6 +20,7 @@ internal static class CommandTree
         var json = new Option<bool>("--json") { Description = "Print one JSON object: content, model, finish_reason, usage, cost" };
         var usage = new Option<bool>("--usage", "-u") { Description = "Print token usage on stderr after the answer" };
         var conversation = new ConversationOptionSet();
+        var contextOptions = new ContextOptionSet();
 
         root.Add(prompt);
         connection.AddTo(root);
@@ -29,6 +30,7 @@ internal static class CommandTree
         root.Add(json);
         root.Add(usage);
         conversation.AddTo(root);
+        contextOptions.AddTo(root);
         root.Add(verbose);
 
         root.Add(ChatCommand.Create(services));
@@ -67,6 +69,7 @@ internal static class CommandTree
                     ContinueLatest = parse.GetValue(conversation.Continue),
                     ConversationId = parse.GetValue(conversation.ConversationId),
                     MaxCostUsd = parse.GetValue(generation.MaxCost),
+                    Context = contextOptions.Read(parse),
                 },
                 Words = words,
                 Stream = !parse.GetValue(noStream),

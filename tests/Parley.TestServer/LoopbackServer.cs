@@ -471,7 +471,7 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     // ---- Chat replies (both protocols) ----
 
-    private static ScriptedResponse DefaultResponse(RecordedRequest request)
+    private ScriptedResponse DefaultResponse(RecordedRequest request)
     {
         var lastUser = "";
         for (var i = request.Messages.Count - 1; i >= 0; i--)
@@ -482,7 +482,13 @@ public sealed class LoopbackServer : IAsyncDisposable
                 break;
             }
         }
-        return ScriptedResponse.Text("Echo: " + lastUser);
+        var reply = "Echo: " + lastUser;
+        if (_options.TruncateToMaxTokens && request.MaxTokens is int max && Words.Count(reply) > max)
+        {
+            return ScriptedResponse.Text(string.Concat(Words.Split(reply).Take(Math.Max(max, 1))).TrimEnd(), finishReason: "length");
+        }
+
+        return ScriptedResponse.Text(reply);
     }
 
     private ScriptedResponse NextResponse(RecordedRequest request) =>

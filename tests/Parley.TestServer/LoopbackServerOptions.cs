@@ -14,6 +14,12 @@ public sealed class LoopbackServerOptions
     public int? ContextWindow { get; set; }
 
     /// <summary>
+    /// When true, the default echo reply is cut to the request's <c>max_tokens</c> (or <c>max_completion_tokens</c>)
+    /// words with finish reason <c>length</c>, as a real server stops at the output limit. Off by default.
+    /// </summary>
+    public bool TruncateToMaxTokens { get; set; }
+
+    /// <summary>
     /// When set, OpenAI routes require <c>Authorization: Bearer {ApiKey}</c> and answer 401
     /// <c>invalid_api_key</c> otherwise. Null (the default) accepts any or no key.
     /// </summary>

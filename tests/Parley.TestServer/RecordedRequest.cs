@@ -88,6 +88,12 @@ public sealed class RecordedRequest
     /// </summary>
     public IReadOnlyList<(string Role, string Content)> Messages { get; }
 
+    /// <summary>
+    /// The prompt's size as the server counts it (words of all message contents + 3 per message + 3): what
+    /// <see cref="LoopbackServer.ContextWindow"/> is checked against.
+    /// </summary>
+    public int PromptSize => Words.PromptSize(Messages);
+
     /// <inheritdoc />
     public override string ToString() => $"{Method} {Path} ({Body.Length} chars)";
 

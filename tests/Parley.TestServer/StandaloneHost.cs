@@ -9,7 +9,7 @@ namespace Parley.TestServer;
 /// </summary>
 internal static class StandaloneHost
 {
-    private const string Usage = "usage: Parley.TestServer [--port N] [--context-window N] [--api-key KEY] [--ignore-stdin]";
+    private const string Usage = "usage: Parley.TestServer [--port N] [--context-window N] [--truncate-to-max-tokens] [--api-key KEY] [--ignore-stdin]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -24,6 +24,9 @@ internal static class StandaloneHost
                     break;
                 case "--context-window" when TryInt(args, ++i, out var window):
                     options.ContextWindow = window;
+                    break;
+                case "--truncate-to-max-tokens":
+                    options.TruncateToMaxTokens = true;
                     break;
                 case "--api-key" when i + 1 < args.Length:
                     options.ApiKey = args[++i];

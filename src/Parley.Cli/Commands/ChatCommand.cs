@@ -12,6 +12,7 @@ internal static class ChatCommand
         var generation = new GenerationOptionSet();
         var reliability = new ReliabilityOptionSet();
         var conversation = new ConversationOptionSet();
+        var contextOptions = new ContextOptionSet();
         var noMemory = new Option<bool>("--no-memory") { Description = "Send every turn without the earlier ones (stateless)" };
         var noStream = new Option<bool>("--no-stream") { Description = "Wait for each complete answer instead of streaming it" };
         var usage = new Option<bool>("--usage", "-u") { Description = "Print token usage on stderr after each answer" };
@@ -19,6 +20,7 @@ internal static class ChatCommand
         generation.AddTo(command);
         reliability.AddTo(command);
         conversation.AddTo(command);
+        contextOptions.AddTo(command);
         command.Add(noMemory);
         command.Add(noStream);
         command.Add(usage);
@@ -38,6 +40,7 @@ internal static class ChatCommand
                 ContinueLatest = parse.GetValue(conversation.Continue),
                 ConversationId = parse.GetValue(conversation.ConversationId),
                 MaxCostUsd = parse.GetValue(generation.MaxCost),
+                Context = contextOptions.Read(parse),
             };
             await using var built = await new SessionBuilder(s).BuildAsync(request, ct).ConfigureAwait(false);
             var context = new ReplContext(built.Session, built.Provider, built.Resolver, s, parse.GetValue(usage)) { Reliability = request.Reliability };

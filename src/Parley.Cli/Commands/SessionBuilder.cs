@@ -21,12 +21,14 @@ internal sealed class SessionBuilder
         try
         {
             string? continuing = null;
+            string? savedPolicy = null;
             var connection = request.Connection;
             if (request.ContinueLatest || request.ConversationId is not null)
             {
                 store = await _services.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
                 continuing = await FindConversationAsync(store, request, cancellationToken).ConfigureAwait(false);
                 var saved = await store.LoadAsync(continuing, cancellationToken).ConfigureAwait(false);
+                savedPolicy = saved.Conversation.ContextPolicy;
                 connection = connection with
                 {
                     Provider = connection.Provider ?? (connection.Model is null ? saved.Conversation.Provider : null),
@@ -64,6 +66,7 @@ internal sealed class SessionBuilder
                 MaxCostUsd = request.MaxCostUsd,
             };
             var client = CliChatClients.Create(provider, request.Reliability, _services.Interaction, catalog, _services.TokenCounter);
+            ConfigureContext(options, request, savedPolicy, new SummarizerSource(_services, provider, resolver, catalog, client, request.Reliability));
             ChatSession session;
             if (continuing is not null && store is not null)
             {
@@ -91,6 +94,29 @@ internal sealed class SessionBuilder
 
             throw;
         }
+    }
+
+    // The context policy, the reserve, and the context limits learned from servers (read and saved in the data directory).
+    private void ConfigureContext(ChatSessionOptions options, SessionRequest request, string? savedPolicy, SummarizerSource summarizer)
+    {
+        var name = ContextPolicyFactory.ChooseName(request.Context, savedPolicy);
+        options.Context = ContextPolicyFactory.Create(name, request.Context, summarizer);
+        options.ContextPolicyName = name;
+        options.ReserveOutputTokens = request.Context.ReserveOutput;
+        options.OnWarning = _services.Interaction.Warn;
+        var facts = _services.LearnedFacts;
+        options.LearnedContextLimit = facts.GetContextLimit;
+        options.OnContextLimitLearned = (model, limit) =>
+        {
+            try
+            {
+                facts.SetContextLimit(model, limit);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _services.Interaction.Warn($"cannot save the learned context limit to {facts.Path}: {e.Message}");
+            }
+        };
     }
 
     private static async Task<string> FindConversationAsync(IConversationStore store, SessionRequest request, CancellationToken cancellationToken)

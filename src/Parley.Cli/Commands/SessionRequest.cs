@@ -17,6 +17,9 @@ internal sealed record SessionRequest
 
     public ReliabilitySettings Reliability { get; init; } = ReliabilitySettings.Defaults;
 
+    /// <summary><c>--context</c> and its flags.</summary>
+    public ContextSettings Context { get; init; } = ContextSettings.Default;
+
     /// <summary><c>--no-log</c>: do not save the conversation.</summary>
     public bool NoLog { get; init; }
 

@@ -12,6 +12,7 @@ internal sealed class ChatRepl
     private readonly IReplInput _input;
     private readonly IAnswerPresenter _presenter;
     private readonly bool _stream;
+    private int _refused;
 
     public ChatRepl(ReplContext context, IReplInput input, IAnswerPresenter presenter, bool stream = true)
     {
@@ -66,7 +67,7 @@ internal sealed class ChatRepl
         }
 
         await CliChatClients.WhenCalibratedAsync(_context.Session.Client).ConfigureAwait(false);
-        return failures == 0 ? ExitCodes.Ok : ExitCodes.RuntimeError;
+        return failures > 0 ? ExitCodes.RuntimeError : _refused > 0 ? ExitCodes.UsageError : ExitCodes.Ok;
     }
 
     private async Task<bool> RunTurnAsync(string prompt)
@@ -122,6 +123,14 @@ internal sealed class ChatRepl
             await _presenter.EndAnswerAsync().ConfigureAwait(false);
             _context.Ui.Error(e.Message);
             return false;
+        }
+        catch (ContextWindowExceededException e)
+        {
+            // Nothing was sent: the conversation goes on, and the exit code says a message was refused.
+            await _presenter.EndAnswerAsync().ConfigureAwait(false);
+            _context.Ui.Error(e.Message);
+            _refused++;
+            return true;
         }
         finally
         {

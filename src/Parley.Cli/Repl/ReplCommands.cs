@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 
 namespace Parley.Cli;
 
-/// <summary>The REPL's slash commands: /history, /reset, /system, /model, /usage, /retry, /save, /help, /exit.</summary>
+/// <summary>The REPL's slash commands: /history, /reset, /system, /model, /usage, /context, /retry, /save, /help, /exit.</summary>
 internal static class ReplCommands
 {
     public static IReadOnlyList<ReplCommand> All { get; } =
@@ -14,6 +14,7 @@ internal static class ReplCommands
         new("/system", "TEXT", "set the system message (no TEXT: show it)", System),
         new("/model", "NAME", "switch model (provider:model switches provider); no NAME: show it", Model),
         new("/usage", string.Empty, "running token and cost totals", Usage),
+        new("/context", string.Empty, "the prompt's tokens against the window; messages sent, summarized and dropped", Context),
         new("/retry", string.Empty, "ask the last question again", Retry),
         new("/save", "FILE", "save the conversation as an OpenAI messages JSON array", Save),
         new("/help", string.Empty, "list the commands", Help),
@@ -146,6 +147,15 @@ internal static class ReplCommands
 
         context.Ui.Note(line.ToString());
         return Task.CompletedTask;
+    }
+
+    private static async Task Context(ReplContext context, string _, CancellationToken ct)
+    {
+        var report = await context.Session.GetContextReportAsync(ct).ConfigureAwait(false);
+        foreach (var line in ContextReportFormatter.Format(report, context.Session.Context))
+        {
+            context.Ui.Note(line);
+        }
     }
 
     private static Task Retry(ReplContext context, string _, CancellationToken ct)

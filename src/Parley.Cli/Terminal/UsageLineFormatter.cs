@@ -46,7 +46,26 @@ internal static class UsageLineFormatter
             line.Append(" · ").Append(speed.ToString("0", Invariant)).Append(" tok/s");
         }
 
+        AppendSummaryCalls(line, turn.Context?.SummaryCalls);
         return line.ToString();
+    }
+
+    // Summary calls made for the turn are calls like any other: their tokens and cost are shown beside the answer's.
+    private static void AppendSummaryCalls(StringBuilder line, IReadOnlyList<SummaryCall>? calls)
+    {
+        var made = calls?.Where(c => c.Succeeded).ToList();
+        if (made is not { Count: > 0 })
+        {
+            return;
+        }
+
+        line.Append(made.Count == 1 ? " · summary: " : $" · {made.Count} summary calls: ")
+            .Append(Number(made.Sum(c => c.Usage?.InputTokenCount ?? 0))).Append(" in / ")
+            .Append(Number(made.Sum(c => c.Usage?.OutputTokenCount ?? 0))).Append(" out");
+        if (made.All(c => c.CostUsd is not null))
+        {
+            line.Append(" · ").Append(Cost(made.Sum(c => c.CostUsd!.Value)));
+        }
     }
 
     public static string Cost(decimal cost) =>

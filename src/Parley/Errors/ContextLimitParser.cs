@@ -24,6 +24,26 @@ public static partial class ContextLimitParser
             : null;
     }
 
+    /// <summary>
+    /// The prompt size the server counted, when the message names it ("your messages resulted in 9000 tokens",
+    /// "(3120 in the messages, 1000 in the completion)", llama.cpp's "request (5000 tokens)"), or null.
+    /// </summary>
+    public static int? TryReadPromptTokens(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var match = PromptNumber().Match(text);
+        return match.Success && int.TryParse(match.Groups["n"].Value.Replace(",", string.Empty, StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : null;
+    }
+
+    [GeneratedRegex(@"(?:(?<n>[0-9][0-9,]*) in the messages|messages resulted in (?<n>[0-9][0-9,]*)|request \((?<n>[0-9][0-9,]*) tokens\))", RegexOptions.IgnoreCase)]
+    private static partial Regex PromptNumber();
+
     [GeneratedRegex(@"context[_ ]length|context window|maximum context|too many tokens|exceeds the (available )?context|n_ctx|prompt is too long", RegexOptions.IgnoreCase)]
     private static partial Regex ContextWording();
 

@@ -18,6 +18,7 @@ public sealed class ChatSession
     private readonly List<ChatTurn> _turns = [];
     private readonly ModelCatalog _catalog;
     private readonly TokenCounter _counter;
+    private readonly SessionContext _context;
     private IChatClient _client;
 
     /// <summary>Creates a session over <paramref name="client"/>.</summary>
@@ -28,6 +29,7 @@ public sealed class ChatSession
         _options = options ?? new ChatSessionOptions();
         _catalog = _options.Catalog ?? ModelCatalog.BuiltIn;
         _counter = _options.TokenCounter ?? new TokenCounter();
+        _context = new SessionContext(_options, _catalog, _counter, PriceOf, call => RecordSideCall(call.Usage, call.CostUsd));
         ConversationId = _options.ConversationId;
         StartHistory();
     }
@@ -65,6 +67,15 @@ public sealed class ChatSession
     /// <summary>The conversation's dollar limit (<see cref="ChatSessionOptions.MaxCostUsd"/>), or null when there is none.</summary>
     public decimal? MaxCostUsd => _options.MaxCostUsd;
 
+    /// <summary>The context policy (null: the whole history is sent).</summary>
+    public IChatReducer? Context => _options.Context;
+
+    /// <summary>The running summary of the older messages, made by a <see cref="SummarizingPolicy"/> (null: none).</summary>
+    public RunningSummary? Summary => _context.Summary;
+
+    /// <summary>The window the next turn must fit (catalog or learned limit, reserve), or null when the model's window is unknown.</summary>
+    public ContextBudget? ContextBudget => _context.Budget();
+
     /// <summary>
     /// Continues a saved conversation: its messages become the history, and its system prompt and model are used
     /// unless <paramref name="options"/> sets them.
@@ -84,6 +95,7 @@ public sealed class ChatSession
         options.ProviderName ??= saved.Conversation.Provider;
         options.InitialMessages = [.. saved.Messages.Where(m => m.Message.Role != ChatRole.System).Select(m => m.Message)];
         var session = new ChatSession(client, options);
+        session._context.Restore(saved);
         foreach (var turn in saved.Turns)
         {
             session.Usage.Add(turn.Usage, turn.CostUsd);
@@ -103,14 +115,26 @@ public sealed class ChatSession
         var pending = await BeginSaveAsync(user, cancellationToken).ConfigureAwait(false);
         var started = _options.TimeProvider.GetTimestamp();
         ChatResponse response;
-        try
+        var recovered = false;
+        while (true)
         {
-            response = await _client.GetResponseAsync(request, CreateChatOptions(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            await RecordFailureAsync(user, pending, request.Count, e, started, partial: string.Empty, timeToFirstToken: null).ConfigureAwait(false);
-            throw;
+            try
+            {
+                response = await _client.GetResponseAsync(request, CreateChatOptions(), cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception e)
+            {
+                if (!recovered && _context.TryLearnLimit(e, request))
+                {
+                    recovered = true;
+                    request = await RecoverAsync(user, pending, started, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                await RecordFailureAsync(user, pending, request.Count, e, started, partial: string.Empty, timeToFirstToken: null).ConfigureAwait(false);
+                throw;
+            }
         }
 
         return await RecordAsync(user, pending, request.Count, response, started, null, TurnStatus.Complete, null).ConfigureAwait(false);
@@ -130,33 +154,56 @@ public sealed class ChatSession
         TimeSpan? firstToken = null;
         var updates = new List<ChatResponseUpdate>();
         var partial = new StringBuilder();
-        await using var enumerator = _client.GetStreamingResponseAsync(request, CreateChatOptions(), cancellationToken)
+        var recovered = false;
+        IAsyncEnumerator<ChatResponseUpdate>? enumerator = _client.GetStreamingResponseAsync(request, CreateChatOptions(), cancellationToken)
             .GetAsyncEnumerator(cancellationToken);
-        while (true)
+        try
         {
-            try
+            while (true)
             {
-                if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                try
                 {
-                    break;
+                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
                 }
-            }
-            catch (Exception e)
-            {
-                await RecordFailureAsync(user, pending, request.Count, e, started, partial.ToString(), firstToken).ConfigureAwait(false);
-                throw;
-            }
+                catch (Exception e)
+                {
+                    if (!recovered && updates.Count == 0 && _context.TryLearnLimit(e, request))
+                    {
+                        // The server refused the prompt before answering: send it again within the limit it named.
+                        recovered = true;
+                        var refused = enumerator;
+                        enumerator = null;
+                        await refused.DisposeAsync().ConfigureAwait(false);
+                        request = await RecoverAsync(user, pending, started, cancellationToken).ConfigureAwait(false);
+                        enumerator = _client.GetStreamingResponseAsync(request, CreateChatOptions(), cancellationToken).GetAsyncEnumerator(cancellationToken);
+                        continue;
+                    }
 
-            var update = enumerator.Current;
-            updates.Add(update);
-            var text = update.Text;
-            if (text.Length > 0)
-            {
-                firstToken ??= _options.TimeProvider.GetElapsedTime(started);
-                partial.Append(text);
-            }
+                    await RecordFailureAsync(user, pending, request.Count, e, started, partial.ToString(), firstToken).ConfigureAwait(false);
+                    throw;
+                }
 
-            yield return update;
+                var update = enumerator.Current;
+                updates.Add(update);
+                var text = update.Text;
+                if (text.Length > 0)
+                {
+                    firstToken ??= _options.TimeProvider.GetElapsedTime(started);
+                    partial.Append(text);
+                }
+
+                yield return update;
+            }
+        }
+        finally
+        {
+            if (enumerator is not null)
+            {
+                await enumerator.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         await RecordAsync(user, pending, request.Count, updates.ToChatResponse(), started, firstToken, TurnStatus.Complete, null).ConfigureAwait(false);
@@ -167,6 +214,7 @@ public sealed class ChatSession
     {
         cancellationToken.ThrowIfCancellationRequested();
         _turns.Clear();
+        _context.Reset();
         Usage.Reset();
         ConversationId = null;
         _options.ConversationId = null;
@@ -246,6 +294,18 @@ public sealed class ChatSession
         return turn.UserMessage.Text;
     }
 
+    /// <summary>
+    /// Measures what the next request would carry before its question: the prompt's tokens against the window, the
+    /// policy, and how many messages would be sent, summarized and dropped. Makes no call (a summary that is due is
+    /// reported in <see cref="ContextReport.SummaryDue"/>, not written).
+    /// </summary>
+    public async Task<ContextReport> GetContextReportAsync(CancellationToken cancellationToken = default)
+    {
+        var candidates = _options.Memory ? [.. _history] : StatelessMessages();
+        var (_, report) = await _context.ApplyAsync(candidates, preview: true, cancellationToken).ConfigureAwait(false);
+        return report;
+    }
+
     /// <summary>Adds a call made on the conversation's behalf (e.g. a summary) to the totals.</summary>
     public void RecordSideCall(UsageDetails? usage, decimal? costUsd) => Usage.Add(usage, costUsd);
 
@@ -278,32 +338,22 @@ public sealed class ChatSession
         return new ChatMessage(ChatRole.User, userText);
     }
 
+    private List<ChatMessage> StatelessMessages()
+    {
+        var stateless = new List<ChatMessage>();
+        if (!string.IsNullOrEmpty(_options.SystemPrompt))
+        {
+            stateless.Add(new ChatMessage(ChatRole.System, _options.SystemPrompt));
+        }
+
+        stateless.AddRange(_options.InitialMessages);
+        return stateless;
+    }
+
     private async Task<List<ChatMessage>> PrepareRequestAsync(ChatMessage user, CancellationToken cancellationToken)
     {
-        IEnumerable<ChatMessage> candidates;
-        if (_options.Memory)
-        {
-            candidates = [.. _history, user];
-        }
-        else
-        {
-            var stateless = new List<ChatMessage>();
-            if (!string.IsNullOrEmpty(_options.SystemPrompt))
-            {
-                stateless.Add(new ChatMessage(ChatRole.System, _options.SystemPrompt));
-            }
-
-            stateless.AddRange(_options.InitialMessages);
-            stateless.Add(user);
-            candidates = stateless;
-        }
-
-        if (_options.Context is { } policy)
-        {
-            candidates = await policy.ReduceAsync(candidates, cancellationToken).ConfigureAwait(false);
-        }
-
-        List<ChatMessage> request = [.. candidates];
+        List<ChatMessage> candidates = _options.Memory ? [.. _history, user] : [.. StatelessMessages(), user];
+        var (request, _) = await _context.ApplyAsync(candidates, preview: false, cancellationToken).ConfigureAwait(false);
         Preflight(request);
         CheckCostBudget(request);
         if (_options.Memory)
@@ -316,20 +366,43 @@ public sealed class ChatSession
 
     private void Preflight(IReadOnlyList<ChatMessage> request)
     {
-        if (ModelInfo is not { } model)
+        // The same window as the policy's: the catalog's, or a smaller limit learned from the server.
+        if (_context.Budget() is not { } budget)
         {
             return;
         }
 
-        var learned = _options.LearnedContextLimit?.Invoke(model.Id);
-        var window = learned is { } limit && (model.ContextWindow is null || limit < model.ContextWindow) ? limit : model.ContextWindow;
-        if (window is not { } contextWindow)
+        new PromptPreflight(_counter).Check(request, budget.Model, budget.ContextWindow, budget.ReservedOutput);
+    }
+
+    // After a context-length error: take the question back out, apply the policy within the learned limit, and save
+    // any summary call that made; a prompt that still cannot fit ends the turn as failed.
+    private async Task<List<ChatMessage>> RecoverAsync(ChatMessage user, PendingTurn? pending, long started, CancellationToken cancellationToken)
+    {
+        if (_options.Memory && _history.Count > 0 && ReferenceEquals(_history[^1], user))
         {
-            return;
+            _history.RemoveAt(_history.Count - 1);
         }
 
-        var reserve = _options.ReserveOutputTokens ?? _options.ChatOptions?.MaxOutputTokens ?? PromptPreflight.DefaultReserve(model, contextWindow);
-        new PromptPreflight(_counter).Check(request, model, contextWindow, Math.Min(reserve, contextWindow - 1));
+        try
+        {
+            var request = await PrepareRequestAsync(user, cancellationToken).ConfigureAwait(false);
+            await SaveContextAsync(cancellationToken).ConfigureAwait(false);
+            return request;
+        }
+        catch (Exception e)
+        {
+            await RecordFailureAsync(user, pending, 0, e, started, partial: string.Empty, timeToFirstToken: null).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task SaveContextAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Store is { } store && ConversationId is { } id)
+        {
+            await _context.SaveAsync(store, id, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private void CheckCostBudget(IReadOnlyList<ChatMessage> request)
@@ -374,17 +447,24 @@ public sealed class ChatSession
                 Provider = _options.ProviderName,
                 Model = _options.Model,
                 SystemPrompt = _options.SystemPrompt,
-                ContextPolicy = _options.ContextPolicyName,
+                ContextPolicy = _options.ContextPolicyName ?? (_options.Context as ContextPolicy)?.Name,
             }, cancellationToken).ConfigureAwait(false);
             ConversationId = created.Id;
             _options.ConversationId = created.Id;
             if (_options.InitialMessages.Count > 0)
             {
-                await store.AppendMessagesAsync(created.Id, _options.InitialMessages, cancellationToken).ConfigureAwait(false);
+                var stored = await store.AppendMessagesAsync(created.Id, _options.InitialMessages, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < stored.Count && i < _options.InitialMessages.Count; i++)
+                {
+                    _context.Remember(_options.InitialMessages[i], stored[i].Sequence);
+                }
             }
         }
 
-        return await store.BeginTurnAsync(ConversationId, user, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var pending = await store.BeginTurnAsync(ConversationId, user, cancellationToken: cancellationToken).ConfigureAwait(false);
+        _context.Remember(user, pending.UserSequence);
+        await _context.SaveAsync(store, ConversationId, cancellationToken).ConfigureAwait(false);
+        return pending;
     }
 
     private async Task<ChatTurn> RecordAsync(
@@ -408,6 +488,7 @@ public sealed class ChatSession
             Status = status,
             Error = error,
             MessagesSent = sent,
+            Context = _context.LastReport,
         };
         if (_options.Memory && !_history.Contains(user))
         {
@@ -451,6 +532,7 @@ public sealed class ChatSession
             Status = cancelled ? TurnStatus.Interrupted : TurnStatus.Failed,
             Error = message,
             MessagesSent = sent,
+            Context = _context.LastReport,
         };
         _turns.Add(turn);
         await CompleteSaveAsync(pending, turn).ConfigureAwait(false);
@@ -464,7 +546,7 @@ public sealed class ChatSession
         }
 
         // Saved even when the turn was cancelled: the partial answer and the status belong to the record.
-        await store.CompleteTurnAsync(pending, turn.AssistantMessage, new TurnOutcome
+        var record = await store.CompleteTurnAsync(pending, turn.AssistantMessage, new TurnOutcome
         {
             Status = turn.Status,
             Model = turn.ModelId,
@@ -475,5 +557,6 @@ public sealed class ChatSession
             TimeToFirstToken = turn.TimeToFirstToken,
             Error = turn.Error,
         }, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        _context.Remember(turn.AssistantMessage, record.AssistantSequence);
     }
 }

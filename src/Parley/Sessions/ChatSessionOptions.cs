@@ -23,7 +23,10 @@ public sealed class ChatSessionOptions
     /// <summary>Request settings (temperature, max tokens, stop sequences, …). Cloned for every request.</summary>
     public ChatOptions? ChatOptions { get; set; }
 
-    /// <summary>Chooses which part of the history is sent (null: all of it).</summary>
+    /// <summary>
+    /// Chooses which part of the history is sent (null: all of it). A <see cref="ContextPolicy"/> is given the model's
+    /// window, the reserve and the running summary every turn; any other <see cref="IChatReducer"/> gets the messages only.
+    /// </summary>
     public IChatReducer? Context { get; set; }
 
     /// <summary>Model facts: context windows and prices (null: <see cref="ModelCatalog.BuiltIn"/>).</summary>
@@ -45,6 +48,16 @@ public sealed class ChatSessionOptions
 
     /// <summary>A context limit learned from the server that is smaller than the catalog's (null: the catalog's).</summary>
     public Func<string, int?>? LearnedContextLimit { get; set; }
+
+    /// <summary>
+    /// Called with the model's catalog id and the limit a server named in a context-length error, when it is smaller
+    /// than the window Parley used (the turn is then sent again within it). The CLI saves it with
+    /// <see cref="LearnedModelFacts.SetContextLimit"/>; <see cref="LearnedContextLimit"/> reads it back.
+    /// </summary>
+    public Action<string, int>? OnContextLimitLearned { get; set; }
+
+    /// <summary>Called with a warning the user should see (a failed summary call, a context limit learned from the server).</summary>
+    public Action<string>? OnWarning { get; set; }
 
     /// <summary>Where turns are saved (null: memory only).</summary>
     public IConversationStore? Store { get; set; }

@@ -44,6 +44,9 @@ public sealed record ChatTurn
     /// <summary>The number of messages sent in the request (after the context policy).</summary>
     public int MessagesSent { get; init; }
 
+    /// <summary>How the request used the context window (tokens, messages sent, summarized and dropped, summary calls).</summary>
+    public ContextReport? Context { get; init; }
+
     /// <summary>
     /// Output tokens per second: over the generation time the server measured (<see cref="ServerTimings"/>, e.g.
     /// Ollama's <c>eval_duration</c>) when it reported one, else over the time after the first token; null when unknown.

@@ -50,12 +50,18 @@ public sealed class PromptPreflight
         }
     }
 
-    /// <summary>An upper bound of the prompt's tokens that needs no tokenizer.</summary>
+    /// <summary>An upper bound of the prompt's tokens that needs no tokenizer (<see cref="long.MaxValue"/> when a message holds tool calls, results or images).</summary>
     public static long UpperBound(IEnumerable<ChatMessage> messages)
     {
         long bytes = 3;
         foreach (var message in messages)
         {
+            // Tool calls, results and images are not in Text: only the tokenizer can bound them.
+            if (message.Contents.Any(c => c is not TextContent))
+            {
+                return long.MaxValue;
+            }
+
             bytes += 8 + Encoding.UTF8.GetByteCount(message.Text) + (message.AuthorName?.Length ?? 0);
         }
 

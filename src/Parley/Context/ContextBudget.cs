@@ -1,0 +1,71 @@
+using Microsoft.Extensions.AI;
+
+namespace Parley;
+
+/// <summary>
+/// What a context policy must fit: a model's window, the tokens kept free for the answer, and the counter that
+/// measures messages the way the model's tokenizer does. <see cref="ChatSession"/> builds one for every turn (a limit
+/// learned from the server can make the window smaller than the catalog's); standalone users build one with
+/// <see cref="For"/>.
+/// </summary>
+public sealed record ContextBudget
+{
+    /// <summary>The model the prompt is for (its tokenizer and framing are used to count).</summary>
+    public required ModelInfo Model { get; init; }
+
+    /// <summary>The window to respect, in tokens (prompt plus answer).</summary>
+    public required int ContextWindow { get; init; }
+
+    /// <summary>Tokens kept free for the answer.</summary>
+    public required int ReservedOutput { get; init; }
+
+    /// <summary>Counts messages (cached per message, so a turn costs the new message).</summary>
+    public required TokenCounter Counter { get; init; }
+
+    /// <summary>The tools offered with the request, if any (their definitions take room too).</summary>
+    public IReadOnlyList<AITool>? Tools { get; init; }
+
+    /// <summary>True when <see cref="ContextWindow"/> is a limit learned from a server's context-length error, not the catalog's.</summary>
+    public bool IsLearnedWindow { get; init; }
+
+    /// <summary>The most tokens the prompt may take: the window minus the reserve.</summary>
+    public int PromptBudget => Math.Max(ContextWindow - ReservedOutput, 0);
+
+    /// <summary>
+    /// The budget for <paramref name="model"/>, or null when its window is unknown. The reserve defaults to
+    /// <see cref="PromptPreflight.DefaultReserve"/> and never exceeds the window minus one token.
+    /// </summary>
+    /// <param name="model">The model's catalog entry.</param>
+    /// <param name="counter">The token counter.</param>
+    /// <param name="reservedOutput">Tokens kept free for the answer (null: the default reserve).</param>
+    /// <param name="contextWindow">The window (null: the model's); a learned limit may be smaller than the catalog's.</param>
+    /// <returns>The budget, or null when no window is known.</returns>
+    public static ContextBudget? For(ModelInfo model, TokenCounter counter, int? reservedOutput = null, int? contextWindow = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(counter);
+        if ((contextWindow ?? model.ContextWindow) is not { } window || window <= 0)
+        {
+            return null;
+        }
+
+        var reserve = reservedOutput ?? PromptPreflight.DefaultReserve(model, window);
+        return new ContextBudget
+        {
+            Model = model,
+            ContextWindow = window,
+            ReservedOutput = Math.Clamp(reserve, 0, window - 1),
+            Counter = counter,
+            IsLearnedWindow = contextWindow is not null && contextWindow != model.ContextWindow,
+        };
+    }
+
+    /// <summary>The tokens one message adds to a prompt.</summary>
+    internal int Count(ChatMessage message) => Counter.CountMessage(message, Model).Value;
+
+    /// <summary>What a prompt costs before any message: the reply priming and the tool definitions.</summary>
+    internal int Overhead() => Counter.CountPrompt([], Model, Tools).Value;
+
+    /// <summary>The whole prompt, counted the way the preflight counts it.</summary>
+    internal int CountPrompt(IEnumerable<ChatMessage> messages) => Counter.CountPrompt(messages, Model, Tools).Value;
+}

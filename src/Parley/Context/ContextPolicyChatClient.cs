@@ -1,0 +1,91 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace Parley;
+
+/// <summary>
+/// Middleware that applies a <see cref="ContextPolicy"/> to every request, fitted to the requested model's window:
+/// the model comes from <see cref="ChatOptions.ModelId"/> (else the inner client's default model) and is looked up
+/// in <see cref="Catalog"/>. Unlike Microsoft.Extensions.AI's <c>ReducingChatClient</c> it counts tokens, not messages,
+/// and reports every summary call (<see cref="Reduced"/>), so its cost can be recorded.
+/// </summary>
+/// <remarks>
+/// The running summary of a <see cref="SummarizingPolicy"/> is kept by this client: use one client per conversation.
+/// </remarks>
+public sealed class ContextPolicyChatClient : DelegatingChatClient
+{
+    private RunningSummary? _summary;
+
+    /// <summary>Creates the middleware.</summary>
+    /// <param name="innerClient">The client that receives the reduced requests.</param>
+    /// <param name="policy">The policy to apply.</param>
+    public ContextPolicyChatClient(IChatClient innerClient, ContextPolicy policy)
+        : base(innerClient)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        Policy = policy;
+    }
+
+    /// <summary>The policy applied to each request.</summary>
+    public ContextPolicy Policy { get; }
+
+    /// <summary>Where model windows come from (default <see cref="ModelCatalog.BuiltIn"/>).</summary>
+    public ModelCatalog Catalog { get; set; } = ModelCatalog.BuiltIn;
+
+    /// <summary>The counter (default: one of this client's own).</summary>
+    public TokenCounter TokenCounter { get; set; } = new();
+
+    /// <summary>Tokens kept free for the answer (null: the request's max output tokens, else <see cref="PromptPreflight.DefaultReserve"/>).</summary>
+    public int? ReserveOutputTokens { get; set; }
+
+    /// <summary>Called after each reduction with what was sent, dropped and summarized (and the summary calls made).</summary>
+    public Action<ContextResult>? Reduced { get; set; }
+
+    /// <summary>The running summary kept for the conversation (summarizing policy only).</summary>
+    public RunningSummary? Summary => _summary;
+
+    /// <inheritdoc/>
+    public override async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var reduced = await ReduceAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        return await base.GetResponseAsync(reduced, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var reduced = await ReduceAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        await foreach (var update in base.GetStreamingResponseAsync(reduced, options, cancellationToken).ConfigureAwait(false))
+        {
+            yield return update;
+        }
+    }
+
+    private async Task<IReadOnlyList<ChatMessage>> ReduceAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var result = await Policy.ApplyAsync(new ContextRequest
+        {
+            Messages = [.. messages],
+            Budget = BudgetFor(options),
+            Summary = _summary,
+        }, cancellationToken).ConfigureAwait(false);
+        _summary = result.Summary;
+        Reduced?.Invoke(result);
+        return result.Messages;
+    }
+
+    private ContextBudget? BudgetFor(ChatOptions? options)
+    {
+        var modelId = options?.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId;
+        if (modelId is null || Catalog.Find(modelId) is not { } model)
+        {
+            return Policy.Budget;
+        }
+
+        var budget = ContextBudget.For(model, TokenCounter, ReserveOutputTokens ?? options?.MaxOutputTokens);
+        return budget is null ? Policy.Budget : budget with { Tools = options?.Tools is { Count: > 0 } tools ? [.. tools] : null };
+    }
+}

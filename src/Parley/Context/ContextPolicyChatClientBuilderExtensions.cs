@@ -1,0 +1,28 @@
+using Microsoft.Extensions.AI;
+
+namespace Parley;
+
+/// <summary>Adds <see cref="ContextPolicyChatClient"/> to a <see cref="ChatClientBuilder"/> pipeline.</summary>
+public static class ContextPolicyChatClientBuilderExtensions
+{
+    /// <summary>
+    /// Applies <paramref name="policy"/> to every request, fitted to the requested model's window (see
+    /// <see cref="ContextPolicyChatClient"/>).
+    /// </summary>
+    /// <param name="builder">The pipeline.</param>
+    /// <param name="policy">The policy.</param>
+    /// <param name="configure">Called with the new client, to set its catalog, counter, reserve or callback.</param>
+    /// <returns><paramref name="builder"/>.</returns>
+    public static ChatClientBuilder UseContextPolicy(
+        this ChatClientBuilder builder, ContextPolicy policy, Action<ContextPolicyChatClient>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(policy);
+        return builder.Use(inner =>
+        {
+            var client = new ContextPolicyChatClient(inner, policy);
+            configure?.Invoke(client);
+            return client;
+        });
+    }
+}

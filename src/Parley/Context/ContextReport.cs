@@ -1,0 +1,63 @@
+namespace Parley;
+
+/// <summary>
+/// How a request used the context window: the prompt's tokens against the window, the policy, and how many history
+/// messages were sent, summarized and dropped. Every <see cref="ChatTurn"/> carries one;
+/// <see cref="ChatSession.GetContextReportAsync"/> measures the next request without sending it.
+/// </summary>
+public sealed record ContextReport
+{
+    /// <summary>The policy's name (<c>budget</c>, <c>last:10</c>, <c>summarize</c>, <c>keep-all</c>, or a reducer's type name).</summary>
+    public required string Policy { get; init; }
+
+    /// <summary>The model whose window was used (null when unknown).</summary>
+    public string? Model { get; init; }
+
+    /// <summary>The prompt's size in tokens, as Parley counts it.</summary>
+    public int PromptTokens { get; init; }
+
+    /// <summary>True when <see cref="PromptTokens"/> is an estimate (no exact tokenizer for the model, or tool/image content).</summary>
+    public bool PromptTokensEstimated { get; init; }
+
+    /// <summary>The window respected (null when unknown: nothing is trimmed).</summary>
+    public int? ContextWindow { get; init; }
+
+    /// <summary>The catalog's window for the model (differs from <see cref="ContextWindow"/> when a smaller limit was learned).</summary>
+    public int? CatalogWindow { get; init; }
+
+    /// <summary>True when <see cref="ContextWindow"/> was learned from a server's context-length error.</summary>
+    public bool IsLearnedWindow { get; init; }
+
+    /// <summary>Tokens kept free for the answer.</summary>
+    public int? ReservedOutput { get; init; }
+
+    /// <summary>The prompt size at which the summarizing policy folds the oldest turns (null for other policies).</summary>
+    public int? SummaryThreshold { get; init; }
+
+    /// <summary>Messages in the conversation after the system message (the question included).</summary>
+    public int HistoryMessages { get; init; }
+
+    /// <summary>Messages in the request (the system message and a summary included).</summary>
+    public int MessagesSent { get; init; }
+
+    /// <summary>History messages represented by the running summary instead of being sent.</summary>
+    public int MessagesSummarized { get; init; }
+
+    /// <summary>History messages neither sent nor summarized.</summary>
+    public int MessagesDropped { get; init; }
+
+    /// <summary>The summary's size in tokens, when one was sent.</summary>
+    public int? SummaryTokens { get; init; }
+
+    /// <summary>The summary calls made for this request (with their usage and cost).</summary>
+    public IReadOnlyList<SummaryCall> SummaryCalls { get; init; } = [];
+
+    /// <summary>Warnings raised while preparing the request.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>True when the prompt is past the summary threshold and the next turn will summarize (previews only).</summary>
+    public bool SummaryDue { get; init; }
+
+    /// <summary>True when the server refused the first attempt with a context-length error and the turn was sent again within the limit it named.</summary>
+    public bool Recovered { get; init; }
+}

@@ -1,0 +1,266 @@
+using System.Globalization;
+using Microsoft.Extensions.AI;
+
+namespace Parley;
+
+/// <summary>
+/// The context-window side of a <see cref="ChatSession"/>: the budget for each turn (catalog window, limits learned
+/// from the server, reserve), the policy's decision, the running summary and its persistence, and recovery from a
+/// server's context-length error.
+/// </summary>
+internal sealed class SessionContext
+{
+    private readonly ChatSessionOptions _options;
+    private readonly ModelCatalog _catalog;
+    private readonly TokenCounter _counter;
+    private readonly Func<string?, UsageDetails?, decimal?> _price;
+    private readonly Action<SummaryCall> _recordCall;
+    private readonly Dictionary<string, int> _learned = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<ChatMessage, long> _sequences = new(ReferenceEqualityComparer.Instance);
+    private readonly List<SummaryCall> _unsaved = [];
+    private bool _summaryUnsaved;
+    private bool _recovering;
+
+    public SessionContext(
+        ChatSessionOptions options, ModelCatalog catalog, TokenCounter counter, Func<string?, UsageDetails?, decimal?> price, Action<SummaryCall> recordCall)
+    {
+        _options = options;
+        _catalog = catalog;
+        _counter = counter;
+        _price = price;
+        _recordCall = recordCall;
+    }
+
+    /// <summary>The running summary of the older messages (null: none).</summary>
+    public RunningSummary? Summary { get; private set; }
+
+    /// <summary>The report of the last request prepared.</summary>
+    public ContextReport? LastReport { get; private set; }
+
+    /// <summary>The budget of the next request, or null when the model's window is unknown.</summary>
+    public ContextBudget? Budget()
+    {
+        if (Model() is not { } model)
+        {
+            return null;
+        }
+
+        var learned = LearnedLimit(model.Id);
+        var window = learned is { } limit && (model.ContextWindow is null || limit < model.ContextWindow) ? limit : model.ContextWindow;
+        if (window is null)
+        {
+            return null;
+        }
+
+        var budget = ContextBudget.For(model, _counter, _options.ReserveOutputTokens ?? _options.ChatOptions?.MaxOutputTokens, window);
+        return budget is null ? null : budget with
+        {
+            Tools = _options.ChatOptions?.Tools is { Count: > 0 } tools ? [.. tools] : null,
+            IsLearnedWindow = window != model.ContextWindow,
+        };
+    }
+
+    /// <summary>Applies the policy to <paramref name="candidates"/>; a preview makes no summary call and changes nothing.</summary>
+    public async Task<(List<ChatMessage> Messages, ContextReport Report)> ApplyAsync(IReadOnlyList<ChatMessage> candidates, bool preview, CancellationToken cancellationToken)
+    {
+        var budget = Budget();
+        ContextResult result;
+        string name;
+        switch (_options.Context)
+        {
+            case ContextPolicy policy:
+                name = policy.Name;
+                result = await policy.ApplyAsync(new ContextRequest
+                {
+                    Messages = candidates,
+                    Budget = budget,
+                    Summary = Summary,
+                    AllowSummaryCalls = !preview,
+                }, cancellationToken).ConfigureAwait(false);
+                break;
+            case { } reducer when !preview:
+                name = reducer.GetType().Name;
+                var reduced = (await reducer.ReduceAsync(candidates, cancellationToken).ConfigureAwait(false)).ToList();
+                result = new ContextResult { Messages = reduced, Dropped = Math.Max(0, candidates.Count - reduced.Count) };
+                break;
+            default:
+                name = _options.Context?.GetType().Name ?? "keep-all";
+                result = new ContextResult { Messages = candidates };
+                break;
+        }
+
+        var calls = result.SummaryCalls.Select(c => c with { CostUsd = c.CostUsd ?? _price(c.ModelId, c.Usage) }).ToList();
+        if (!preview)
+        {
+            foreach (var call in calls)
+            {
+                _unsaved.Add(call);
+                if (call.Succeeded)
+                {
+                    _recordCall(call);
+                }
+            }
+
+            if (!ReferenceEquals(result.Summary, Summary))
+            {
+                Summary = result.Summary;
+                _summaryUnsaved = Summary is not null;
+            }
+
+            foreach (var warning in result.Warnings)
+            {
+                _options.OnWarning?.Invoke(warning);
+            }
+        }
+
+        var model = budget?.Model ?? Model();
+        var count = _counter.CountPrompt(result.Messages, model, budget?.Tools);
+        var report = new ContextReport
+        {
+            Policy = name,
+            Model = model?.Id,
+            PromptTokens = count.Value,
+            PromptTokensEstimated = count.IsEstimate,
+            ContextWindow = budget?.ContextWindow,
+            CatalogWindow = model?.ContextWindow,
+            IsLearnedWindow = budget?.IsLearnedWindow == true,
+            ReservedOutput = budget?.ReservedOutput,
+            SummaryThreshold = budget is not null && _options.Context is SummarizingPolicy summarizing ? summarizing.ThresholdFor(budget) : null,
+            HistoryMessages = candidates.Count - HistoryShape.HeadCount(candidates),
+            MessagesSent = result.Messages.Count,
+            MessagesSummarized = result.Summarized,
+            MessagesDropped = result.Dropped,
+            SummaryTokens = result.SummaryMessage is { } summary ? _counter.CountMessage(summary, model).Value : null,
+            SummaryCalls = calls,
+            Warnings = result.Warnings,
+            SummaryDue = result.SummaryDue,
+            Recovered = _recovering && !preview,
+        };
+        if (!preview)
+        {
+            LastReport = report;
+            _recovering = false;
+        }
+
+        return ([.. result.Messages], report);
+    }
+
+    /// <summary>
+    /// Learns from a server's context-length error: reads the limit it names and, when that is smaller than the window
+    /// used, remembers it for the model (and reports it so it can be saved). False when the error is not one to recover from.
+    /// </summary>
+    public bool TryLearnLimit(Exception error, IReadOnlyList<ChatMessage> sent)
+    {
+        if (error is not ParleyApiException { IsContextLengthExceeded: true } api || _options.Model is not { } id
+            || ContextLimitParser.TryReadLimit(api.Message) is not { } limit || limit <= 0)
+        {
+            return false;
+        }
+
+        var model = _catalog.Find(id) ?? _catalog.Resolve(id);
+        var used = Budget();
+
+        // A server that counts more tokens than Parley (an estimated tokenizer) needs the limit in Parley's units.
+        var ours = _counter.CountPrompt(sent, model, used?.Tools).Value;
+        var effective = ContextLimitParser.TryReadPromptTokens(api.Message) is { } theirs && theirs > ours && ours > 0
+            ? (int)((long)limit * ours / theirs)
+            : limit;
+        if (used is not null && effective >= used.ContextWindow)
+        {
+            return false;
+        }
+
+        _learned[model.Id] = effective;
+        _recovering = true;
+        var saved = false;
+        if (_options.OnContextLimitLearned is { } remember)
+        {
+            remember(model.Id, limit);
+            saved = true;
+        }
+
+        var catalog = model.ContextWindow is { } window ? $" (the catalog says {window.ToString("N0", CultureInfo.InvariantCulture)})" : string.Empty;
+        _options.OnWarning?.Invoke(
+            $"the server limits {model.Id} to {limit.ToString("N0", CultureInfo.InvariantCulture)} tokens{catalog}: "
+            + $"the question is sent again with the history trimmed to fit{(saved ? "; the limit is remembered for next time" : string.Empty)}");
+        return true;
+    }
+
+    /// <summary>Remembers where a message is stored, so the running summary can name the last message it covers.</summary>
+    public void Remember(ChatMessage? message, long? sequence)
+    {
+        if (message is not null && sequence is { } value)
+        {
+            _sequences[message] = value;
+        }
+    }
+
+    /// <summary>Restores what a saved conversation knows: where its messages are stored and its running summary.</summary>
+    public void Restore(StoredConversation saved)
+    {
+        foreach (var message in saved.Messages)
+        {
+            _sequences[message.Message] = message.Sequence;
+        }
+
+        if (saved.Conversation is { Summary: { Length: > 0 } text, SummaryThroughSequence: { } through }
+            && saved.Messages.FirstOrDefault(m => m.Sequence == through) is { } last)
+        {
+            Summary = new RunningSummary(text, last.Message);
+        }
+    }
+
+    /// <summary>Saves the summary calls made since the last save and the running summary, if it changed.</summary>
+    public async Task SaveAsync(IConversationStore store, string conversationId, CancellationToken cancellationToken)
+    {
+        foreach (var call in _unsaved)
+        {
+            await store.RecordSummaryCallAsync(conversationId, new TurnOutcome
+            {
+                Status = call.Succeeded ? TurnStatus.Complete : TurnStatus.Failed,
+                Model = call.ModelId,
+                Usage = call.Usage,
+                CostUsd = call.CostUsd,
+                Latency = call.Latency,
+                Error = call.Error,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        _unsaved.Clear();
+        if (_summaryUnsaved && Summary is { } summary && _sequences.TryGetValue(summary.Through, out var sequence))
+        {
+            await store.UpdateConversationAsync(conversationId, new ConversationUpdate { Summary = summary.Text, SummaryThroughSequence = sequence }, cancellationToken).ConfigureAwait(false);
+            _summaryUnsaved = false;
+        }
+    }
+
+    /// <summary>Forgets the running summary and unsaved calls (a new conversation).</summary>
+    public void Reset()
+    {
+        Summary = null;
+        _summaryUnsaved = false;
+        _unsaved.Clear();
+        _sequences.Clear();
+        LastReport = null;
+    }
+
+    // The model's catalog entry; an unknown model gets a placeholder once a limit has been learned for it.
+    private ModelInfo? Model()
+    {
+        if (_options.Model is not { } id)
+        {
+            return null;
+        }
+
+        if (_catalog.Find(id) is { } known)
+        {
+            return known;
+        }
+
+        var placeholder = _catalog.Resolve(id);
+        return LearnedLimit(placeholder.Id) is null ? null : placeholder;
+    }
+
+    private int? LearnedLimit(string modelId) =>
+        _learned.TryGetValue(modelId, out var limit) ? limit : _options.LearnedContextLimit?.Invoke(modelId);
+}

@@ -1,0 +1,208 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Parley.TestServer;
+
+namespace Parley.Tests.Context;
+
+/// <summary>A session keeps long conversations inside the window the loopback server enforces with its own word count.</summary>
+public class ChatSessionContextTests
+{
+    private const string System = "You are a helpful assistant.";
+
+    private static readonly ModelCatalog Catalog = ModelCatalog.BuiltIn.WithOverrides(JsonDocument.Parse("""
+        {
+          "loopback-small": {"provider": "openai", "encoding": "o200k_base", "context_window": 2000, "max_output_tokens": 500, "input_per_million": 0.05, "output_per_million": 0.1},
+          "loopback-big": {"provider": "openai", "encoding": "o200k_base", "context_window": 4000, "max_output_tokens": 500, "input_per_million": 0.05, "output_per_million": 0.1}
+        }
+        """).RootElement);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Budget_LongConversation_NeverExceedsTheServerWindow(bool streaming)
+    {
+        await using var server = await LoopbackServer.StartAsync(new LoopbackServerOptions { ContextWindow = 2000 });
+        var session = Session(server, "loopback-small", ContextPolicy.TokenBudget());
+
+        for (var i = 0; i < 30; i++)
+        {
+            await Turn(session, Question(i, 100), streaming);
+        }
+
+        Assert.Equal(30, server.Requests.Count);
+        Assert.All(server.Requests, r => Assert.True(r.PromptSize <= 2000, $"{r.PromptSize} words"));
+        Assert.All(server.Requests, r => Assert.Equal(("system", System), r.Messages[0]));
+        Assert.All(server.Requests.Select((r, i) => (r, i)), x => Assert.Equal(Question(x.i, 100), x.r.Messages[^1].Content));
+        Assert.True(session.LastTurn!.Context!.MessagesDropped > 0);
+        Assert.Equal(61, session.History.Count);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task HugeMessage_CannotFitAfterThePolicy_IsRefusedAndNothingIsSent(bool streaming)
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var session = Session(server, "loopback-small", ContextPolicy.TokenBudget());
+        await Turn(session, "hello", streaming);
+
+        var error = await Assert.ThrowsAsync<ContextWindowExceededException>(() => Turn(session, Question(0, 3000), streaming));
+
+        Assert.Equal(2000, error.ContextWindow);
+        Assert.Equal(500, error.ReservedOutput);
+        Assert.Single(server.Requests);
+        Assert.Equal(3, session.History.Count);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ServerWindowSmallerThanTheCatalog_FirstOverflowIsRecoveredAndTheLimitLearned(bool streaming)
+    {
+        await using var server = await LoopbackServer.StartAsync(new LoopbackServerOptions { ContextWindow = 2000 });
+        var learned = new Dictionary<string, int>();
+        var warnings = new List<string>();
+        var session = Session(server, "loopback-big", ContextPolicy.TokenBudget(), o =>
+        {
+            o.LearnedContextLimit = id => learned.TryGetValue(id, out var n) ? n : null;
+            o.OnContextLimitLearned = (id, n) => learned[id] = n;
+            o.OnWarning = warnings.Add;
+        });
+
+        var turns = new List<ChatTurn>();
+        for (var i = 0; i < 30; i++)
+        {
+            turns.Add(await Turn(session, Question(i, 100), streaming));
+        }
+
+        Assert.Single(server.Requests, r => r.PromptSize > 2000);
+        Assert.Equal(31, server.Requests.Count);
+        Assert.Equal(2000, learned["loopback-big"]);
+        Assert.Contains("limits loopback-big to 2,000 tokens", Assert.Single(warnings));
+        var recovered = Assert.Single(turns, t => t.Context!.Recovered);
+        Assert.Equal(TurnStatus.Complete, recovered.Status);
+        Assert.Equal(2000, turns[^1].Context!.ContextWindow);
+        Assert.True(turns[^1].Context!.IsLearnedWindow);
+        Assert.Equal(30, session.Usage.Calls);
+
+        // A new session that reads the learned limit never overflows.
+        server.ContextWindow = 2000;
+        var before = server.Requests.Count;
+        var next = Session(server, "loopback-big", ContextPolicy.TokenBudget(), o => o.LearnedContextLimit = id => learned.GetValueOrDefault(id));
+        for (var i = 0; i < 30; i++)
+        {
+            await Turn(next, Question(i, 100), streaming);
+        }
+
+        Assert.All(server.Requests.Skip(before), r => Assert.True(r.PromptSize <= 2000, $"{r.PromptSize} words"));
+    }
+
+    [Fact]
+    public async Task Summarize_WithStore_RecordsSummaryCallsAndRestoresTheSummaryOnResume()
+    {
+        await using var server = await LoopbackServer.StartAsync(new LoopbackServerOptions { ContextWindow = 2000, TruncateToMaxTokens = true });
+        await using var store = new InMemoryConversationStore();
+        var client = ServerClients.Create(server, "loopback-small");
+        var policy = ContextPolicy.Summarize(client, new SummarizingPolicyOptions { SummaryModel = "loopback-small" });
+        var session = Session(server, "loopback-small", policy, o => o.Store = store, client);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await session.SendAsync(Question(i, 100));
+        }
+
+        var saved = await store.LoadAsync(session.ConversationId!);
+        var summaries = saved.Turns.Where(t => t.Kind == TurnKind.Summary).ToList();
+        Assert.NotEmpty(summaries);
+        Assert.All(summaries, t => Assert.True(t.CostUsd > 0));
+        Assert.Equal(summaries.Count, session.Turns.Sum(t => t.Context!.SummaryCalls.Count));
+        Assert.Equal(20 + summaries.Count, session.Usage.Calls);
+        Assert.Equal(session.Summary!.Text, saved.Conversation.Summary);
+        Assert.All(server.Requests, r => Assert.True(r.PromptSize <= 2000, $"{r.PromptSize} words"));
+
+        var resumed = await ChatSession.ResumeAsync(client, store, saved.Conversation.Id, new ChatSessionOptions { Catalog = Catalog, Context = policy });
+        Assert.Equal(session.Summary.Text, resumed.Summary!.Text);
+        var report = await resumed.GetContextReportAsync();
+        Assert.Equal(session.LastTurn!.Context!.MessagesSummarized, report.MessagesSummarized);
+
+        await resumed.SendAsync("one more question");
+        var last = server.Requests[^1].Messages;
+        Assert.Equal(("system", System), last[0]);
+        Assert.Equal(("system", SummarizingPolicy.SummaryPrefix + session.Summary.Text), last[1]);
+    }
+
+    [Fact]
+    public async Task Summarize_SummaryCallFails_TurnSucceedsWithAWarning()
+    {
+        await using var server = await LoopbackServer.StartAsync(new LoopbackServerOptions { ContextWindow = 2000 });
+        var summarizer = new FakeSummarizer { Answer = (_, _) => throw new ParleyApiException(ApiFailureKind.HttpError, "the summary model is overloaded", 503) };
+        var warnings = new List<string>();
+        var session = Session(server, "loopback-small", ContextPolicy.Summarize(summarizer), o => o.OnWarning = warnings.Add);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await session.SendAsync(Question(i, 100));
+        }
+
+        Assert.NotEmpty(warnings);
+        Assert.All(warnings, w => Assert.Contains("overloaded", w));
+        Assert.Equal(20, session.Turns.Count(t => t.Status == TurnStatus.Complete));
+        Assert.All(server.Requests, r => Assert.True(r.PromptSize <= 2000));
+        Assert.Equal(20, session.Usage.Calls);
+    }
+
+    [Fact]
+    public async Task GetContextReportAsync_AfterTurns_ReportsWindowPolicyAndCounts()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var session = Session(server, "loopback-small", ContextPolicy.LastMessages(4));
+        for (var i = 0; i < 5; i++)
+        {
+            await session.SendAsync(Question(i, 10));
+        }
+
+        var report = await session.GetContextReportAsync();
+
+        Assert.Equal("last:4", report.Policy);
+        Assert.Equal(2000, report.ContextWindow);
+        Assert.Equal(500, report.ReservedOutput);
+        Assert.Equal(10, report.HistoryMessages);
+        Assert.Equal(5, report.MessagesSent);
+        Assert.Equal(6, report.MessagesDropped);
+        Assert.Equal(new TokenCounter().CountPrompt(session.History.Take(1).Concat(session.History.Skip(7)), session.ModelInfo).Value, report.PromptTokens);
+        Assert.Equal(5, server.Requests.Count);
+    }
+
+    private static ChatSession Session(LoopbackServer server, string model, ContextPolicy policy, Action<ChatSessionOptions>? configure = null, IChatClient? client = null)
+    {
+        var options = new ChatSessionOptions { Model = model, SystemPrompt = System, Catalog = Catalog, Context = policy };
+        configure?.Invoke(options);
+        return new ChatSession(client ?? ServerClients.Create(server, model), options);
+    }
+
+    private static string Question(int i, int words) =>
+        $"Question {i}: " + string.Join(' ', Enumerable.Range(0, words).Select(w => (w % 7) switch
+        {
+            0 => "river",
+            1 => "mountain",
+            2 => "garden",
+            3 => "window",
+            4 => "paper",
+            5 => "engine",
+            _ => "light",
+        }));
+
+    private static async Task<ChatTurn> Turn(ChatSession session, string text, bool streaming)
+    {
+        if (!streaming)
+        {
+            return await session.SendAsync(text);
+        }
+
+        await foreach (var _ in session.StreamAsync(text))
+        {
+        }
+
+        return session.LastTurn!;
+    }
+}
