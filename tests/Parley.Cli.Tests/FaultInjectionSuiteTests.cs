@@ -37,7 +37,7 @@ public class FaultInjectionSuiteTests
             yield return new($"{status}", s => s.Enqueue(ScriptedResponse.Error(status, $"rejected with {status}")), 1);
         }
 
-        yield return new("context length exceeded", s => s.Enqueue(ScriptedResponse.ContextLengthExceeded(4096, 5000)), 1);
+        yield return new("context length exceeded, recovered", s => s.Enqueue(ScriptedResponse.ContextLengthExceeded(4096, 5000)), 0);
         yield return new("stall mid-stream", s => s.Enqueue(ScriptedResponse.Text("a b c d").StallAfterChunks(2)), 1, ["--idle-timeout", "2"]);
         yield return new("dropped connection mid-stream", s => s.Enqueue(ScriptedResponse.Text("a b c d").DropAfterChunks(2)), 1);
         yield return new("reset before any byte, then ok", s => { s.Enqueue(ScriptedResponse.ConnectionReset()); s.Enqueue(ScriptedResponse.Text("ok")); }, 0);

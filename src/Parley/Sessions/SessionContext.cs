@@ -161,8 +161,10 @@ internal sealed class SessionContext
         var used = Budget();
 
         // A server that counts more tokens than Parley (an estimated tokenizer) needs the limit in Parley's units.
+        // Only a plausible ratio is trusted (up to 3×, what tokenizers differ by): a count far from Parley's describes
+        // some other request (a proxy's message, a replayed body) and would shrink the window to nonsense.
         var ours = _counter.CountPrompt(sent, model, used?.Tools).Value;
-        var effective = ContextLimitParser.TryReadPromptTokens(api.Message) is { } theirs && theirs > ours && ours > 0
+        var effective = ContextLimitParser.TryReadPromptTokens(api.Message) is { } theirs && theirs > ours && ours > 0 && theirs <= 3L * ours
             ? (int)((long)limit * ours / theirs)
             : limit;
         if (used is not null && effective >= used.ContextWindow)

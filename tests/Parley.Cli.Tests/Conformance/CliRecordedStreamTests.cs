@@ -8,7 +8,7 @@ namespace Parley.Cli.Tests.Conformance;
 /// </summary>
 public sealed class CliRecordedStreamTests
 {
-    public static TheoryData<string> Streams => FixtureCatalog.StreamingExchangeIds;
+    public static TheoryData<string> Streams => new(FixtureCatalog.StreamingExchangeIds);
 
     public static TheoryData<string> TextStreams
     {

@@ -26,9 +26,9 @@ public sealed class RecordedExchangeConformanceTests
 {
     private const string Prompt = "Replay the recorded answer.";
 
-    public static TheoryData<string> Exchanges => FixtureCatalog.ExchangeIds;
+    public static TheoryData<string> Exchanges => new(FixtureCatalog.ExchangeIds);
 
-    public static TheoryData<string> StreamingExchanges => FixtureCatalog.StreamingExchangeIds;
+    public static TheoryData<string> StreamingExchanges => new(FixtureCatalog.StreamingExchangeIds);
 
     [Theory]
     [MemberData(nameof(Exchanges))]

@@ -1,14 +1,14 @@
-// Shared by both conformance suites: tests/Parley.Tests/Conformance/FixtureCatalog.cs and tests/Parley.Cli.Tests/Conformance/FixtureCatalog.cs
+// Read recorded traffic from shared/fixtures for both conformance suites (library and CLI).
 // are the same file apart from the namespace (the test projects share no source; SharedSourceTests checks the copies).
 
-namespace Parley.Tests.Conformance;
+namespace Parley.TestServer.Conformance;
 
 /// <summary>
 /// The recorded fixtures the conformance suite replays, found by walking the fixture folders (never listed by hand).
 /// Native Ollama <c>/api/chat</c> (NDJSON, and its JSON bodies without <c>choices</c>) belongs to a later issue and is
 /// left out; Ollama's OpenAI-compatible <c>/v1</c> bodies are in.
 /// </summary>
-internal static class FixtureCatalog
+public static class FixtureCatalog
 {
     /// <summary>The theory row used when the fixture folder is absent (xunit 2 fails a theory without data).</summary>
     public const string None = "(no fixtures on this machine)";
@@ -23,11 +23,11 @@ internal static class FixtureCatalog
 
     public static IReadOnlyList<RecordedError> Errors => LoadedErrors.Value;
 
-    public static TheoryData<string> ExchangeIds => Rows(Exchanges.Select(e => e.Id));
+    public static IReadOnlyList<string> ExchangeIds => Rows(Exchanges.Select(e => e.Id));
 
-    public static TheoryData<string> StreamingExchangeIds => Rows(Exchanges.Where(e => e.SseBody).Select(e => e.Id));
+    public static IReadOnlyList<string> StreamingExchangeIds => Rows(Exchanges.Where(e => e.SseBody).Select(e => e.Id));
 
-    public static TheoryData<string> ErrorIds => Rows(Errors.Select(e => e.Id));
+    public static IReadOnlyList<string> ErrorIds => Rows(Errors.Select(e => e.Id));
 
     public static RecordedExchange Exchange(string id) => Exchanges.Single(e => e.Id == id);
 
@@ -105,14 +105,9 @@ internal static class FixtureCatalog
         return doc.RootElement.TryGetProperty("choices", out _);
     }
 
-    private static TheoryData<string> Rows(IEnumerable<string> ids)
+    private static IReadOnlyList<string> Rows(IEnumerable<string> ids)
     {
-        var data = new TheoryData<string>();
-        foreach (var id in ids)
-        {
-            data.Add(id);
-        }
-
+        List<string> data = [.. ids];
         if (data.Count == 0)
         {
             data.Add(None);

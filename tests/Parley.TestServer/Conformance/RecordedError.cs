@@ -1,19 +1,18 @@
-// Shared by both conformance suites: tests/Parley.Tests/Conformance/RecordedError.cs and tests/Parley.Cli.Tests/Conformance/RecordedError.cs
+// Read recorded traffic from shared/fixtures for both conformance suites (library and CLI).
 // are the same file apart from the namespace (the test projects share no source; SharedSourceTests checks the copies).
 
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Parley.TestServer;
 
-namespace Parley.Cli.Tests.Conformance;
+namespace Parley.TestServer.Conformance;
 
 /// <summary>
 /// One real error answer: a recorded exchange of <c>3_openai_errors/</c> (status, headers and body replayed) or an
 /// entry of <c>issue_reports_error_bodies.json</c> (a body users pasted into GitHub issues, served with the status they
 /// reported and <c>application/json</c>; no headers were recorded).
 /// </summary>
-internal sealed partial record RecordedError
+public sealed partial record RecordedError
 {
     public const string IssueReportsFile = "3_openai_errors/issue_reports_error_bodies.json";
 

@@ -1,15 +1,15 @@
-// Shared by both conformance suites: tests/Parley.Tests/Conformance/RecordedExchange.cs and tests/Parley.Cli.Tests/Conformance/RecordedExchange.cs
+// Read recorded traffic from shared/fixtures for both conformance suites (library and CLI).
 // are the same file apart from the namespace (the test projects share no source; SharedSourceTests checks the copies).
 
 using System.Text.Json;
 
-namespace Parley.Cli.Tests.Conformance;
+namespace Parley.TestServer.Conformance;
 
 /// <summary>
 /// One recorded chat-completions exchange with a successful (text, tool-call or refusal) answer:
 /// <c>NAME.request.json</c> (optional), <c>NAME.http.json</c> (optional) and <c>NAME.response.json</c> or <c>.sse</c>.
 /// </summary>
-internal sealed record RecordedExchange
+public sealed record RecordedExchange
 {
     /// <summary>The fixture's path relative to the fixture root, without extension (<c>2_openai_stream/nr_gpt-5.1_stream_no_usage</c>).</summary>
     public required string Id { get; init; }

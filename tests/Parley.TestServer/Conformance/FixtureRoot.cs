@@ -1,7 +1,7 @@
-// Shared by both conformance suites: tests/Parley.Tests/Conformance/FixtureRoot.cs and tests/Parley.Cli.Tests/Conformance/FixtureRoot.cs
+// Read recorded traffic from shared/fixtures for both conformance suites (library and CLI).
 // are the same file apart from the namespace (the test projects share no source; SharedSourceTests checks the copies).
 
-namespace Parley.Tests.Conformance;
+namespace Parley.TestServer.Conformance;
 
 /// <summary>
 /// Finds the recorded traffic in <c>../shared/fixtures</c> beside the repository (the folder holding
@@ -12,7 +12,7 @@ namespace Parley.Tests.Conformance;
 /// folder above the repository (a git worktree such as <c>/work/wt/NAME</c> sits one level deeper than the main
 /// checkout). Null when none exists: the conformance tests then have nothing to check and return early.
 /// </remarks>
-internal static class FixtureRoot
+public static class FixtureRoot
 {
     private static readonly Lazy<string?> Located = new(Locate);
 

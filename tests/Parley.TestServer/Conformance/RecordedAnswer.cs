@@ -1,13 +1,13 @@
-// Shared by both conformance suites: tests/Parley.Tests/Conformance/RecordedAnswer.cs and tests/Parley.Cli.Tests/Conformance/RecordedAnswer.cs
+// Read recorded traffic from shared/fixtures for both conformance suites (library and CLI).
 // are the same file apart from the namespace (the test projects share no source; SharedSourceTests checks the copies).
 
 using System.Text;
 using System.Text.Json;
 
-namespace Parley.Tests.Conformance;
+namespace Parley.TestServer.Conformance;
 
 /// <summary>Token counts exactly as a recorded body states them (null: the body does not report that count).</summary>
-internal sealed record RecordedUsage(long? Prompt, long? Completion, long? Total, long? Cached, long? Reasoning)
+public sealed record RecordedUsage(long? Prompt, long? Completion, long? Total, long? Cached, long? Reasoning)
 {
     public static RecordedUsage Read(JsonElement usage) => new(
         Number(usage, "prompt_tokens"),
@@ -25,7 +25,7 @@ internal sealed record RecordedUsage(long? Prompt, long? Completion, long? Total
 /// choice 0's content (streams: the concatenated <c>delta.content</c>), its refusal, its last non-null
 /// <c>finish_reason</c>, the usage object (streams: the <c>include_usage</c> chunk), the model and the id.
 /// </summary>
-internal sealed record RecordedAnswer
+public sealed record RecordedAnswer
 {
     public required string Content { get; init; }
 

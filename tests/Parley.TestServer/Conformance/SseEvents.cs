@@ -1,12 +1,12 @@
-// Shared by both conformance suites: tests/Parley.Tests/Conformance/SseEvents.cs and tests/Parley.Cli.Tests/Conformance/SseEvents.cs
+// Read recorded traffic from shared/fixtures for both conformance suites (library and CLI).
 // are the same file apart from the namespace (the test projects share no source; SharedSourceTests checks the copies).
 
 using System.Text;
 
-namespace Parley.Tests.Conformance;
+namespace Parley.TestServer.Conformance;
 
 /// <summary>Splits a recorded <c>text/event-stream</c> body into events (blank-line separated, LF or CRLF).</summary>
-internal static class SseEvents
+public static class SseEvents
 {
     /// <summary>The events as they are written in the body, each with its own line endings and separator.</summary>
     public static IReadOnlyList<string> Frames(string body)
