@@ -68,7 +68,7 @@ public class InteractiveChatTests
 
         await terminal.TypeAsync("tell me slowly");
         await terminal.PressAsync("Enter");
-        await Task.Delay(1500);
+        await terminal.WaitForAsync("slow words slow words");
         await terminal.PressAsync("C-c");
         await terminal.WaitForAsync("answer interrupted (kept in the conversation)");
         await terminal.TypeAsync("next");
