@@ -100,10 +100,13 @@ else
   publish ReadyToRun -r linux-x64 --self-contained false -p:PublishReadyToRun=true
   # The library is not annotated for trimming yet: its trim/AOT analysis warnings would be errors under TreatWarningsAsErrors.
   publish NativeAOT -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false
-  grep -Eo 'warning IL[0-9]+: [^[]*' "$cli/NativeAOT.log" | sort -u > "$cli/NativeAOT.warnings" || true
+  # The IL compiler's form names the calling method: "warning ILxxxx: Type.Method(…): Using member '…'".
+  publish NativeAOT-roots -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false -p:CustomAfterMicrosoftCommonTargets="$root/bench/aot/Recommended.targets"
+  grep -Eo "warning IL[0-9]+: [^ ]+\([^)]*\): Using member '[^']*'" "$cli/NativeAOT.log" | sed 's/^warning //' | sort -u > "$cli/NativeAOT.warnings" || true
   variants+=(--variant "framework-dependent|$cli/framework-dependent/Parley.Cli|dotnet publish -c Release")
   variants+=(--variant "ReadyToRun|$cli/ReadyToRun/Parley.Cli|dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true")
-  variants+=(--variant "NativeAOT|$cli/NativeAOT/Parley.Cli|dotnet publish -c Release -r linux-x64 -p:PublishAot=true")
+  variants+=(--variant "NativeAOT|$cli/NativeAOT/Parley.Cli|dotnet publish -c Release -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false")
+  variants+=(--variant "NativeAOT-roots|$cli/NativeAOT-roots/Parley.Cli|dotnet publish -c Release -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false -p:CustomAfterMicrosoftCommonTargets=bench/aot/Recommended.targets")
   variants+=(--aot-warnings "$cli/NativeAOT.warnings")
 fi
 

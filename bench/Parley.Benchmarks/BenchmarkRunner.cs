@@ -64,7 +64,7 @@ internal static class BenchmarkRunner
 
         foreach (var check in sections.SelectMany(s => s.Targets).Select(judge))
         {
-            Console.Error.WriteLine($"{check.Verdict,-4}  {check.Benchmark}: {check.Target}: {check.Measured}");
+            Console.Error.WriteLine($"{check.Verdict,-4}  {check.Benchmark}: {check.Target}: {check.Measured.ReplaceLineEndings(" ")}");
         }
 
         Console.Error.WriteLine($"done in {watch.Elapsed.TotalSeconds:0} s");
@@ -81,7 +81,7 @@ internal static class BenchmarkRunner
         md.AppendLine($"- **Command:** `{settings.Command}`{(settings.Smoke ? " — **smoke run: tiny sizes, numbers are not meaningful**" : string.Empty)}");
         md.AppendLine($"- **Date:** {started:yyyy-MM-dd HH:mm} UTC, {elapsed.TotalMinutes:0.0} min");
         md.AppendLine($"- **Machine:** {machine.Cores} cores (`nproc`), {machine.Cpu}, {machine.MemoryGiB:0.0} GiB; {machine.Os}; {machine.DotNet}; Node {machine.Node}");
-        md.AppendLine($"- **Load average** (1/5/15 min) at start {machine.LoadAverage}, at end {loadAfter}. The machine is shared: other builds and test runs were using its {machine.Cores} cores during this run, so absolute numbers are noisy; the ratios (same run, same conditions, peers interleaved) are what to read, and CPU time is less disturbed than wall time.");
+        md.AppendLine($"- **Load average** (1/5/15 min) at start {machine.LoadAverage}, at end {loadAfter}. The machine is shared with other engineers' builds and test runs (a load average above {machine.Cores} means they competed for its {machine.Cores} cores): absolute numbers are noisy; the ratios (same run, same conditions, peers interleaved) are what to read, and CPU time is less disturbed than wall time.");
         md.AppendLine($"- **Peers:** OpenAI .NET SDK {typeof(OpenAI.Chat.ChatClient).Assembly.GetName().Version}, Microsoft.Extensions.AI {typeof(Microsoft.Extensions.AI.IChatClient).Assembly.GetName().Version}, npm `openai`, `tiktoken`, `js-tiktoken` at the versions pinned in `bench/node/package.json` (installed by the script with `npm ci` into a temporary folder).");
         md.AppendLine();
         md.AppendLine("## Targets").AppendLine();
@@ -89,7 +89,7 @@ internal static class BenchmarkRunner
         md.AppendLine("|---|---|---|:-:|");
         foreach (var check in sections.SelectMany(s => s.Targets).Select(judge))
         {
-            md.AppendLine($"| {check.Benchmark} | {check.Target} | {check.Measured} | **{check.Verdict}** |");
+            md.AppendLine($"| {check.Benchmark} | {check.Target} | {TargetCheck.Cell(check.Measured)} | **{check.Verdict}** |");
         }
 
         md.AppendLine();

@@ -65,7 +65,7 @@ internal sealed class MemoryBenchmark : IBenchmarkSection
         {
             md.AppendLine(error is null
                 ? $"| {variant.Name} | {peak:0.0} | {seconds:0.0} | {seconds * 1000 / _turns:0.0} |"
-                : $"| {variant.Name} | **fails** {error.Replace("|", "\\|", StringComparison.Ordinal)} | | |");
+                : $"| {variant.Name} | **fails** {TargetCheck.Cell(error)} | | |");
         }
 
         md.AppendLine();

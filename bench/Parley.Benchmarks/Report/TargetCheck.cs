@@ -4,4 +4,8 @@ namespace Parley.Benchmarks;
 internal sealed record TargetCheck(string Benchmark, string Target, string Measured, bool? Pass)
 {
     public string Verdict => Pass switch { true => "PASS", false => "FAIL", null => "n/a" };
+
+    /// <summary>Text made safe for one Markdown table cell: one line, no column breaks.</summary>
+    public static string Cell(string text) =>
+        text.ReplaceLineEndings(" ").Replace("|", "\\|", StringComparison.Ordinal).Trim();
 }

@@ -22,6 +22,7 @@ internal static class FeatureCheck
         await server.EnqueueAsync("""{"type":"text","content":"Counted."}""");
         run = await env.RunAsync(cli, ["-m", "gpt-4o-mini", "--no-log"], stdin: large);
         outcomes.Add(Judge("exact token count (120 KB prompt: the preflight loads the tokenizer)", run, run.Stdout.Contains("Counted.", StringComparison.Ordinal)));
+        await server.ResetAsync(); // a failed preflight sends nothing: drop the reply it left queued
 
         run = await env.RunAsync(cli, ["-c", "And again"]);
         outcomes.Add(Judge("-c (continue the saved conversation)", run, run.Stdout.Contains("Echo: And again", StringComparison.Ordinal)));
@@ -67,6 +68,6 @@ internal static class FeatureCheck
     private static string FirstLine(string text)
     {
         var line = text.Trim().Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "(no output)";
-        return (line.Length > 160 ? line[..160] + "…" : line).Replace("|", "\\|", StringComparison.Ordinal);
+        return TargetCheck.Cell(line.Length > 160 ? line[..160] + "…" : line);
     }
 }

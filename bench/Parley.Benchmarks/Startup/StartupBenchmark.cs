@@ -100,7 +100,7 @@ internal sealed class StartupBenchmark : IBenchmarkSection
             if (!run.Succeeded)
             {
                 await server.ResetAsync();
-                return new Timing(double.NaN, double.NaN, run.Describe($"parley {string.Join(' ', c.Arguments)}"));
+                return new Timing(double.NaN, double.NaN, run.Describe($"parley {string.Join(' ', c.Arguments)}").ReplaceLineEndings(" "));
             }
 
             if (i >= 2)
@@ -180,10 +180,10 @@ internal sealed class StartupBenchmark : IBenchmarkSection
             }
         }
 
-        var failures = _results.SelectMany(r => r.Timings.Where(t => t.Value.Error is not null).Select(t => $"- {r.Variant.Name}, {t.Key}: {t.Value.Error}")).ToArray();
+        var failures = _results.SelectMany(r => r.Timings.Where(t => t.Value.Error is not null).Select(t => $"- {r.Variant.Name}, {t.Key}: {TargetCheck.Cell(t.Value.Error!)}")).ToArray();
         foreach (var failure in failures)
         {
-            md.AppendLine(failure.Replace("\n", " ", StringComparison.Ordinal));
+            md.AppendLine(failure);
         }
 
         if (failures.Length > 0)
@@ -217,7 +217,7 @@ internal sealed class StartupBenchmark : IBenchmarkSection
             md.AppendLine($"The NativeAOT publish reports {_aotWarnings.Length} distinct trim/AOT analysis warnings (errors under the repository's `TreatWarningsAsErrors`, so the benchmark publishes it with `-p:TreatWarningsAsErrors=false`):").AppendLine();
             foreach (var warning in _aotWarnings)
             {
-                md.AppendLine($"- `{warning.Trim()}`");
+                md.AppendLine($"- `` {warning.Trim()} ``");
             }
 
             md.AppendLine();
