@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
     --smoke) smoke=1 ;;
     --out) out="$2"; shift ;;
     --json) json="$2"; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0" | cut -c3-; exit 0 ;;
     *) echo "bench: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
