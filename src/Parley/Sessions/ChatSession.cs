@@ -152,8 +152,7 @@ public sealed class ChatSession
         var pending = await BeginSaveAsync(user, cancellationToken).ConfigureAwait(false);
         var started = _options.TimeProvider.GetTimestamp();
         TimeSpan? firstToken = null;
-        var updates = new List<ChatResponseUpdate>();
-        var partial = new StringBuilder();
+        var response = new StreamedResponseBuilder();
         var recovered = false;
         IAsyncEnumerator<ChatResponseUpdate>? enumerator = _client.GetStreamingResponseAsync(request, CreateChatOptions(), cancellationToken)
             .GetAsyncEnumerator(cancellationToken);
@@ -170,7 +169,7 @@ public sealed class ChatSession
                 }
                 catch (Exception e)
                 {
-                    if (!recovered && updates.Count == 0 && _context.TryLearnLimit(e, request))
+                    if (!recovered && response.Count == 0 && _context.TryLearnLimit(e, request))
                     {
                         // The server refused the prompt before answering: send it again within the limit it named.
                         recovered = true;
@@ -182,17 +181,14 @@ public sealed class ChatSession
                         continue;
                     }
 
-                    await RecordFailureAsync(user, pending, request.Count, e, started, partial.ToString(), firstToken).ConfigureAwait(false);
+                    await RecordFailureAsync(user, pending, request.Count, e, started, response.Text, firstToken).ConfigureAwait(false);
                     throw;
                 }
 
                 var update = enumerator.Current;
-                updates.Add(update);
-                var text = update.Text;
-                if (text.Length > 0)
+                if (response.Add(update).Length > 0)
                 {
                     firstToken ??= _options.TimeProvider.GetElapsedTime(started);
-                    partial.Append(text);
                 }
 
                 yield return update;
@@ -206,7 +202,7 @@ public sealed class ChatSession
             }
         }
 
-        await RecordAsync(user, pending, request.Count, updates.ToChatResponse(), started, firstToken, TurnStatus.Complete, null).ConfigureAwait(false);
+        await RecordAsync(user, pending, request.Count, response.Build(), started, firstToken, TurnStatus.Complete, null).ConfigureAwait(false);
     }
 
     /// <summary>Starts a new conversation with the same system message and initial messages (a saved one stays saved).</summary>
