@@ -30,7 +30,7 @@ internal static class HistoryJson
             json.WriteNumber("turns", item.TurnCount);
             json.WriteNumber("messages", item.MessageCount);
             json.WriteNumber("tokens", item.TotalTokens);
-            NumberOrNull(json, "cost_usd", item.TotalCostUsd);
+            json.WriteNumberOrNull("cost_usd", JsonOutputExtensions.TrimZeros(item.TotalCostUsd));
             json.WriteString("created_at", DisplayTime.Iso(item.CreatedAt));
             json.WriteString("updated_at", DisplayTime.Iso(item.UpdatedAt));
             json.WriteEndObject();
@@ -57,7 +57,7 @@ internal static class HistoryJson
         json.WriteString("updated_at", DisplayTime.Iso(conversation.UpdatedAt));
         json.WriteString("summary", conversation.Summary);
         json.WriteNumber("total_tokens", turns.Sum(TotalTokens));
-        NumberOrNull(json, "cost_usd", turns.Any(t => t.CostUsd is not null) ? turns.Sum(t => t.CostUsd ?? 0m) : null);
+        json.WriteNumberOrNull("cost_usd", JsonOutputExtensions.TrimZeros(turns.Any(t => t.CostUsd is not null) ? turns.Sum(t => t.CostUsd ?? 0m) : null));
         json.WritePropertyName("messages");
         json.WriteStartArray();
         foreach (var entry in transcript.Entries)
@@ -74,13 +74,12 @@ internal static class HistoryJson
             json.WriteString("kind", turn.Kind.ToString().ToLowerInvariant());
             json.WriteString("status", StoredTurnText.StatusName(turn.Status));
             json.WriteString("model", turn.Model);
-            NumberOrNull(json, "user_index", transcript.IndexOf(turn.UserSequence));
-            NumberOrNull(json, "assistant_index", transcript.IndexOf(turn.AssistantSequence));
-            json.WritePropertyName("usage");
-            Usage(json, turn.Usage);
-            NumberOrNull(json, "cost_usd", turn.CostUsd);
-            NumberOrNull(json, "latency_ms", turn.Latency is { } latency ? Math.Round(latency.TotalMilliseconds, 1) : null);
-            NumberOrNull(json, "time_to_first_token_ms", turn.TimeToFirstToken is { } ttft ? Math.Round(ttft.TotalMilliseconds, 1) : null);
+            json.WriteNumberOrNull("user_index", transcript.IndexOf(turn.UserSequence));
+            json.WriteNumberOrNull("assistant_index", transcript.IndexOf(turn.AssistantSequence));
+            json.WriteUsage("usage", turn.Usage);
+            json.WriteNumberOrNull("cost_usd", JsonOutputExtensions.TrimZeros(turn.CostUsd));
+            json.WriteNumberOrNull("latency_ms", turn.Latency is { } latency ? Math.Round(latency.TotalMilliseconds, 1) : null);
+            json.WriteNumberOrNull("time_to_first_token_ms", turn.TimeToFirstToken is { } ttft ? Math.Round(ttft.TotalMilliseconds, 1) : null);
             json.WriteString("finish_reason", turn.FinishReason?.Value);
             json.WriteString("error", turn.Error);
             json.WriteString("created_at", DisplayTime.Iso(turn.CreatedAt));
@@ -119,57 +118,6 @@ internal static class HistoryJson
 
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
-
-    /// <summary>Writes usage as OpenAI names it: <c>prompt_tokens</c>, <c>completion_tokens</c>, <c>total_tokens</c>, <c>cached_tokens</c>, <c>reasoning_tokens</c>.</summary>
-    public static void Usage(Utf8JsonWriter json, UsageDetails usage)
-    {
-        json.WriteStartObject();
-        NumberOrNull(json, "prompt_tokens", usage.InputTokenCount);
-        NumberOrNull(json, "completion_tokens", usage.OutputTokenCount);
-        NumberOrNull(json, "total_tokens", usage.TotalTokenCount ?? (usage.InputTokenCount + usage.OutputTokenCount));
-        NumberOrNull(json, "cached_tokens", usage.CachedInputTokenCount);
-        NumberOrNull(json, "reasoning_tokens", usage.ReasoningTokenCount);
-        json.WriteEndObject();
-    }
-
-    public static void NumberOrNull(Utf8JsonWriter json, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
-
-    public static void NumberOrNull(Utf8JsonWriter json, string name, double? value)
-    {
-        if (value is { } v)
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
-
-    public static void NumberOrNull(Utf8JsonWriter json, string name, decimal? value)
-    {
-        if (value is { } v)
-        {
-            json.WriteNumber(name, Normalize(v));
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
-
-    /// <summary>Drops trailing zeros (<c>0.00002550</c> → <c>0.0000255</c>).</summary>
-    public static decimal Normalize(decimal value) => value / 1.000000000000000000000000000000000m;
 
     private static long TotalTokens(TurnRecord turn) =>
         turn.Usage.TotalTokenCount ?? ((turn.Usage.InputTokenCount ?? 0) + (turn.Usage.OutputTokenCount ?? 0));

@@ -53,7 +53,7 @@ internal static class UsageReportJson
         json.WriteNumber("cached_input_tokens", row.CachedInputTokenCount);
         json.WriteNumber("reasoning_tokens", row.ReasoningTokenCount);
         json.WriteNumber("total_tokens", row.TotalTokenCount);
-        json.WriteNumber("cost_usd", HistoryJson.Normalize(row.CostUsd));
+        json.WriteNumber("cost_usd", JsonOutputExtensions.TrimZeros(row.CostUsd));
         json.WriteNumber("unpriced_turns", row.UnpricedTurns);
         json.WriteEndObject();
     }

@@ -39,13 +39,13 @@ internal static class ModelJsonWriter
         json.WriteStartObject();
         json.WriteString("id", model.Id);
         json.WriteString("provider", model.Provider);
-        Number(json, "context_window", model.ContextWindow);
-        Number(json, "max_output_tokens", model.MaxOutputTokens);
+        json.WriteNumberOrNull("context_window", model.ContextWindow);
+        json.WriteNumberOrNull("max_output_tokens", model.MaxOutputTokens);
         json.WriteString("encoding", model.Encoding);
         json.WriteBoolean("exact_tokenizer", model.HasExactTokenizer);
-        Price(json, "input_per_million", model.InputPerMillion);
-        Price(json, "cached_input_per_million", model.CachedInputPerMillion);
-        Price(json, "output_per_million", model.OutputPerMillion);
+        json.WriteNumberOrNull("input_per_million", model.InputPerMillion);
+        json.WriteNumberOrNull("cached_input_per_million", model.CachedInputPerMillion);
+        json.WriteNumberOrNull("output_per_million", model.OutputPerMillion);
         json.WriteBoolean("reasoning", model.IsReasoning);
         json.WriteString("system_role", model.SystemRole);
         json.WriteBoolean("supports_temperature", model.SupportsTemperature);
@@ -80,29 +80,5 @@ internal static class ModelJsonWriter
         json.WriteString("source", model.Source);
         json.WriteString("price_date", model.PriceDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         json.WriteEndObject();
-    }
-
-    private static void Number(Utf8JsonWriter json, string name, int? value)
-    {
-        if (value is { } v)
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
-
-    private static void Price(Utf8JsonWriter json, string name, decimal? value)
-    {
-        if (value is { } v)
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
     }
 }

@@ -27,57 +27,14 @@ internal static class TurnJsonWriter
             json.WriteString("content", turn.Text);
             json.WriteString("finish_reason", turn.FinishReason?.Value);
             json.WriteString("status", turn.Status.ToString().ToLowerInvariant());
-            json.WritePropertyName("usage");
-            if (turn.Usage is { } usage)
-            {
-                json.WriteStartObject();
-                WriteNumber(json, "prompt_tokens", usage.InputTokenCount);
-                WriteNumber(json, "completion_tokens", usage.OutputTokenCount);
-                WriteNumber(json, "total_tokens", usage.TotalTokenCount ?? (usage.InputTokenCount + usage.OutputTokenCount));
-                WriteNumber(json, "cached_tokens", usage.CachedInputTokenCount);
-                WriteNumber(json, "reasoning_tokens", usage.ReasoningTokenCount);
-                json.WriteEndObject();
-            }
-            else
-            {
-                json.WriteNullValue();
-            }
-
-            if (turn.CostUsd is { } cost)
-            {
-                json.WriteNumber("cost_usd", cost);
-            }
-            else
-            {
-                json.WriteNull("cost_usd");
-            }
-
+            json.WriteUsage("usage", turn.Usage);
+            json.WriteNumberOrNull("cost_usd", turn.CostUsd);
             json.WriteNumber("latency_ms", Math.Round(turn.Latency.TotalMilliseconds, 1));
-            if (turn.TimeToFirstToken is { } ttft)
-            {
-                json.WriteNumber("time_to_first_token_ms", Math.Round(ttft.TotalMilliseconds, 1));
-            }
-            else
-            {
-                json.WriteNull("time_to_first_token_ms");
-            }
-
+            json.WriteNumberOrNull("time_to_first_token_ms", turn.TimeToFirstToken is { } ttft ? Math.Round(ttft.TotalMilliseconds, 1) : null);
             json.WriteString("conversation_id", conversationId);
             json.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
-
-    private static void WriteNumber(Utf8JsonWriter json, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
     }
 }
