@@ -19,6 +19,7 @@ public sealed class ChatSession
     private readonly ModelCatalog _catalog;
     private readonly TokenCounter _counter;
     private readonly SessionContext _context;
+    private readonly PromptPreflight _preflight;
     private IChatClient _client;
 
     /// <summary>Creates a session over <paramref name="client"/>.</summary>
@@ -30,6 +31,7 @@ public sealed class ChatSession
         _catalog = _options.Catalog ?? ModelCatalog.BuiltIn;
         _counter = _options.TokenCounter ?? new TokenCounter();
         _context = new SessionContext(_options, _catalog, _counter, PriceOf, call => RecordSideCall(call.Usage, call.CostUsd));
+        _preflight = new PromptPreflight(_counter);
         ConversationId = _options.ConversationId;
         StartHistory();
     }
@@ -368,7 +370,7 @@ public sealed class ChatSession
             return;
         }
 
-        new PromptPreflight(_counter).Check(request, budget.Model, budget.ContextWindow, budget.ReservedOutput);
+        _preflight.Check(request, budget.Model, budget.ContextWindow, budget.ReservedOutput);
     }
 
     // After a context-length error: take the question back out, apply the policy within the learned limit, and save

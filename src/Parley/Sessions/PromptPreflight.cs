@@ -10,7 +10,11 @@ namespace Parley;
 /// </summary>
 public sealed class PromptPreflight
 {
+    // Reply priming; then per message its framing (at most 8 tokens) and at most one token per UTF-8 byte.
+    private const long PromptBytes = 3;
+
     private readonly TokenCounter _counter;
+    private readonly PromptPrefixCache<int> _bytes = new();
 
     /// <summary>Creates the check over a token counter.</summary>
     public PromptPreflight(TokenCounter counter)
@@ -38,7 +42,7 @@ public sealed class PromptPreflight
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(model);
         var budget = contextWindow - reservedOutput;
-        if (UpperBound(messages) <= budget)
+        if (CachedUpperBound(messages) <= budget)
         {
             return;
         }
@@ -50,21 +54,42 @@ public sealed class PromptPreflight
         }
     }
 
+    // The same bound, with the byte counts of the last prompt's messages reused: a turn measures only its new messages.
+    private long CachedUpperBound(IReadOnlyList<ChatMessage> messages)
+    {
+        var (bytes, unbounded) = _bytes.Sum(0, messages, static message =>
+            MessageBytes(message) is { } count ? (count, false) : (0, true));
+        return unbounded ? long.MaxValue : PromptBytes + bytes;
+    }
+
     /// <summary>An upper bound of the prompt's tokens that needs no tokenizer (<see cref="long.MaxValue"/> when a message holds tool calls, results or images).</summary>
     public static long UpperBound(IEnumerable<ChatMessage> messages)
     {
-        long bytes = 3;
+        long bytes = PromptBytes;
         foreach (var message in messages)
         {
-            // Tool calls, results and images are not in Text: only the tokenizer can bound them.
-            if (message.Contents.Any(c => c is not TextContent))
+            if (MessageBytes(message) is not { } count)
             {
                 return long.MaxValue;
             }
 
-            bytes += 8 + Encoding.UTF8.GetByteCount(message.Text) + (message.AuthorName?.Length ?? 0);
+            bytes += count;
         }
 
         return bytes;
+    }
+
+    private static long? MessageBytes(ChatMessage message)
+    {
+        // Tool calls, results and images are not in Text: only the tokenizer can bound them.
+        foreach (var content in message.Contents)
+        {
+            if (content is not TextContent)
+            {
+                return null;
+            }
+        }
+
+        return 8 + Encoding.UTF8.GetByteCount(message.Text) + (message.AuthorName?.Length ?? 0);
     }
 }

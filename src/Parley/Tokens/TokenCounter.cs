@@ -23,7 +23,10 @@ public sealed class TokenCounter
 
     private static readonly ConcurrentDictionary<(string Encoding, string Text), int> SmallStrings = new();
 
+    private static readonly object NoModel = new();
+
     private readonly ConditionalWeakTable<ChatMessage, MessageTokenCache> cache = new();
+    private readonly PromptPrefixCache<object> prompts = new(); // keyed by ModelInfo (value equality: framing, roles, images)
     private readonly ConcurrentDictionary<string, double?> ratios = new(StringComparer.OrdinalIgnoreCase); // null: nothing learned yet
     private readonly LearnedModelFacts? facts;
     private readonly object toolGate = new();
@@ -171,22 +174,17 @@ public sealed class TokenCounter
     private (int Tokens, bool Estimated) RawPrompt(IEnumerable<ChatMessage> messages, ModelInfo? model, string encoding, IEnumerable<AITool>? tools)
     {
         ChatFraming framing = model?.Framing ?? ChatFraming.OpenAIChat;
-        int total = framing.ReplyPriming;
-        bool estimated = false;
-        ChatMessage? firstSystem = null;
-        foreach (ChatMessage message in messages)
+        // A conversation re-sends the same messages each turn: only those past the last prompt's common prefix are framed again.
+        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        (long messageTokens, bool estimated) = prompts.Sum(model ?? NoModel, list, message =>
         {
             (int tokens, bool partEstimated) = Framed(message, model, encoding);
-            total += tokens;
-            estimated |= partEstimated;
-            if (firstSystem is null && (message.Role == ChatRole.System || message.Role.Value == "developer"))
-            {
-                firstSystem = message;
-            }
-        }
-
+            return (tokens, partEstimated);
+        });
+        int total = framing.ReplyPriming + (int)messageTokens;
         if (tools is not null)
         {
+            ChatMessage? firstSystem = list.FirstOrDefault(m => m.Role == ChatRole.System || m.Role.Value == "developer");
             (int toolTokens, bool toolsEstimated, bool anyFunction) = ToolDefinitions(tools, encoding);
             if (anyFunction)
             {
