@@ -108,21 +108,21 @@ public sealed class TimeoutChatClient : DelegatingChatClient
         TimeProvider timeProvider,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // One source for the whole stream (the inner stream is given one token); its timer is armed only while
-        // waiting for the server and disarmed while the caller holds an update.
-        using var stalled = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stalled.Token);
+        // One watchdog for the whole stream (the inner stream is given one token); its clock runs only while
+        // waiting for the server, not while the caller holds an update.
+        using var watchdog = new StallWatchdog(idle, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watchdog.Token);
         var partial = new StringBuilder();
         await using var enumerator = base.GetStreamingResponseAsync(messages, options, linked.Token).GetAsyncEnumerator(linked.Token);
         while (true)
         {
             bool more;
-            stalled.CancelAfter(idle);
+            watchdog.Waiting();
             try
             {
                 more = await enumerator.MoveNextAsync().ConfigureAwait(false);
             }
-            catch (Exception e) when (stalled.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (watchdog.HasStalled && !cancellationToken.IsCancellationRequested)
             {
                 throw new ParleyApiException(
                     ApiFailureKind.Timeout, $"no data from the server for {DurationText.Format(idle)}", innerException: e)
@@ -131,7 +131,7 @@ public sealed class TimeoutChatClient : DelegatingChatClient
                 };
             }
 
-            stalled.CancelAfter(Timeout.InfiniteTimeSpan);
+            watchdog.Received();
             if (!more)
             {
                 yield break;

@@ -108,6 +108,28 @@ public class TimeoutChatClientTests
     }
 
     [Fact]
+    public async Task Stream_StallAfterCallerHeldAnUpdate_TimesOutAfterExactlyTheIdleTimeoutOfWaiting()
+    {
+        var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var fake = new FakeChatClient { OnStream = (_, _, token) => StallAfter(stalled, token, "a") };
+        var client = Create(fake, new ResilienceOptions { IdleTimeout = TimeSpan.FromSeconds(10) });
+
+        await using var updates = client.GetStreamingResponseAsync(Conversation()).GetAsyncEnumerator();
+        Assert.True(await updates.MoveNextAsync());
+        _time.Advance(TimeSpan.FromSeconds(37)); // the caller holds the update through several idle periods
+
+        var next = Task.Run(async () => await updates.MoveNextAsync());
+        await stalled.Task;
+        _time.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromTicks(1));
+        Assert.False(fake.ReceivedTokens[0].IsCancellationRequested);
+        _time.Advance(TimeSpan.FromTicks(1));
+
+        var e = await Assert.ThrowsAsync<ParleyApiException>(() => next);
+        Assert.Equal("no data from the server for 10 s", e.Message);
+        Assert.Equal("a", e.PartialText);
+    }
+
+    [Fact]
     public async Task Stream_CallerSlowBetweenUpdates_DoesNotCount()
     {
         var fake = new FakeChatClient();
@@ -116,7 +138,7 @@ public class TimeoutChatClientTests
         await using var updates = client.GetStreamingResponseAsync(Conversation()).GetAsyncEnumerator();
         Assert.True(await updates.MoveNextAsync());
         _time.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal(0, _time.ArmedTimers);
+        Assert.False(fake.ReceivedTokens[0].IsCancellationRequested);
 
         Assert.True(await updates.MoveNextAsync());
         Assert.Equal("k", updates.Current.Text);
