@@ -10,7 +10,7 @@ using OpenAI.Chat;
 namespace Parley.Benchmarks;
 
 /// <summary>
-/// <c>stream-peer parley|openai-dotnet|httpclient BASE_URL CHUNKS</c>: one .NET consumer of one streamed completion.
+/// <c>stream-peer parley|openai-dotnet|meai|httpclient BASE_URL CHUNKS</c>: one .NET consumer of one streamed completion.
 /// Each consumes the whole stream, counts the content chunks, and prints a <see cref="StreamPeerResult"/>.
 /// </summary>
 internal static class StreamPeerCommand
@@ -24,7 +24,7 @@ internal static class StreamPeerCommand
     {
         if (args.Length != 3)
         {
-            Console.Error.WriteLine("usage: stream-peer parley|openai-dotnet|httpclient BASE_URL CHUNKS");
+            Console.Error.WriteLine("usage: stream-peer parley|openai-dotnet|meai|httpclient BASE_URL CHUNKS");
             return 2;
         }
 
@@ -42,6 +42,9 @@ internal static class StreamPeerCommand
                 break;
             case "httpclient":
                 await HttpClientAsync(baseUrl, counter);
+                break;
+            case "meai":
+                await MeaiAsync(baseUrl, counter);
                 break;
             default:
                 Console.Error.WriteLine($"unknown peer {args[0]}");
@@ -107,6 +110,19 @@ internal static class StreamPeerCommand
             {
                 counter.Add(part.Text.Length);
             }
+        }
+
+        counter.End();
+    }
+
+    /// <summary>For reference: the same SDK through Microsoft.Extensions.AI's adapter (what Parley builds on), nothing else.</summary>
+    private static async Task MeaiAsync(Uri baseUrl, ChunkCounter counter)
+    {
+        IChatClient client = new ChatClient(Model, new ApiKeyCredential(ApiKey), new OpenAIClientOptions { Endpoint = new Uri(baseUrl, "v1") }).AsIChatClient();
+        List<Microsoft.Extensions.AI.ChatMessage> messages = [new(ChatRole.System, SystemPrompt), new(ChatRole.User, Question)];
+        await foreach (var update in client.GetStreamingResponseAsync(messages))
+        {
+            counter.Add(update.Text.Length);
         }
 
         counter.End();

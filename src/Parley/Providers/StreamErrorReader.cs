@@ -12,7 +12,8 @@ internal static class StreamErrorReader
 {
     public static ParleyApiException? TryRead(ChatResponseUpdate update)
     {
-        if (update.RawRepresentation is not StreamingChatCompletionUpdate raw)
+        // An error frame has no choices, so it arrives as an update without contents; a content chunk needs no lookup.
+        if (update.Contents.Count > 0 || update.RawRepresentation is not StreamingChatCompletionUpdate raw)
         {
             return null;
         }

@@ -32,8 +32,10 @@ internal sealed class StreamedResponseBuilder
         _createdAt ??= update.CreatedAt;
         _finishReason = update.FinishReason ?? _finishReason;
         var text = string.Empty;
-        foreach (var content in update.Contents)
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++) // an index, not an interface enumerator: no allocation per update
         {
+            var content = contents[i];
             switch (content)
             {
                 case TextContent t:

@@ -11,7 +11,7 @@ namespace Parley.Cli.Tests;
 [Collection(BenchmarkSmokeCollection.Name)]
 public sealed class BenchmarkSmokeTests
 {
-    private static readonly string[] StreamPeers = ["parley", "openai-dotnet", "openai-node", "httpclient"];
+    private static readonly string[] StreamPeers = ["parley", "openai-dotnet", "meai", "openai-node", "httpclient"];
     private static readonly string[] TokenPeers = ["parley", "tiktoken", "js-tiktoken"];
     private static readonly string[] TextClasses = ["short", "english", "cjk", "code"];
     private static readonly int[] HistorySizes = [10, 100, 1_000, 10_000];
