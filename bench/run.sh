@@ -97,16 +97,15 @@ else
   }
   mkdir -p "$cli"
   publish framework-dependent
-  publish ReadyToRun -r linux-x64 --self-contained false -p:PublishReadyToRun=true
-  # The library is not annotated for trimming yet: its trim/AOT analysis warnings would be errors under TreatWarningsAsErrors.
-  publish NativeAOT -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false
-  # The IL compiler's form names the calling method: "warning ILxxxx: Type.Method(…): Using member '…'".
-  publish NativeAOT-roots -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false -p:CustomAfterMicrosoftCommonTargets="$root/bench/aot/Recommended.targets"
+  # The ReadyToRun build keeps the runtime: the project publishes NativeAOT whenever a runtime identifier is given.
+  publish ReadyToRun -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:PublishAot=false
+  # The shipped build: NativeAOT, the project's own publish settings (warnings are errors; the binary is `parley`).
+  publish NativeAOT -r linux-x64
+  # The IL compiler's form names the calling method: "warning ILxxxx: Type.Method(…): Using member '…'" (none expected).
   grep -Eo "warning IL[0-9]+: [^ ]+\([^)]*\): Using member '[^']*'" "$cli/NativeAOT.log" | sed 's/^warning //' | sort -u > "$cli/NativeAOT.warnings" || true
   variants+=(--variant "framework-dependent|$cli/framework-dependent/Parley.Cli|dotnet publish -c Release")
-  variants+=(--variant "ReadyToRun|$cli/ReadyToRun/Parley.Cli|dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true")
-  variants+=(--variant "NativeAOT|$cli/NativeAOT/Parley.Cli|dotnet publish -c Release -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false")
-  variants+=(--variant "NativeAOT-roots|$cli/NativeAOT-roots/Parley.Cli|dotnet publish -c Release -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false -p:CustomAfterMicrosoftCommonTargets=bench/aot/Recommended.targets")
+  variants+=(--variant "ReadyToRun|$cli/ReadyToRun/Parley.Cli|dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:PublishAot=false")
+  variants+=(--variant "NativeAOT|$cli/NativeAOT/parley|dotnet publish -c Release -r linux-x64")
   variants+=(--aot-warnings "$cli/NativeAOT.warnings")
 fi
 

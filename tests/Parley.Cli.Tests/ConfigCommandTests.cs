@@ -55,6 +55,43 @@ public class ConfigCommandTests
     }
 
     [Fact]
+    public async Task ConfigShow_AfterInit_ShowsTheStarterFile()
+    {
+        using var parley = new ParleyProcess();
+
+        var init = await parley.RunAsync(stdin: null, "config", "init");
+        var r = await parley.RunAsync(stdin: null, "config", "show");
+
+        Assert.Equal(0, init.ExitCode);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("\"local\"", r.Stdout);
+        Assert.Contains("\"models\": {}", r.Stdout);
+    }
+
+    [Fact]
+    public async Task ConfigShow_ModelsWithCommentsAndTrailingCommas_ShowsThemAndTheCatalogUsesThem()
+    {
+        using var parley = new ParleyProcess();
+        Directory.CreateDirectory(parley.ParleyHome);
+        await File.WriteAllTextAsync(Path.Combine(parley.ParleyHome, "config.json"), """
+            {
+              "models": {
+                // a fine-tune
+                "my-finetune": { "context_window": 64000, /* tokens */ "encoding": "o200k_base", },
+              },
+            }
+            """);
+
+        var show = await parley.RunAsync(stdin: null, "config", "show");
+        var models = await parley.RunAsync(stdin: null, "models", "--json");
+
+        Assert.True(show.ExitCode == 0, show.Stderr);
+        Assert.Contains("\"context_window\": 64000", show.Stdout);
+        Assert.True(models.ExitCode == 0, models.Stderr);
+        Assert.Contains("my-finetune", models.Stdout);
+    }
+
+    [Fact]
     public async Task ConfigShow_LiteralKeyInWorldReadableFile_Warns()
     {
         using var parley = new ParleyProcess();

@@ -3,7 +3,8 @@ namespace Parley.Benchmarks;
 /// <summary>An isolated home for <c>parley</c> runs: its own PARLEY_HOME and working directory, pointed at the loopback server.</summary>
 internal sealed class CliEnvironment : IDisposable
 {
-    public CliEnvironment(LoopbackServerProcess server, string name)
+    /// <param name="ollamaHost">OLLAMA_HOST for the runs (the loopback server's Ollama emulation), or null for none.</param>
+    public CliEnvironment(LoopbackServerProcess server, string name, string? ollamaHost = null)
     {
         Root = Path.Combine(Path.GetTempPath(), "parley-bench-" + name + "-" + Guid.NewGuid().ToString("N")[..8]);
         WorkingDirectory = Path.Combine(Root, "work");
@@ -19,7 +20,7 @@ internal sealed class CliEnvironment : IDisposable
             ["PARLEY_MODEL"] = null,
             ["XDG_CONFIG_HOME"] = null,
             ["XDG_DATA_HOME"] = null,
-            ["OLLAMA_HOST"] = null,
+            ["OLLAMA_HOST"] = ollamaHost,
         };
     }
 

@@ -79,7 +79,8 @@ internal static class ConfigCommand
         root["providers"] = providers;
         if (config.Models is { } models)
         {
-            root["models"] = JsonNode.Parse(models.GetRawText());
+            // From the element, not its raw text, which keeps the file's comments (`config init` writes some there).
+            root["models"] = models.ValueKind == JsonValueKind.Object ? JsonObject.Create(models) : JsonValue.Create(models);
         }
 
         await services.Interaction.WriteOutputLineAsync(root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })).ConfigureAwait(false);

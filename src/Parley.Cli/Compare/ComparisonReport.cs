@@ -80,7 +80,7 @@ internal static class ComparisonReport
                 item["local_vs_hosted"] = new JsonObject(LocalHostedTable.Cells(r).Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value)));
             }
 
-            array.Add(item);
+            array.Add((JsonNode)item);
         }
 
         return array.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });

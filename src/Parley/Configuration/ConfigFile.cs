@@ -5,12 +5,6 @@ namespace Parley;
 /// <summary>Reads and creates <c>config.json</c>. Comments and trailing commas are allowed.</summary>
 public static class ConfigFile
 {
-    private static readonly JsonSerializerOptions ReadOptions = new()
-    {
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-    };
-
     /// <summary>The starter file written by <c>parley config init</c>.</summary>
     public const string StarterText = """
         {
@@ -77,7 +71,7 @@ public static class ConfigFile
 
         try
         {
-            return JsonSerializer.Deserialize<ParleyConfig>(text, ReadOptions) ?? new ParleyConfig();
+            return JsonSerializer.Deserialize(text, ConfigJsonContext.Default.ParleyConfig) ?? new ParleyConfig();
         }
         catch (JsonException e)
         {

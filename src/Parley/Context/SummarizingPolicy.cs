@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace Parley;
@@ -301,10 +300,10 @@ public sealed class SummarizingPolicy : ContextPolicy
                         text.Append(t.Text);
                         break;
                     case FunctionCallContent call:
-                        text.Append("[calls ").Append(call.Name).Append('(').Append(JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions)).Append(")]");
+                        text.Append("[calls ").Append(call.Name).Append('(').Append(ToolJson.Arguments(call.Arguments, AIJsonUtilities.DefaultOptions)).Append(")]");
                         break;
                     case FunctionResultContent result:
-                        text.Append("[result: ").Append(result.Result is string s ? s : JsonSerializer.Serialize(result.Result, AIJsonUtilities.DefaultOptions)).Append(']');
+                        text.Append("[result: ").Append(ToolJson.Result(result.Result, AIJsonUtilities.DefaultOptions)).Append(']');
                         break;
                 }
             }

@@ -145,8 +145,10 @@ public sealed class ModelCatalog
         foreach (JsonProperty property in models.EnumerateObject())
         {
             string id = property.Name.Trim();
-            JsonObject patch = JsonNode.Parse(property.Value.GetRawText()) as JsonObject
-                ?? throw new FormatException($"Model '{id}' in \"models\" must be an object.");
+            // From the element, not its raw text: the config file's comments and trailing commas are in the raw text.
+            JsonObject patch = property.Value.ValueKind == JsonValueKind.Object
+                ? JsonObject.Create(property.Value)!
+                : throw new FormatException($"Model '{id}' in \"models\" must be an object.");
 
             JsonObject merged;
             string? baseSource;

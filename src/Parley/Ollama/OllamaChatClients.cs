@@ -13,7 +13,7 @@ internal static class OllamaChatClients
     public static IChatClient Create(ResolvedProvider provider, ChatClientFactoryOptions options)
     {
         var http = OllamaModelCatalog.CreateHttpClient(provider.BaseUrl, options.Handler, options.ConnectTimeout);
-        var api = new OllamaApiClient(http, provider.Model);
+        var api = OllamaJsonContext.CreateClient(http, provider.Model);
         var models = new OllamaModelCatalog(api, provider.BaseUrl);
         IChatClient client = new OllamaResponseChatClient(api);
         client = new OllamaContextSizeChatClient(client, new OllamaContextSizeOptions

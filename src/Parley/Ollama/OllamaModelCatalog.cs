@@ -27,7 +27,7 @@ public sealed class OllamaModelCatalog : IDisposable
     {
         ArgumentNullException.ThrowIfNull(address);
         _ownedHttp = CreateHttpClient(address, handler, connectTimeout);
-        _api = new OllamaApiClient(_ownedHttp);
+        _api = OllamaJsonContext.CreateClient(_ownedHttp);
         Address = address;
         _translator = new ApiErrorTranslator(address, null);
     }

@@ -40,7 +40,8 @@ public sealed class TokenCounter
     /// <summary>
     /// How tool-call arguments and non-string tool results are serialized on the wire. Microsoft.Extensions.AI's
     /// OpenAI client re-serializes them with <see cref="AIJsonUtilities.DefaultOptions"/> (indented), so that is what
-    /// Parley's requests are billed for; tests replaying other clients' recordings set compact options.
+    /// Parley's requests are billed for; tests replaying other clients' recordings set compact options. The options
+    /// need a <see cref="JsonSerializerOptions.TypeInfoResolver"/> (they are used through their type info, never reflection).
     /// </summary>
     internal JsonSerializerOptions ToolJsonOptions { get; init; } = AIJsonUtilities.DefaultOptions;
 
@@ -270,12 +271,12 @@ public sealed class TokenCounter
                     break;
                 case FunctionCallContent call:
                     tokens += SmallString(encoding, call.Name)
-                        + TokenEncodings.Count(encoding, JsonSerializer.Serialize(call.Arguments, ToolJsonOptions))
+                        + TokenEncodings.Count(encoding, ToolJson.Arguments(call.Arguments, ToolJsonOptions))
                         + ToolCallOverhead;
                     estimated = true;
                     break;
                 case FunctionResultContent result:
-                    tokens += TokenEncodings.Count(encoding, ResultText(result.Result, ToolJsonOptions));
+                    tokens += TokenEncodings.Count(encoding, ToolJson.Result(result.Result, ToolJsonOptions));
                     results++;
                     estimated = true;
                     break;
@@ -335,11 +336,4 @@ public sealed class TokenCounter
         text.Length > 64
             ? TokenEncodings.Count(encoding, text)
             : SmallStrings.GetOrAdd((encoding, text), static k => TokenEncodings.Count(k.Encoding, k.Text));
-
-    private static string ResultText(object? result, JsonSerializerOptions options) => result switch
-    {
-        null => string.Empty,
-        string s => s,
-        _ => JsonSerializer.Serialize(result, options),
-    };
 }

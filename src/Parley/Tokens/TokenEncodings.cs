@@ -60,6 +60,10 @@ internal static partial class TokenEncodings
     private static Lazy<Tokenizer> Lazy(string encoding) =>
         TokenizerKey(encoding) == O200kBase ? O200k : Cl100k;
 
+    // The data assemblies are loaded by name, which the trimmer cannot follow: these keep them (and their
+    // vocabulary resources) in trimmed and NativeAOT apps. Their only types are internal, so no typeof().
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, "Microsoft.ML.Tokenizers.O200kBaseTokenizerData", "Microsoft.ML.Tokenizers.Data.O200kBase")]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, "Microsoft.ML.Tokenizers.Cl100kBaseTokenizerData", "Microsoft.ML.Tokenizers.Data.Cl100kBase")]
     private static Tokenizer Load(string resource, string assemblyName, Regex pattern)
     {
         Assembly data = Assembly.Load(new AssemblyName(assemblyName));

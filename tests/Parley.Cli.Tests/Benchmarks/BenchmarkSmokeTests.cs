@@ -80,9 +80,14 @@ public sealed class BenchmarkSmokeTests
                 }
 
                 Expect($"memory/{build}/peak_mib", positive: true);
+                Expect($"features/{build}/checked", positive: true);
             }
 
             Assert.True(missing.Count == 0, "no number for: " + string.Join(", ", missing));
+
+            // Every command works in the build the smoke run starts (the table "Does every feature work in each build?").
+            var failures = (await File.ReadAllLinesAsync(Path.Combine(output, "BENCHMARKS.md"))).Where(l => l.Contains("**fails**", StringComparison.Ordinal)).ToArray();
+            Assert.True(builds.All(b => metrics[$"features/{b}/failed"].GetDouble() == 0), "features that fail:\n" + string.Join('\n', failures));
 
             // Counting tokens is not timing: the counts must agree exactly.
             foreach (var text in TextClasses)

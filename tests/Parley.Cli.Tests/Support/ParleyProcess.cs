@@ -7,9 +7,14 @@ namespace Parley.Cli.Tests;
 /// <summary>
 /// Runs the real <c>parley</c> (Parley.Cli.dll) as a child process in an isolated home, working directory and
 /// environment, with scripted stdin. Tests assert on stdout, stderr and the exit code, as a user would see them.
+/// With <c>PARLEY_TEST_CLI</c> set to an executable (the published NativeAOT <c>parley</c>), every test runs that
+/// instead: the shipped build passes the same suite.
 /// </summary>
 public sealed class ParleyProcess : IDisposable
 {
+    /// <summary>The environment variable that names a native <c>parley</c> to test instead of Parley.Cli.dll.</summary>
+    public const string CliVariable = "PARLEY_TEST_CLI";
+
     private static readonly string CliPath = Path.Combine(AppContext.BaseDirectory, "Parley.Cli.dll");
     private readonly Dictionary<string, string?> _environment = new(StringComparer.Ordinal);
 
@@ -90,7 +95,8 @@ public sealed class ParleyProcess : IDisposable
     /// <summary>Starts parley and leaves it running (the caller reads its streams and waits).</summary>
     public Process Start(IReadOnlyList<string> args, bool redirectStdin = true)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var (program, prefix) = Command;
+        var info = new ProcessStartInfo(program)
         {
             WorkingDirectory = WorkingDirectory,
             RedirectStandardOutput = true,
@@ -100,8 +106,7 @@ public sealed class ParleyProcess : IDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        info.ArgumentList.Add(CliPath);
-        foreach (var arg in args)
+        foreach (var arg in prefix.Concat(args))
         {
             info.ArgumentList.Add(arg);
         }
@@ -130,8 +135,30 @@ public sealed class ParleyProcess : IDisposable
     /// <summary>Starts parley in a real terminal (tmux) with this process's environment and working directory.</summary>
     public Task<TmuxSession> StartInTerminalAsync(params string[] args)
     {
-        var command = "dotnet " + string.Join(' ', new[] { CliPath }.Concat(args).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        var (program, prefix) = Command;
+        var command = string.Join(' ', new[] { program }.Concat(prefix).Concat(args).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
         return TmuxSession.StartAsync(command, _environment, WorkingDirectory);
+    }
+
+    /// <summary>
+    /// What runs: <c>dotnet Parley.Cli.dll</c>, or the executable named by <see cref="CliVariable"/> (which must exist:
+    /// a mistyped path fails every test rather than silently testing the other build).
+    /// </summary>
+    public static (string Program, string[] Arguments) Command
+    {
+        get
+        {
+            var native = Environment.GetEnvironmentVariable(CliVariable);
+            if (string.IsNullOrEmpty(native))
+            {
+                return ("dotnet", [CliPath]);
+            }
+
+            var path = Path.GetFullPath(native);
+            return File.Exists(path)
+                ? (path, [])
+                : throw new FileNotFoundException($"{CliVariable} names no file: {native}", path);
+        }
     }
 
     /// <summary>Sends SIGINT (what Ctrl+C sends) to a running process.</summary>

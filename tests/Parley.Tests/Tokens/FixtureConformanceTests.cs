@@ -151,7 +151,7 @@ public sealed class FixtureConformanceTests(ITestOutputHelper output)
         }
 
         // The recordings' clients sent tool-call arguments compact; Microsoft.Extensions.AI would send them indented.
-        var counter = new TokenCounter { ToolJsonOptions = new JsonSerializerOptions() };
+        var counter = new TokenCounter { ToolJsonOptions = new JsonSerializerOptions { TypeInfoResolver = AIJsonUtilities.DefaultOptions.TypeInfoResolver } };
         var report = new StringBuilder();
         var outOfRange = new List<string>();
         int definitionsOnly = 0, roundTrips = 0, images = 0;

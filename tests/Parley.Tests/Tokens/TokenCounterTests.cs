@@ -334,7 +334,7 @@ public class TokenCounterToolCallTests
 
         // Microsoft.Extensions.AI's OpenAI client re-serializes the arguments indented: "{\n  \"country\": \"UK\"\n}".
         TokenCount sent = new TokenCounter().CountMessage(call, model);
-        TokenCount compact = new TokenCounter { ToolJsonOptions = new System.Text.Json.JsonSerializerOptions() }.CountMessage(call, model);
+        TokenCount compact = new TokenCounter { ToolJsonOptions = new System.Text.Json.JsonSerializerOptions { TypeInfoResolver = AIJsonUtilities.DefaultOptions.TypeInfoResolver } }.CountMessage(call, model);
 
         Assert.True(sent.IsEstimate);
         Assert.True(sent.Value > compact.Value);
