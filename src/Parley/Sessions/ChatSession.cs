@@ -28,6 +28,9 @@ public sealed class ChatSession
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
         _options = options ?? new ChatSessionOptions();
+
+        // The default policy, as in the CLI: fit the model's window (the whole history while the window is unknown).
+        _options.Context ??= ContextPolicy.TokenBudget();
         _catalog = _options.Catalog ?? ModelCatalog.BuiltIn;
         _counter = _options.TokenCounter ?? new TokenCounter();
         _context = new SessionContext(_options, _catalog, _counter, PriceOf, call => RecordSideCall(call.Usage, call.CostUsd));
@@ -69,8 +72,12 @@ public sealed class ChatSession
     /// <summary>The conversation's dollar limit (<see cref="ChatSessionOptions.MaxCostUsd"/>), or null when there is none.</summary>
     public decimal? MaxCostUsd => _options.MaxCostUsd;
 
-    /// <summary>The context policy (null: the whole history is sent).</summary>
-    public IChatReducer? Context => _options.Context;
+    /// <summary>
+    /// The context policy: <see cref="ChatSessionOptions.Context"/>, or — when none was set — a
+    /// <see cref="TokenBudgetPolicy"/> (<see cref="ContextPolicy.TokenBudget"/>), which sends the newest messages that fit
+    /// the model's window and the whole history while the window is unknown. Never null.
+    /// </summary>
+    public IChatReducer Context => _options.Context!;
 
     /// <summary>The running summary of the older messages, made by a <see cref="SummarizingPolicy"/> (null: none).</summary>
     public RunningSummary? Summary => _context.Summary;
