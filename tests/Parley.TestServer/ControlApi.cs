@@ -66,6 +66,11 @@ internal static class ControlApi
                 Int(e, "cached_tokens"),
                 Int(e, "reasoning_tokens"),
                 String(e, "model")),
+            "refusal" => ScriptedResponse.Refusal(
+                String(e, "content") ?? "",
+                Int(e, "prompt_tokens"),
+                Int(e, "completion_tokens"),
+                String(e, "model")),
             "many" => ScriptedResponse.Many(Int(e, "count") ?? throw Missing("count"), String(e, "piece") ?? "x"),
             "error" => ScriptedResponse.Error(
                 Int(e, "status") ?? throw Missing("status"),

@@ -555,20 +555,20 @@ public sealed class LoopbackServer : IAsyncDisposable
             var wire = new OpenAIWire(id, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), model, request.IncludeUsage);
             if (!request.Stream)
             {
-                var body = wire.Completion(FullContent(s), s.FinishReason, usage);
+                var body = wire.Completion(FullContent(s), s.FinishReason, usage, s.IsRefusal);
                 await WriteBodyAsync(context, 200, "application/json", body, s, ct).ConfigureAwait(false);
                 return;
             }
-            var manyFrame = pieces is null ? wire.ContentFrame(s.Content) : null;
+            var manyFrame = pieces is null ? wire.ContentFrame(s.Content, s.IsRefusal) : null;
             List<byte[]> tail = [wire.FinishFrame(s.FinishReason)];
             if (request.IncludeUsage)
                 tail.Add(wire.UsageFrame(usage));
             tail.Add(OpenAIWire.Done);
             await StreamAsync(context, "text/event-stream; charset=utf-8", new FramePlan
             {
-                Preamble = [wire.RoleFrame()],
+                Preamble = [wire.RoleFrame(s.IsRefusal)],
                 ContentCount = contentCount,
-                ContentFrame = manyFrame is null ? i => wire.ContentFrame(pieces![i]) : _ => manyFrame,
+                ContentFrame = manyFrame is null ? i => wire.ContentFrame(pieces![i], s.IsRefusal) : _ => manyFrame,
                 Tail = tail,
                 MalformedFrame = wire.MalformedFrame(),
                 ErrorFrame = OpenAIWire.ErrorFrame(s.StreamErrorMessage, s.StreamErrorCode),

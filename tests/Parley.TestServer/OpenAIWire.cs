@@ -10,21 +10,32 @@ internal sealed class OpenAIWire(string id, long created, string model, bool inc
 
     public static readonly byte[] Done = Encoding.UTF8.GetBytes("data: [DONE]\n\n");
 
-    public byte[] RoleFrame() => Frame(w =>
+    /// <summary>The first chunk; a refusal's has <c>content: null, refusal: ""</c> (as recorded), an answer's the reverse.</summary>
+    public byte[] RoleFrame(bool refusal = false) => Frame(w =>
     {
         w.WriteStartObject("delta");
         w.WriteString("role", "assistant");
-        w.WriteString("content", "");
-        w.WriteNull("refusal");
+        if (refusal)
+        {
+            w.WriteNull("content");
+            w.WriteString("refusal", "");
+        }
+        else
+        {
+            w.WriteString("content", "");
+            w.WriteNull("refusal");
+        }
+
         w.WriteEndObject();
         w.WriteNull("logprobs");
         w.WriteNull("finish_reason");
     });
 
-    public byte[] ContentFrame(string piece) => Frame(w =>
+    /// <summary>A chunk of the answer: <c>delta.content</c>, or <c>delta.refusal</c> for a refusal.</summary>
+    public byte[] ContentFrame(string piece, bool refusal = false) => Frame(w =>
     {
         w.WriteStartObject("delta");
-        w.WriteString("content", piece);
+        w.WriteString(refusal ? "refusal" : "content", piece);
         w.WriteEndObject();
         w.WriteNull("logprobs");
         w.WriteNull("finish_reason");
@@ -59,7 +70,8 @@ internal sealed class OpenAIWire(string id, long created, string model, bool inc
         w.WriteEndObject();
     }, prefix: "data: ", suffix: "\n\n");
 
-    public byte[] Completion(string content, string finishReason, Usage usage) => JsonBytes.Build(w =>
+    /// <summary>A <c>chat.completion</c>; for a refusal <c>content</c> is null and <c>refusal</c> carries the text.</summary>
+    public byte[] Completion(string content, string finishReason, Usage usage, bool refusal = false) => JsonBytes.Build(w =>
     {
         w.WriteStartObject();
         WriteHeader(w, "chat.completion");
@@ -68,8 +80,17 @@ internal sealed class OpenAIWire(string id, long created, string model, bool inc
         w.WriteNumber("index", 0);
         w.WriteStartObject("message");
         w.WriteString("role", "assistant");
-        w.WriteString("content", content);
-        w.WriteNull("refusal");
+        if (refusal)
+        {
+            w.WriteNull("content");
+            w.WriteString("refusal", content);
+        }
+        else
+        {
+            w.WriteString("content", content);
+            w.WriteNull("refusal");
+        }
+
         w.WriteStartArray("annotations");
         w.WriteEndArray();
         w.WriteEndObject();

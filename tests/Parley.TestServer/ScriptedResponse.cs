@@ -22,6 +22,7 @@ public sealed class ScriptedResponse
     internal int? ReasoningTokens { get; private set; }
     internal string? Model { get; private set; }
     internal int ManyCount { get; private set; }
+    internal bool IsRefusal { get; private set; }
 
     // Error, Raw, Replay
     internal int Status { get; private set; } = 200;
@@ -73,6 +74,16 @@ public sealed class ScriptedResponse
             Model = model,
         };
     }
+
+    /// <summary>
+    /// A refusal, as OpenAI sends one when the model declines (safety, structured outputs): <c>message.content</c> null
+    /// and <c>message.refusal</c> the text, or SSE chunks whose <c>delta.refusal</c> carries the text (one chunk per word,
+    /// unless <see cref="WithChunks"/>) after a role chunk with <c>content: null, refusal: ""</c> — the shapes recorded in
+    /// <c>shared/fixtures</c>. Token counts default as for <see cref="Text"/>. Ollama routes have no refusal field: there
+    /// the text is served as content.
+    /// </summary>
+    public static ScriptedResponse Refusal(string refusal, int? promptTokens = null, int? completionTokens = null, string? model = null) =>
+        Text(refusal, "stop", promptTokens, completionTokens, model: model).With(r => r.IsRefusal = true);
 
     /// <summary>
     /// A stream of <paramref name="chunkCount"/> content chunks each carrying <paramref name="piece"/>, written as fast
@@ -275,6 +286,7 @@ public sealed class ScriptedResponse
         ResponseKind.Error => $"Error {Status} {ErrorCode ?? ErrorType}",
         ResponseKind.Raw => $"Raw {Status} {ContentType}",
         ResponseKind.Many => $"Many {ManyCount} x \"{Content}\"",
+        _ when IsRefusal => $"Refusal \"{Content}\"",
         _ => $"Text \"{Content}\"",
     };
 

@@ -59,7 +59,7 @@ internal sealed class BookkeepingBenchmark : IBenchmarkSection
         var result = _result!;
         md.AppendLine("## 3. Per-turn bookkeeping as history grows").AppendLine();
         md.AppendLine($"`ChatSession.SendAsync` against a fake `IChatClient` that answers at once (`InstantChatClient`), model `{result.Model}` (1M-token window: a keep-all history of 10,000 messages does not fit gpt-4o-mini's 128k). " +
-            "A turn = keep-all context policy, exact token count of the new message (earlier ones are cached), window preflight over the whole history, cost, " +
+            "A turn = keep-all context policy (`ContextPolicy.KeepAll()`, set explicitly: the library default is the token budget), exact token count of the new message (earlier ones are cached), window preflight over the whole history, cost, " +
             "the question saved before the call and the answer after it (two transactions), plus counting the answer (the next turn's preflight would). " +
             $"The history is N messages (10–60 words each) after the system prompt; the turn is undone in memory afterwards (not timed) so N stays fixed. {_warmup} warm-up turns, then {result.Rows[0].Turns} timed turns per row. " +
             $"SQLite durability as opened by `SqliteConversationStore`: `journal_mode={result.JournalMode}`, `synchronous={result.Synchronous}` " +

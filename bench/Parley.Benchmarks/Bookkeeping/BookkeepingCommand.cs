@@ -58,6 +58,7 @@ internal static class BookkeepingCommand
                             InitialMessages = History(size),
                             TokenCounter = counter,
                             Store = store,
+                            Context = ContextPolicy.KeepAll(), // what is measured; the library's default is the token budget
                         });
                         var times = new List<double>(turns);
                         for (var i = 0; i < warmup + turns; i++)

@@ -54,7 +54,7 @@ internal sealed class PromptCommand
                 {
                     if (!request.Json)
                     {
-                        await ui.WriteAnswerAsync(update.Text, cancellationToken).ConfigureAwait(false);
+                        await ui.WriteAnswerAsync(ShownAnswer.Of(update), cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -63,7 +63,7 @@ internal sealed class PromptCommand
                 await session.SendAsync(prompt, cancellationToken).ConfigureAwait(false);
                 if (!request.Json)
                 {
-                    await ui.WriteAnswerAsync(session.LastTurn!.Text, cancellationToken).ConfigureAwait(false);
+                    await ui.WriteAnswerAsync(ShownAnswer.Of(session.LastTurn!), cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -97,6 +97,11 @@ internal sealed class PromptCommand
         else
         {
             await ui.EndAnswerAsync().ConfigureAwait(false);
+        }
+
+        if (turn.Refusal is not null)
+        {
+            ui.Note(ShownAnswer.RefusalNote);
         }
 
         if (turn.FinishReason == ChatFinishReason.Length)

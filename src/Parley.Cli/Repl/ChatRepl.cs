@@ -82,17 +82,22 @@ internal sealed class ChatRepl
             {
                 await foreach (var update in session.StreamAsync(prompt, token).ConfigureAwait(false))
                 {
-                    await _presenter.WriteAsync(update.Text, token).ConfigureAwait(false);
+                    await _presenter.WriteAsync(ShownAnswer.Of(update), token).ConfigureAwait(false);
                 }
             }
             else
             {
                 var turn = await session.SendAsync(prompt, token).ConfigureAwait(false);
-                await _presenter.WriteAsync(turn.Text, token).ConfigureAwait(false);
+                await _presenter.WriteAsync(ShownAnswer.Of(turn), token).ConfigureAwait(false);
             }
 
             await _presenter.EndAnswerAsync().ConfigureAwait(false);
             var last = session.LastTurn!;
+            if (last.Refusal is not null)
+            {
+                _context.Ui.Note(ShownAnswer.RefusalNote);
+            }
+
             if (last.FinishReason == ChatFinishReason.Length)
             {
                 _context.Ui.Warn("answer cut at the output limit (--max-tokens)");

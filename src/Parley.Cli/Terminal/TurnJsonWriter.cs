@@ -5,8 +5,9 @@ using System.Text.Json;
 namespace Parley.Cli;
 
 /// <summary>
-/// The <c>--json</c> shape of a turn: <c>{"id","model","content","finish_reason","usage":{…},"cost_usd",…}</c>.
-/// Fields the server did not report are null, never 0.
+/// The <c>--json</c> shape of a turn: <c>{"id","model","content","refusal","finish_reason","usage":{…},"cost_usd",…}</c>.
+/// Fields the server did not report are null, never 0. <c>refusal</c> is the model's refusal (null when it did not
+/// refuse); <c>content</c> is the answer as printed and kept in the conversation, so for a refusal it is the same text.
 /// </summary>
 internal static class TurnJsonWriter
 {
@@ -25,6 +26,7 @@ internal static class TurnJsonWriter
             json.WriteString("id", turn.ResponseId);
             json.WriteString("model", turn.ModelId);
             json.WriteString("content", turn.Text);
+            json.WriteString("refusal", turn.Refusal);
             json.WriteString("finish_reason", turn.FinishReason?.Value);
             json.WriteString("status", turn.Status.ToString().ToLowerInvariant());
             json.WriteUsage("usage", turn.Usage);

@@ -28,6 +28,9 @@ public sealed class ChatSession
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
         _options = options ?? new ChatSessionOptions();
+
+        // The default policy, as in the CLI: fit the model's window (the whole history while the window is unknown).
+        _options.Context ??= ContextPolicy.TokenBudget();
         _catalog = _options.Catalog ?? ModelCatalog.BuiltIn;
         _counter = _options.TokenCounter ?? new TokenCounter();
         _context = new SessionContext(_options, _catalog, _counter, PriceOf, call => RecordSideCall(call.Usage, call.CostUsd));
@@ -69,8 +72,12 @@ public sealed class ChatSession
     /// <summary>The conversation's dollar limit (<see cref="ChatSessionOptions.MaxCostUsd"/>), or null when there is none.</summary>
     public decimal? MaxCostUsd => _options.MaxCostUsd;
 
-    /// <summary>The context policy (null: the whole history is sent).</summary>
-    public IChatReducer? Context => _options.Context;
+    /// <summary>
+    /// The context policy: <see cref="ChatSessionOptions.Context"/>, or — when none was set — a
+    /// <see cref="TokenBudgetPolicy"/> (<see cref="ContextPolicy.TokenBudget"/>), which sends the newest messages that fit
+    /// the model's window and the whole history while the window is unknown. Never null.
+    /// </summary>
+    public IChatReducer Context => _options.Context!;
 
     /// <summary>The running summary of the older messages, made by a <see cref="SummarizingPolicy"/> (null: none).</summary>
     public RunningSummary? Summary => _context.Summary;
@@ -106,7 +113,10 @@ public sealed class ChatSession
         return session;
     }
 
-    /// <summary>Sends <paramref name="userText"/> and waits for the whole answer.</summary>
+    /// <summary>
+    /// Sends <paramref name="userText"/> and waits for the whole answer. When the model refuses, the turn's
+    /// <see cref="ChatTurn.Refusal"/> holds its words and the answer kept in the conversation is that text.
+    /// </summary>
     /// <exception cref="ParleyApiException">The provider call failed; the question is not kept in memory (but stays saved as a failed turn).</exception>
     /// <exception cref="ContextWindowExceededException">The prompt cannot fit the model's window; nothing was sent.</exception>
     /// <exception cref="CostBudgetExceededException">The turn could cost more than is left of <see cref="ChatSessionOptions.MaxCostUsd"/>, or its price is unknown; nothing was sent.</exception>
@@ -146,6 +156,13 @@ public sealed class ChatSession
     /// Sends <paramref name="userText"/> and yields the answer as it is generated. When the stream ends the turn is
     /// recorded (see <see cref="LastTurn"/>). Cancelling keeps the partial answer in the conversation, marked interrupted.
     /// </summary>
+    /// <remarks>
+    /// A refusal arrives as it is generated too, but not as text: <see cref="ChatResponseUpdate.Text"/> stays empty for
+    /// it (it is not the answer's content), and <see cref="ModelRefusal.Read(ChatResponseUpdate)"/> returns each piece
+    /// (Microsoft.Extensions.AI.OpenAI drops streamed refusals; Parley reads them from the OpenAI SDK's update). Callers
+    /// that show the answer live should show those pieces as well; at the end the turn's <see cref="ChatTurn.Refusal"/>
+    /// holds the whole refusal, exactly as for <see cref="SendAsync"/>.
+    /// </remarks>
     public async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(
         string userText, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -183,7 +200,7 @@ public sealed class ChatSession
                         continue;
                     }
 
-                    await RecordFailureAsync(user, pending, request.Count, e, started, response.Text, firstToken).ConfigureAwait(false);
+                    await RecordFailureAsync(user, pending, request.Count, e, started, response.Text, firstToken, response.Refusal).ConfigureAwait(false);
                     throw;
                 }
 
@@ -469,13 +486,19 @@ public sealed class ChatSession
         ChatMessage user, PendingTurn? pending, int sent, ChatResponse response, long started, TimeSpan? timeToFirstToken, TurnStatus status, string? error)
     {
         var latency = _options.TimeProvider.GetElapsedTime(started);
-        var assistant = new ChatMessage(ChatRole.Assistant, response.Text) { MessageId = response.ResponseId };
+
+        // A refusal comes instead of content: then it is what the model said, so the conversation keeps it as the answer
+        // (shown by the history, saved, and sent with the next request).
+        var refusal = ModelRefusal.Read(response);
+        var text = response.Text;
+        var assistant = new ChatMessage(ChatRole.Assistant, text.Length == 0 && refusal is not null ? refusal : text) { MessageId = response.ResponseId };
         var modelId = response.ModelId ?? _options.Model;
         var cost = PriceOf(modelId, response.Usage);
         var turn = new ChatTurn
         {
             UserMessage = user,
             AssistantMessage = assistant,
+            Refusal = refusal,
             ModelId = modelId,
             ResponseId = response.ResponseId,
             FinishReason = response.FinishReason,
@@ -505,14 +528,25 @@ public sealed class ChatSession
     }
 
     private async Task RecordFailureAsync(
-        ChatMessage user, PendingTurn? pending, int sent, Exception error, long started, string partial, TimeSpan? timeToFirstToken)
+        ChatMessage user, PendingTurn? pending, int sent, Exception error, long started, string partial, TimeSpan? timeToFirstToken, string? partialRefusal = null)
     {
         var cancelled = error is OperationCanceledException;
         var message = cancelled ? "interrupted" : error.Message;
         var partialText = partial.Length > 0 ? partial : (error as ParleyApiException)?.PartialText ?? string.Empty;
-        if (partialText.Length > 0)
+        if (partialText.Length > 0 || partialRefusal is { Length: > 0 })
         {
-            var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, partialText)) { ModelId = _options.Model };
+            List<AIContent> contents = [];
+            if (partialText.Length > 0)
+            {
+                contents.Add(new TextContent(partialText));
+            }
+
+            if (partialRefusal is { Length: > 0 })
+            {
+                contents.Add(ModelRefusal.ToContent(partialRefusal));
+            }
+
+            var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, contents)) { ModelId = _options.Model };
             await RecordAsync(user, pending, sent, response, started, timeToFirstToken, TurnStatus.Interrupted, message).ConfigureAwait(false);
             return;
         }

@@ -24,8 +24,13 @@ public sealed class ChatSessionOptions
     public ChatOptions? ChatOptions { get; set; }
 
     /// <summary>
-    /// Chooses which part of the history is sent (null: all of it). A <see cref="ContextPolicy"/> is given the model's
-    /// window, the reserve and the running summary every turn; any other <see cref="IChatReducer"/> gets the messages only.
+    /// Chooses which part of the history is sent. Null (the default): <see cref="ContextPolicy.TokenBudget"/>, as in the
+    /// CLI — the system message and as many of the newest messages as fit the model's window minus the reserve, so a long
+    /// conversation never overflows it; while the model's window is unknown (not in <see cref="Catalog"/>, nothing
+    /// learned) the whole history is sent. <see cref="ContextPolicy.KeepAll"/> always sends everything (a turn that
+    /// cannot fit is then refused with <see cref="ContextWindowExceededException"/>). A <see cref="ContextPolicy"/> is
+    /// given the model's window, the reserve and the running summary every turn; any other <see cref="IChatReducer"/>
+    /// gets the messages only. The session sets this property to the policy it uses (see <see cref="ChatSession.Context"/>).
     /// </summary>
     public IChatReducer? Context { get; set; }
 

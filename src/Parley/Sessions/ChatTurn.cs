@@ -11,8 +11,22 @@ public sealed record ChatTurn
     /// <summary>The assistant's message (partial when interrupted; null when the call failed).</summary>
     public ChatMessage? AssistantMessage { get; init; }
 
-    /// <summary>The answer's text.</summary>
+    /// <summary>The answer's text (when the model refused and wrote no content: its refusal, as the conversation keeps it).</summary>
     public string Text => AssistantMessage?.Text ?? string.Empty;
+
+    /// <summary>
+    /// The model's refusal — OpenAI's <c>refusal</c>, sent instead of content when the model declines (safety, structured
+    /// outputs) — or null when it did not refuse. The finish reason is still <c>stop</c>, and usage and cost are recorded
+    /// as for any answer. When the answer has no content, <see cref="AssistantMessage"/> (and so <see cref="Text"/>, the
+    /// history, the saved conversation and the next request) carries this text.
+    /// </summary>
+    /// <remarks>
+    /// Set for <see cref="ChatSession.SendAsync"/> and <see cref="ChatSession.StreamAsync"/> alike. While streaming, each
+    /// piece also arrives as it is generated: <see cref="ModelRefusal.Read(ChatResponseUpdate)"/> reads it from the update
+    /// (whose <see cref="ChatResponseUpdate.Text"/> stays empty). A stream cut during a refusal keeps the part received,
+    /// marked interrupted.
+    /// </remarks>
+    public string? Refusal { get; init; }
 
     /// <summary>The model that answered, as the server reported it (e.g. <c>gpt-4o-mini-2024-07-18</c>).</summary>
     public string? ModelId { get; init; }

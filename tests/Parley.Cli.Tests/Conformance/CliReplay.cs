@@ -57,6 +57,7 @@ internal static class CliReplay
         using var doc = JsonDocument.Parse(result.Stdout);
         var root = doc.RootElement;
         Assert.Equal(expected.ExpectedText, root.GetProperty("content").GetString());
+        Assert.Equal(expected.Refusal, root.GetProperty("refusal").GetString());
         Assert.Equal(expected.ExpectedFinishReason, root.GetProperty("finish_reason").GetString());
         Assert.Equal(expected.Model, root.GetProperty("model").GetString());
         Assert.Equal(expected.Id, root.GetProperty("id").GetString());

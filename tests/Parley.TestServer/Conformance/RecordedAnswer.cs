@@ -55,11 +55,11 @@ public sealed record RecordedAnswer
     public string? ExpectedFinishReason => FinishReason == "function_call" ? "tool_calls" : FinishReason;
 
     /// <summary>
-    /// The text Parley shows for this answer. A refusal arrives in <c>refusal</c> with <c>content</c> null; MEAI keeps
-    /// it out of the message text, so Parley's text is the (empty) content — a refusal is read without crashing,
-    /// and the finish reason (<c>stop</c>) and usage are still reported.
+    /// The text Parley shows and keeps for this answer: the content, or — for a refusal, which arrives in <c>refusal</c>
+    /// with <c>content</c> null — the refusal text (<c>ChatTurn.Text</c>, the assistant message in the history, stdout
+    /// and <c>--json</c>'s <c>content</c>). The finish reason (<c>stop</c>) and usage are reported as for any answer.
     /// </summary>
-    public string ExpectedText => Content;
+    public string ExpectedText => Content.Length == 0 && Refusal is { } refusal ? refusal : Content;
 
     /// <summary>Reads a <c>chat.completion</c> JSON body.</summary>
     public static RecordedAnswer FromJson(string body)

@@ -39,6 +39,7 @@ public sealed class FixtureCatalogTests
 
         // The shapes the decisions are about must be among them.
         Assert.True(exchanges.Count(e => e.Answer.Refusal is not null) >= 3, "fewer than 3 refusals");
+        Assert.True(exchanges.Count(e => e.Answer.Refusal is not null && e.SseBody) >= 2, "fewer than 2 streamed refusals");
         Assert.True(exchanges.Count(e => e.Answer.HasToolCalls) >= 5, "fewer than 5 tool-call answers");
         Assert.Contains(exchanges, e => e.Answer.FinishReason == "function_call");
         Assert.Contains(exchanges, e => e.Answer.Choices > 1);

@@ -8,7 +8,7 @@ namespace Parley.Tests.Conformance;
 /// <summary>
 /// Every recorded success answer (OpenAI non-stream and stream, Ollama <c>/v1</c> JSON and SSE) replayed byte-exact by
 /// the loopback server and read through <see cref="ChatClientFactory"/> + <see cref="ChatSession"/>: the text, finish
-/// reason, model, id and usage must be exactly what the recorded body says; tool-call and refusal answers are read
+/// reason, model, id, usage and refusal must be exactly what the recorded body says; tool-call answers are read
 /// without crashing.
 /// </summary>
 /// <remarks>
@@ -16,7 +16,9 @@ namespace Parley.Tests.Conformance;
 /// <list type="bullet">
 /// <item><c>n</c> &gt; 1: Parley reads choice 0 (its text, finish reason); usage covers all choices, as the server reports it.</item>
 /// <item>Refusal (<c>message.refusal</c> / <c>delta.refusal</c>, content null): the turn completes with finish reason
-/// <c>stop</c> and the usage; its text is the recorded content (empty).</item>
+/// <c>stop</c> and the usage; <see cref="ChatTurn.Refusal"/> is the recorded refusal and, as there is no content, the
+/// answer's text too. A streaming caller sees it piece by piece through <see cref="ModelRefusal.Read(ChatResponseUpdate)"/>.
+/// An answer that apologises in its content (no <c>refusal</c> field) is not a refusal.</item>
 /// <item>Legacy <c>finish_reason: function_call</c> is reported as <c>tool_calls</c> (MEAI has no separate reason).</item>
 /// <item>A stream that ends without <c>data: [DONE]</c> but after a finish reason (the Ollama <c>/v1</c> fragment) is
 /// complete; a stream that ends with neither is interrupted and keeps its partial text (see the truncation test).</item>
@@ -54,6 +56,7 @@ public sealed class RecordedExchangeConformanceTests
         Assert.Equal(TurnStatus.Complete, turn.Status);
         Assert.Null(turn.Error);
         Assert.Equal(expected.ExpectedText, turn.Text);
+        Assert.Equal(expected.Refusal, turn.Refusal);
         Assert.Equal(turn.Text, shown);
         Assert.Equal(expected.ExpectedFinishReason, turn.FinishReason?.Value);
         Assert.Equal(expected.Model, turn.ModelId);
@@ -76,7 +79,7 @@ public sealed class RecordedExchangeConformanceTests
         var exchange = FixtureCatalog.Exchange(id);
         var frames = SseEvents.Frames(exchange.Body);
         var truncated = string.Concat(frames.TakeWhile(f => !EndsAnswer(f)));
-        var partial = RecordedAnswer.FromSse(truncated).Content;
+        var partial = RecordedAnswer.FromSse(truncated);
         await using var server = await LoopbackServer.StartAsync();
         server.Enqueue(ScriptedResponse.Raw(200, "text/event-stream; charset=utf-8", truncated));
         using var client = ChatClientFactory.Create(ServerClients.OpenAI(server, exchange.RequestModel ?? "gpt-4o-mini"));
@@ -87,16 +90,18 @@ public sealed class RecordedExchangeConformanceTests
         {
             await foreach (var update in session.StreamAsync(Prompt))
             {
-                shown.Append(update.Text);
+                shown.Append(update.Text).Append(ModelRefusal.Read(update));
             }
         });
 
+        // The exception's partial text is the content received; a refusal cut short is kept by the turn.
         Assert.Equal(ApiFailureKind.StreamInterrupted, error.Kind);
-        Assert.Equal(partial, error.PartialText);
-        Assert.Equal(partial, shown.ToString());
+        Assert.Equal(partial.Content, error.PartialText);
+        Assert.Equal(partial.ExpectedText, shown.ToString());
         var turn = Assert.IsType<ChatTurn>(session.LastTurn);
-        Assert.Equal(partial.Length > 0 ? TurnStatus.Interrupted : TurnStatus.Failed, turn.Status);
-        Assert.Equal(partial, turn.Text);
+        Assert.Equal(partial.ExpectedText.Length > 0 ? TurnStatus.Interrupted : TurnStatus.Failed, turn.Status);
+        Assert.Equal(partial.ExpectedText, turn.Text);
+        Assert.Equal(partial.Refusal, turn.Refusal);
     }
 
     [Fact]
@@ -134,10 +139,11 @@ public sealed class RecordedExchangeConformanceTests
             return (await session.SendAsync(Prompt)).Text;
         }
 
+        // What a caller that shows the answer live prints: the text, and a refusal's pieces as they arrive.
         var shown = new StringBuilder();
         await foreach (var update in session.StreamAsync(Prompt))
         {
-            shown.Append(update.Text);
+            shown.Append(update.Text).Append(ModelRefusal.Read(update));
         }
 
         return shown.ToString();

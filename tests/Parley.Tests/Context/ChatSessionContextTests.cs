@@ -40,6 +40,82 @@ public class ChatSessionContextTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task NoPolicySet_LongConversation_FitsTheWindowLikeTheCli(bool streaming)
+    {
+        // The library's default is the CLI's: the token budget, so a long conversation never overflows the window.
+        await using var server = await LoopbackServer.StartAsync(new LoopbackServerOptions { ContextWindow = 2000 });
+        var session = Session(server, "loopback-small", policy: null);
+
+        for (var i = 0; i < 30; i++)
+        {
+            await Turn(session, Question(i, 100), streaming);
+        }
+
+        Assert.IsType<TokenBudgetPolicy>(session.Context);
+        Assert.Equal(30, server.Requests.Count);
+        Assert.All(server.Requests, r => Assert.True(r.PromptSize <= 2000, $"{r.PromptSize} words"));
+        Assert.All(server.Requests, r => Assert.Equal(("system", System), r.Messages[0]));
+        Assert.Equal("budget", session.LastTurn!.Context!.Policy);
+        Assert.True(session.LastTurn.Context.MessagesDropped > 0);
+        Assert.Equal(61, session.History.Count);
+    }
+
+    [Fact]
+    public async Task KeepAllSetExplicitly_LongConversation_IsRefusedOnceTheWindowIsFull()
+    {
+        await using var server = await LoopbackServer.StartAsync(new LoopbackServerOptions { ContextWindow = 2000 });
+        var session = Session(server, "loopback-small", ContextPolicy.KeepAll());
+
+        var error = await Assert.ThrowsAsync<ContextWindowExceededException>(async () =>
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                await session.SendAsync(Question(i, 100));
+            }
+        });
+
+        Assert.Equal(2000, error.ContextWindow);
+        Assert.IsType<KeepAllPolicy>(session.Context);
+        Assert.InRange(server.Requests.Count, 1, 29);
+        // Every request sent carried the whole conversation: the system message and each question and answer so far.
+        Assert.All(server.Requests, r => Assert.Equal(2 * r.Messages.Count(m => m.Role == "user"), r.Messages.Count));
+    }
+
+    [Fact]
+    public async Task NoPolicySet_UnknownWindow_SendsTheWholeHistory()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var session = Session(server, "my-vllm-model", policy: null);
+
+        for (var i = 0; i < 6; i++)
+        {
+            await session.SendAsync(Question(i, 100));
+        }
+
+        Assert.Null(session.ContextBudget);
+        Assert.Equal(12, server.Requests[^1].Messages.Count);
+        Assert.Equal(0, session.LastTurn!.Context!.MessagesDropped);
+    }
+
+    [Fact]
+    public async Task NoPolicySet_ContextIsATokenBudgetShownEverywhere()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        await using var store = new InMemoryConversationStore();
+        var options = new ChatSessionOptions { Model = "loopback-small", Catalog = Catalog, Store = store };
+        var session = new ChatSession(ServerClients.Create(server, "loopback-small"), options);
+
+        await session.SendAsync("hello");
+
+        Assert.IsType<TokenBudgetPolicy>(session.Context);
+        Assert.Same(session.Context, options.Context);
+        Assert.Equal("budget", (await session.GetContextReportAsync()).Policy);
+        Assert.Equal("budget", (await store.LoadAsync(session.ConversationId!)).Conversation.ContextPolicy);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task HugeMessage_CannotFitAfterThePolicy_IsRefusedAndNothingIsSent(bool streaming)
     {
         await using var server = await LoopbackServer.StartAsync();
@@ -173,7 +249,7 @@ public class ChatSessionContextTests
         Assert.Equal(5, server.Requests.Count);
     }
 
-    private static ChatSession Session(LoopbackServer server, string model, ContextPolicy policy, Action<ChatSessionOptions>? configure = null, IChatClient? client = null)
+    private static ChatSession Session(LoopbackServer server, string model, ContextPolicy? policy, Action<ChatSessionOptions>? configure = null, IChatClient? client = null)
     {
         var options = new ChatSessionOptions { Model = model, SystemPrompt = System, Catalog = Catalog, Context = policy };
         configure?.Invoke(options);
