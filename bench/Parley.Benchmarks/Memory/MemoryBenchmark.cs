@@ -25,7 +25,7 @@ internal sealed class MemoryBenchmark : IBenchmarkSection
         {
             await server.ResetAsync();
             using var env = new CliEnvironment(server, "memory");
-            var run = await env.RunAsync(variant, ["chat", "-m", "gpt-4o-mini"], input.ToString(), measure: true);
+            var run = await env.RunAsync(variant, ["chat", "-m", "gpt-4o-mini", "--context", "keep-all"], input.ToString(), measure: true);
             var last = $"Echo: Question {_turns}:";
             if (!run.Succeeded || run.Usage is null || !run.Stdout.Contains(last, StringComparison.Ordinal))
             {
@@ -57,7 +57,7 @@ internal sealed class MemoryBenchmark : IBenchmarkSection
     public void WriteMarkdown(StringBuilder md)
     {
         md.AppendLine($"## 5. Memory: {_turns:N0}-turn piped `parley chat`").AppendLine();
-        md.AppendLine($"`parley chat -m gpt-4o-mini` with {_turns:N0} questions on stdin, against the loopback server's echo; keep-all memory (the last request carries {2 * _turns:N0} messages), every turn saved to SQLite. " +
+        md.AppendLine($"`parley chat -m gpt-4o-mini --context keep-all` with {_turns:N0} questions on stdin, against the loopback server's echo; keep-all memory (the last request carries {2 * _turns:N0} messages), every turn saved to SQLite. " +
             "Peak resident set = `ru_maxrss` of the process (the kernel's VmHWM), read with getrusage(RUSAGE_CHILDREN) by the measuring helper. No target was set; for the record.").AppendLine();
         md.AppendLine("| build | peak RSS MiB | wall s | ms per turn |");
         md.AppendLine("|---|---:|---:|---:|");
