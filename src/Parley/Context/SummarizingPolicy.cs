@@ -113,7 +113,7 @@ public sealed class SummarizingPolicy : ContextPolicy
         var warnings = new List<string>();
         var due = false;
         if (request.Budget is { } budget
-            && budget.CountPrompt(HistoryShape.Compose(head, MessageFor(summary), rest)) > ThresholdFor(budget))
+            && budget.Exceeds(HistoryShape.Compose(head, MessageFor(summary), rest), ThresholdFor(budget)))
         {
             var keepFrom = KeepFrom(rest);
             var newest = HistoryShape.NewestTurnStart(rest);
