@@ -61,6 +61,9 @@ internal sealed class CliServices
     /// <summary>One token counter per process (its caches and the tokenizer load are shared).</summary>
     public TokenCounter TokenCounter => _tokenCounter ??= new TokenCounter(LearnedFacts);
 
+    /// <summary>Loads the tokenizer in the background when a request will be counted (one per process).</summary>
+    public TokenizerWarmup TokenizerWarmup { get; init; } = new();
+
     /// <summary>The built-in catalog with the config file's <c>models</c> layered over it.</summary>
     public async Task<ModelCatalog> LoadCatalogAsync(CancellationToken cancellationToken)
     {

@@ -76,7 +76,8 @@ internal static class ContextPolicyFactory
         });
     }
 
-    private static (string Name, int Count)? Parse(string? name)
+    /// <summary>The policy's kind (<c>keep-all</c>, <c>budget</c>, <c>summarize</c>, <c>last</c>) and, for <c>last:N</c>, N; null when the name is invalid.</summary>
+    internal static (string Name, int Count)? Parse(string? name)
     {
         var text = name?.Trim().ToLowerInvariant();
         switch (text)

@@ -33,7 +33,7 @@ internal sealed class PromptCommand
             throw new CliUsageException("empty prompt: give it as an argument (parley \"Tell me a joke\") or on standard input (echo text | parley)");
         }
 
-        await using var built = await new SessionBuilder(_services).BuildAsync(request.Session, cancellationToken).ConfigureAwait(false);
+        await using var built = await new SessionBuilder(_services).BuildAsync(request.Session, cancellationToken, prompt).ConfigureAwait(false);
         if (built.FirstPrompt is { } finalUser)
         {
             prompt = string.IsNullOrWhiteSpace(prompt) ? finalUser : finalUser + "\n" + prompt;

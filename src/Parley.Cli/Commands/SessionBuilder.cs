@@ -5,7 +5,8 @@ namespace Parley.Cli;
 /// <summary>
 /// Turns a <see cref="SessionRequest"/> into a running <see cref="ChatSession"/>: resolves the provider, opens the
 /// conversation store, continues a saved conversation (<c>-c</c>, <c>--cid</c>), loads a messages file, and wires the
-/// catalog, retries and timeouts.
+/// catalog, retries and timeouts. A first request that will be counted starts loading the tokenizer before the store
+/// is opened and the client built (<see cref="TokenizerWarmup"/>).
 /// </summary>
 internal sealed class SessionBuilder
 {
@@ -13,7 +14,11 @@ internal sealed class SessionBuilder
 
     public SessionBuilder(CliServices services) => _services = services;
 
-    public async Task<BuiltSession> BuildAsync(SessionRequest request, CancellationToken cancellationToken)
+    /// <param name="request">What the command line asked for.</param>
+    /// <param name="cancellationToken">Cancels the build.</param>
+    /// <param name="question">The first question when it is already known (a one-shot's prompt): with the history it
+    /// decides whether the tokenizer is loaded in the background while the rest is built.</param>
+    public async Task<BuiltSession> BuildAsync(SessionRequest request, CancellationToken cancellationToken, string? question = null)
     {
         var resolver = await _services.CreateResolverAsync(cancellationToken).ConfigureAwait(false);
         var catalog = await _services.LoadCatalogAsync(cancellationToken).ConfigureAwait(false);
@@ -22,22 +27,19 @@ internal sealed class SessionBuilder
         {
             string? continuing = null;
             string? savedPolicy = null;
+            StoredConversation? saved = null;
             var connection = request.Connection;
             if (request.ContinueLatest || request.ConversationId is not null)
             {
                 store = await _services.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
                 continuing = await FindConversationAsync(store, request, cancellationToken).ConfigureAwait(false);
-                var saved = await store.LoadAsync(continuing, cancellationToken).ConfigureAwait(false);
+                saved = await store.LoadAsync(continuing, cancellationToken).ConfigureAwait(false);
                 savedPolicy = saved.Conversation.ContextPolicy;
                 connection = connection with
                 {
                     Provider = connection.Provider ?? (connection.Model is null ? saved.Conversation.Provider : null),
                     Model = connection.Model ?? saved.Conversation.Model,
                 };
-            }
-            else if (!request.NoLog)
-            {
-                store = await _services.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
             }
 
             ResolvedProvider provider;
@@ -52,6 +54,15 @@ internal sealed class SessionBuilder
 
             catalog = ChatClientFactory.CatalogFor(provider, catalog);
             var (systemPrompt, initial, firstPrompt) = await ReadMessagesAsync(request, cancellationToken).ConfigureAwait(false);
+
+            // The model, the history and the question are known: a request that will be counted starts loading the
+            // tokenizer now, so the load overlaps opening the database and building the client.
+            WarmUpTokenizer(request, provider, catalog, saved, savedPolicy, systemPrompt, initial, firstPrompt, question);
+            if (store is null && !request.NoLog)
+            {
+                store = await _services.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             var options = new ChatSessionOptions
             {
                 Model = provider.Model,
@@ -94,6 +105,39 @@ internal sealed class SessionBuilder
 
             throw;
         }
+    }
+
+    private void WarmUpTokenizer(
+        SessionRequest request, ResolvedProvider provider, ModelCatalog catalog, StoredConversation? saved, string? savedPolicy,
+        string? systemPrompt, List<ChatMessage> initial, string? firstPrompt, string? question)
+    {
+        // The first request before the policy, as the session will compose it: a continued conversation keeps its
+        // messages (and system prompt, unless -s replaces it); a new one starts from --messages.
+        var messages = new List<ChatMessage>();
+        var system = systemPrompt ?? saved?.Conversation.SystemPrompt;
+        if (!string.IsNullOrEmpty(system))
+        {
+            messages.Add(new ChatMessage(ChatRole.System, system));
+        }
+
+        if (saved is null)
+        {
+            messages.AddRange(initial);
+        }
+        else
+        {
+            messages.AddRange(saved.Messages.Where(m => m.Message.Role != ChatRole.System).Select(m => m.Message));
+        }
+
+        var text = string.Join('\n', new[] { firstPrompt, question }.Where(t => !string.IsNullOrWhiteSpace(t)));
+        if (text.Length > 0)
+        {
+            messages.Add(new ChatMessage(ChatRole.User, text));
+        }
+
+        _services.TokenizerWarmup.StartForFirstRequest(
+            catalog, _services.TokenCounter, provider.Model, _services.LearnedFacts.GetContextLimit, messages,
+            ContextPolicyFactory.ChooseName(request.Context, savedPolicy), request.Context, request.Generation, request.MaxCostUsd);
     }
 
     // The context policy, the reserve, and the context limits learned from servers (read and saved in the data directory).

@@ -42,6 +42,8 @@ internal sealed class ChatRepl
             }
             else
             {
+                // Waiting for the user is free time: a conversation that will soon be counted loads its tokenizer now.
+                _context.Services.TokenizerWarmup.StartWhileIdle(_context.Session);
                 input = await _input.ReadAsync(applicationToken).ConfigureAwait(false);
                 if (input is null)
                 {

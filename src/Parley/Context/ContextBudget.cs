@@ -68,4 +68,16 @@ public sealed record ContextBudget
 
     /// <summary>The whole prompt, counted the way the preflight counts it.</summary>
     internal int CountPrompt(IEnumerable<ChatMessage> messages) => Counter.CountPrompt(messages, Model, Tools).Value;
+
+    /// <summary>
+    /// True when the prompt certainly fits <paramref name="limit"/> by its size alone (see
+    /// <see cref="PromptPreflight.UpperBound(IEnumerable{ChatMessage})"/>), so no tokenizer is needed to know it.
+    /// Tool definitions have no such bound: with tools the prompt is always counted.
+    /// </summary>
+    internal bool FitsByBound(IReadOnlyList<ChatMessage> messages, long limit) =>
+        Tools is not { Count: > 0 } && Counter.UpperBound(messages, Model) <= limit;
+
+    /// <summary>Whether the prompt is over <paramref name="limit"/> tokens: settled by its size when it can be, counted otherwise.</summary>
+    internal bool Exceeds(IReadOnlyList<ChatMessage> messages, long limit) =>
+        !FitsByBound(messages, limit) && CountPrompt(messages) > limit;
 }

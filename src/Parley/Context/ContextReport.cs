@@ -13,11 +13,32 @@ public sealed record ContextReport
     /// <summary>The model whose window was used (null when unknown).</summary>
     public string? Model { get; init; }
 
+    private int? _promptTokens;
+    private bool? _promptTokensEstimated;
+    private Lazy<TokenCount>? _promptCount;
+
     /// <summary>The prompt's size in tokens, as Parley counts it.</summary>
-    public int PromptTokens { get; init; }
+    public int PromptTokens
+    {
+        get => _promptTokens ?? _promptCount?.Value.Value ?? 0;
+        init => _promptTokens = value;
+    }
 
     /// <summary>True when <see cref="PromptTokens"/> is an estimate (no exact tokenizer for the model, or tool/image content).</summary>
-    public bool PromptTokensEstimated { get; init; }
+    public bool PromptTokensEstimated
+    {
+        get => _promptTokensEstimated ?? _promptCount?.Value.IsEstimate ?? false;
+        init => _promptTokensEstimated = value;
+    }
+
+    /// <summary>
+    /// Counts the prompt when <see cref="PromptTokens"/> is first read, not before: every turn carries a report, few
+    /// are read, and counting a prompt that the preflight settled by its size would load a tokenizer for nothing.
+    /// </summary>
+    internal Func<TokenCount>? CountPromptWhenRead
+    {
+        init => _promptCount = value is null ? null : new Lazy<TokenCount>(value, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
 
     /// <summary>The window respected (null when unknown: nothing is trimmed).</summary>
     public int? ContextWindow { get; init; }

@@ -66,10 +66,13 @@ public sealed class SummarizingPolicy : ContextPolicy
     /// <summary>The threshold in tokens for <paramref name="budget"/>: <see cref="SummarizingPolicyOptions.At"/>, never above the prompt budget.</summary>
     /// <param name="budget">The budget.</param>
     /// <returns>The number of tokens.</returns>
-    public int ThresholdFor(ContextBudget budget)
+    public int ThresholdFor(ContextBudget budget) => ThresholdFor(Options.At, budget);
+
+    /// <summary>The threshold in tokens for a policy summarizing at <paramref name="at"/> (null: the default).</summary>
+    internal static int ThresholdFor(ContextThreshold? at, ContextBudget budget)
     {
         ArgumentNullException.ThrowIfNull(budget);
-        return Math.Min((Options.At ?? ContextThreshold.Default).Resolve(budget.ContextWindow), budget.PromptBudget);
+        return Math.Min((at ?? ContextThreshold.Default).Resolve(budget.ContextWindow), budget.PromptBudget);
     }
 
     /// <summary>The longest summary for <paramref name="budget"/>, in tokens.</summary>
@@ -113,7 +116,7 @@ public sealed class SummarizingPolicy : ContextPolicy
         var warnings = new List<string>();
         var due = false;
         if (request.Budget is { } budget
-            && budget.CountPrompt(HistoryShape.Compose(head, MessageFor(summary), rest)) > ThresholdFor(budget))
+            && budget.Exceeds(HistoryShape.Compose(head, MessageFor(summary), rest), ThresholdFor(budget)))
         {
             var keepFrom = KeepFrom(rest);
             var newest = HistoryShape.NewestTurnStart(rest);

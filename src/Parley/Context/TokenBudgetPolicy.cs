@@ -47,6 +47,13 @@ public sealed class TokenBudgetPolicy : ContextPolicy
         }
 
         var limit = budget.PromptBudget;
+
+        // Most prompts are far below the window: their size settles it, and the tokenizer is not even loaded.
+        if (budget.FitsByBound(HistoryShape.Compose(pinned, null, body), limit))
+        {
+            return 0;
+        }
+
         var newest = HistoryShape.NewestTurnStart(body);
         long total = budget.Overhead();
         foreach (var message in pinned)

@@ -11,7 +11,8 @@ namespace Parley;
 public sealed class PromptPreflight
 {
     // Reply priming; then per message its framing (at most 8 tokens) and at most one token per UTF-8 byte.
-    private const long PromptBytes = 3;
+    internal const long PromptBytes = 3;
+    private const long MessageFraming = 8;
 
     private readonly TokenCounter _counter;
     private readonly PromptPrefixCache<int> _bytes = new();
@@ -42,7 +43,7 @@ public sealed class PromptPreflight
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(model);
         var budget = contextWindow - reservedOutput;
-        if (CachedUpperBound(messages) <= budget)
+        if (CachedUpperBound(messages, model) <= budget)
         {
             return;
         }
@@ -55,11 +56,19 @@ public sealed class PromptPreflight
     }
 
     // The same bound, with the byte counts of the last prompt's messages reused: a turn measures only its new messages.
-    private long CachedUpperBound(IReadOnlyList<ChatMessage> messages)
+    private long CachedUpperBound(IReadOnlyList<ChatMessage> messages, ModelInfo model)
     {
         var (bytes, unbounded) = _bytes.Sum(0, messages, static message =>
             MessageBytes(message) is { } count ? (count, false) : (0, true));
-        return unbounded ? long.MaxValue : PromptBytes + bytes;
+        return unbounded ? long.MaxValue : WithFraming(PromptBytes + bytes, messages.Count, model);
+    }
+
+    /// <summary><see cref="UpperBound(IEnumerable{ChatMessage})"/> with <paramref name="model"/>'s framing (see <see cref="WithFraming"/>).</summary>
+    internal static long UpperBound(IEnumerable<ChatMessage> messages, ModelInfo? model)
+    {
+        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        var bound = UpperBound(list);
+        return bound == long.MaxValue ? bound : WithFraming(bound, list.Count, model);
     }
 
     /// <summary>An upper bound of the prompt's tokens that needs no tokenizer (<see cref="long.MaxValue"/> when a message holds tool calls, results or images).</summary>
@@ -79,7 +88,20 @@ public sealed class PromptPreflight
         return bytes;
     }
 
-    private static long? MessageBytes(ChatMessage message)
+    /// <summary>
+    /// The bound assumes OpenAI's framing (3 tokens of reply priming, at most 8 per message with its role and a name's
+    /// extra token); a family that primes or frames with more raises it: Ollama's gpt-oss template adds a 63-token
+    /// preamble, and the config file can set any framing.
+    /// </summary>
+    internal static long WithFraming(long bound, int messageCount, ModelInfo? model)
+    {
+        var framing = model?.Framing ?? ChatFraming.OpenAIChat;
+        var perMessage = framing.PerMessage + framing.PerName + 2; // the role: one token for the standard roles, two allowed
+        return bound + Math.Max(0, framing.ReplyPriming - PromptBytes) + (messageCount * Math.Max(0, perMessage - MessageFraming));
+    }
+
+    /// <summary>One message's share of the bound (its framing included), or null when only the tokenizer can bound it.</summary>
+    internal static long? MessageBytes(ChatMessage message)
     {
         // Tool calls, results and images are not in Text: only the tokenizer can bound them.
         foreach (var content in message.Contents)
@@ -90,6 +112,7 @@ public sealed class PromptPreflight
             }
         }
 
-        return 8 + Encoding.UTF8.GetByteCount(message.Text) + (message.AuthorName?.Length ?? 0);
+        return MessageFraming + Encoding.UTF8.GetByteCount(message.Text)
+            + (message.AuthorName is { } name ? Encoding.UTF8.GetByteCount(name) : 0);
     }
 }

@@ -114,13 +114,11 @@ internal sealed class SessionContext
         }
 
         var model = budget?.Model ?? Model();
-        var count = _counter.CountPrompt(result.Messages, model, budget?.Tools);
         var report = new ContextReport
         {
             Policy = name,
             Model = model?.Id,
-            PromptTokens = count.Value,
-            PromptTokensEstimated = count.IsEstimate,
+            CountPromptWhenRead = _counter.CountPromptLater([.. result.Messages], model, budget?.Tools),
             ContextWindow = budget?.ContextWindow,
             CatalogWindow = model?.ContextWindow,
             IsLearnedWindow = budget?.IsLearnedWindow == true,

@@ -27,6 +27,7 @@ public sealed class TokenCounter
 
     private readonly ConditionalWeakTable<ChatMessage, MessageTokenCache> cache = new();
     private readonly PromptPrefixCache<object> prompts = new(); // keyed by ModelInfo (value equality: framing, roles, images)
+    private readonly PromptPrefixCache<int> bounds = new();
     private readonly ConcurrentDictionary<string, double?> ratios = new(StringComparer.OrdinalIgnoreCase); // null: nothing learned yet
     private readonly LearnedModelFacts? facts;
     private readonly object toolGate = new();
@@ -102,6 +103,35 @@ public sealed class TokenCounter
     }
 
     /// <summary>
+    /// The preflight's byte bound of a prompt with <paramref name="model"/>'s framing
+    /// (<see cref="PromptPreflight.UpperBound(IEnumerable{ChatMessage}, ModelInfo?)"/>), reusing the byte counts of
+    /// the last prompt bounded: a turn measures only its new messages. Needs no tokenizer.
+    /// </summary>
+    internal long UpperBound(IReadOnlyList<ChatMessage> messages, ModelInfo? model)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        (long bytes, bool unbounded) = bounds.Sum(0, messages, static message =>
+            PromptPreflight.MessageBytes(message) is { } count ? (count, false) : (0, true));
+        return unbounded ? long.MaxValue : PromptPreflight.WithFraming(PromptPreflight.PromptBytes + bytes, messages.Count, model);
+    }
+
+    /// <summary>
+    /// <see cref="CountPrompt"/> deferred until the returned function is called (at most once is useful: it counts
+    /// every time). The calibration ratio is the one in use now, so a later calibration does not change the result.
+    /// </summary>
+    internal Func<TokenCount> CountPromptLater(IReadOnlyList<ChatMessage> messages, ModelInfo? model, IEnumerable<AITool>? tools)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        string encoding = EncodingFor(model, out bool exact);
+        double ratio = exact || model is null ? 1.0 : GetCalibrationRatio(model);
+        return () =>
+        {
+            (int tokens, bool estimated) = RawPrompt(messages, model, encoding, tools);
+            return exact ? new TokenCount(tokens, estimated) : Scale(tokens, ratio);
+        };
+    }
+
+    /// <summary>
     /// Learns from the prompt tokens a server reported for a prompt: the estimator's ratio for the model moves
     /// towards reported / estimated (an exponential average) and is saved to <see cref="LearnedModelFacts"/>.
     /// Exact models are not calibrated. Implausible observations (ratio outside 0.2–5, e.g. a server that reports
@@ -166,11 +196,9 @@ public sealed class TokenCounter
             : TokenEncodings.O200kBase;
     }
 
-    private TokenCount Scale(int tokens, ModelInfo? model)
-    {
-        double ratio = model is null ? 1.0 : GetCalibrationRatio(model);
-        return new TokenCount((int)Math.Ceiling(tokens * ratio), IsEstimate: true);
-    }
+    private TokenCount Scale(int tokens, ModelInfo? model) => Scale(tokens, model is null ? 1.0 : GetCalibrationRatio(model));
+
+    private static TokenCount Scale(int tokens, double ratio) => new((int)Math.Ceiling(tokens * ratio), IsEstimate: true);
 
     private (int Tokens, bool Estimated) RawPrompt(IEnumerable<ChatMessage> messages, ModelInfo? model, string encoding, IEnumerable<AITool>? tools)
     {

@@ -1,0 +1,108 @@
+using Microsoft.Extensions.AI;
+
+namespace Parley.Cli;
+
+/// <summary>
+/// Starts loading a model's tokenizer vocabulary (a few hundred milliseconds) in the background as soon as the CLI
+/// knows that a request will be counted, so the load overlaps the rest of start-up (opening the database, building the
+/// client) or the user's typing instead of following them. A request is counted only when its byte bound
+/// (<see cref="PromptPreflight.UpperBound(IEnumerable{ChatMessage})"/>) is over what the context policy and the
+/// preflight accept without counting, or when <c>--max-cost</c> must price it: any other request never loads a
+/// vocabulary, and neither does this class for it.
+/// </summary>
+internal sealed class TokenizerWarmup
+{
+    private readonly Func<string?, Task> _preload;
+
+    /// <param name="preload">Starts the load of an encoding's vocabulary (default: <see cref="TokenCounter.Preload"/>).</param>
+    public TokenizerWarmup(Func<string?, Task>? preload = null) => _preload = preload ?? TokenCounter.Preload;
+
+    /// <summary>The load started last, if any (it completes when the vocabulary is ready).</summary>
+    public Task? Started { get; private set; }
+
+    /// <summary>
+    /// Before a session is built: starts the load when its first request will be counted. <paramref name="messages"/>
+    /// is that request before the policy: the system prompt, the saved or loaded history, and the question when it is
+    /// known.
+    /// </summary>
+    /// <param name="catalog">The catalog the session will use.</param>
+    /// <param name="counter">The session's token counter.</param>
+    /// <param name="modelId">The model requested.</param>
+    /// <param name="learnedLimit">Context limits learned from servers, by model id.</param>
+    /// <param name="messages">The request before the policy.</param>
+    /// <param name="policy">The context policy's name (<see cref="ContextPolicyFactory.ChooseName"/>).</param>
+    /// <param name="context">The context flags (reserve, summary threshold).</param>
+    /// <param name="generation">The request options (output limit, tools).</param>
+    /// <param name="maxCostUsd"><c>--max-cost</c>, when given.</param>
+    /// <returns>True when the load was started.</returns>
+    public bool StartForFirstRequest(
+        ModelCatalog catalog, TokenCounter counter, string modelId, Func<string, int?> learnedLimit, IReadOnlyList<ChatMessage> messages,
+        string policy, ContextSettings context, ChatOptions? generation, decimal? maxCostUsd)
+    {
+        // The session's model: the catalog's entry, or for an unknown model a placeholder once a limit was learned.
+        var model = catalog.Find(modelId);
+        if (model is null)
+        {
+            var placeholder = catalog.Resolve(modelId);
+            model = learnedLimit(placeholder.Id) is null ? null : placeholder;
+        }
+
+        if (model is null)
+        {
+            return false;
+        }
+
+        var needed = maxCostUsd is not null && CostBudget.WorstCase(model, 0, generation?.MaxOutputTokens) is not null;
+        if (!needed)
+        {
+            var learned = learnedLimit(model.Id);
+            var window = learned is { } limit && (model.ContextWindow is null || limit < model.ContextWindow) ? limit : model.ContextWindow;
+            var budget = window is null ? null : ContextBudget.For(model, counter, context.ReserveOutput ?? generation?.MaxOutputTokens, window);
+            needed = budget is not null && NeedsCount(
+                messages, budget with { Tools = generation?.Tools is { Count: > 0 } tools ? [.. tools] : null }, CountingRule.FromName(policy, context));
+        }
+
+        return needed && Start(model.Encoding);
+    }
+
+    /// <summary>
+    /// In a chat, while waiting for the next question: starts the load when the conversation has passed half of what
+    /// its policy sends without counting (the next questions will probably cross the line; the idle time is free),
+    /// or when every turn is counted for <c>--max-cost</c>.
+    /// </summary>
+    /// <param name="session">The chat's session.</param>
+    /// <returns>True when the load was started.</returns>
+    public bool StartWhileIdle(ChatSession session)
+    {
+        if (session.ModelInfo is not { } model)
+        {
+            return false;
+        }
+
+        var needed = (session.MaxCostUsd is not null && model is { InputPerMillion: not null, OutputPerMillion: not null })
+            || (session.ContextBudget is { } budget && NeedsCount(session.History, budget, CountingRule.FromPolicy(session.Context), share: 0.5));
+        return needed && Start(model.Encoding);
+    }
+
+    /// <summary>
+    /// Whether preparing a request of <paramref name="messages"/> within <paramref name="budget"/> will count tokens:
+    /// the part the policy looks at has a byte bound over <paramref name="share"/> of the policy's counting limit.
+    /// </summary>
+    internal static bool NeedsCount(IReadOnlyList<ChatMessage> messages, ContextBudget budget, CountingRule rule, double share = 1.0)
+    {
+        // last:N never counts: the preflight counts what it sends. summarize counts against its threshold, then fits
+        // the rest to the window like budget; budget and keep-all count against the window minus the reserve.
+        var looked = rule.LastMessages is { } n ? Last(messages, n) : messages;
+        var limit = rule.Summarize ? SummarizingPolicy.ThresholdFor(rule.SummarizeAt, budget) : budget.PromptBudget;
+        return !budget.FitsByBound(looked, (long)(limit * share));
+    }
+
+    private bool Start(string? encoding)
+    {
+        Started = _preload(encoding);
+        return true;
+    }
+
+    private static IReadOnlyList<ChatMessage> Last(IReadOnlyList<ChatMessage> messages, int count) =>
+        new LastMessagesPolicy(count).ApplyAsync(new ContextRequest { Messages = messages }).GetAwaiter().GetResult().Messages;
+}
