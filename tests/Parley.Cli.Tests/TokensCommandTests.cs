@@ -140,15 +140,25 @@ public class TokensCommandTests
     {
         await using var server = await LoopbackServer.StartAsync();
         using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
-        const string question = "What is the capital of France? Answer in one word.";
-        var before = await parley.RunAsync(stdin: "", "tokens", question, "-m", "llama3.2");
+        // Calibration needs the tokenizer, which the CLI loads only for a prompt that must be counted: one longer than
+        // the model's window in bytes (a short prompt is not worth the vocabulary load just to calibrate).
+        var window = ModelCatalog.BuiltIn.Find("llama3.2")!.ContextWindow!.Value;
+        var question = string.Concat(Enumerable.Repeat("What is the capital of France? ", (window / 30) + 100)) + "Answer in one word.";
+        var file = Path.Combine(parley.WorkingDirectory, "question.txt");
+        await File.WriteAllTextAsync(file, question);
+        var before = await parley.RunAsync(stdin: "", "tokens", "-f", file, "-m", "llama3.2");
         var facts = Path.Combine(parley.ParleyHome, "learned-models.json");
+        Assert.False(File.Exists(facts));
+
+        // A short prompt is not counted, so it does not calibrate (no vocabulary load at exit).
+        server.Enqueue(ScriptedResponse.Text("Paris.", promptTokens: 99, completionTokens: 2));
+        Assert.Equal(0, (await parley.RunAsync(stdin: "", "-m", "llama3.2", "--no-log", "What is the capital of France?")).ExitCode);
         Assert.False(File.Exists(facts));
 
         // The server bills twice Parley's estimate of the prompt.
         var estimate = new TokenCounter().CountPrompt([new(Microsoft.Extensions.AI.ChatRole.User, question)], ModelCatalog.BuiltIn.Find("llama3.2")).Value;
         server.Enqueue(ScriptedResponse.Text("Paris.", promptTokens: estimate * 2, completionTokens: 2));
-        var chat = await parley.RunAsync(stdin: "", "-m", "llama3.2", "--no-log", question);
+        var chat = await parley.RunAsync(stdin: question, "-m", "llama3.2", "--no-log");
         Assert.Equal(0, chat.ExitCode);
 
         Assert.True(File.Exists(facts), "the learned-facts file was not written");
@@ -157,7 +167,7 @@ public class TokensCommandTests
             Assert.Equal(2.0, doc.RootElement.GetProperty("models").GetProperty("llama3.2").GetProperty("calibration_ratio").GetDouble(), 6);
         }
 
-        var after = await parley.RunAsync(stdin: "", "tokens", question, "-m", "llama3.2");
+        var after = await parley.RunAsync(stdin: "", "tokens", "-f", file, "-m", "llama3.2");
         Assert.Equal((int.Parse(before.Stdout.Trim()) * 2) + "\n", after.Stdout);
         Assert.Contains("× 2.000, calibrated", after.Stderr);
     }

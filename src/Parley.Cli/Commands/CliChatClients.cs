@@ -25,7 +25,7 @@ internal static class CliChatClients
         var builder = inner.AsBuilder();
         if (counter is not null)
         {
-            builder.UseTokenCalibration(counter, catalog);
+            builder.UseTokenCalibration(counter, catalog, calibration => calibration.OnlyWhenTokenizerLoaded = true);
         }
 
         return builder

@@ -37,6 +37,17 @@ public sealed class TokenCalibrationChatClient : DelegatingChatClient
         _catalog = catalog;
     }
 
+    /// <summary>
+    /// When true, a response is learned from only if this process has already loaded the tokenizer that counts its
+    /// model (because a prompt needed counting), so a short-lived process with short prompts never pays the vocabulary
+    /// load just to calibrate. Estimates only matter near the window, where prompts are counted and calibration
+    /// happens. Default false: every response that reports prompt tokens is learned from.
+    /// </summary>
+    public bool OnlyWhenTokenizerLoaded { get; set; }
+
+    /// <summary>Whether the tokenizer for a model is in memory (tests replace it).</summary>
+    internal Func<ModelInfo, bool> TokenizerLoaded { get; set; } = TokenCounter.IsTokenizerLoaded;
+
     /// <summary>Called after each calibration (on a background thread) with the model and the ratio now in use.</summary>
     public Action<ModelInfo, double>? Calibrated { get; set; }
 
@@ -72,9 +83,10 @@ public sealed class TokenCalibrationChatClient : DelegatingChatClient
         UsageDetails? usage = null;
         await foreach (var update in base.GetStreamingResponseAsync(sent, options, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var content in update.Contents)
+            var contents = update.Contents;
+            for (var i = 0; i < contents.Count; i++) // an index, not an interface enumerator: no allocation per update
             {
-                if (content is UsageContent { Details: { } details })
+                if (contents[i] is UsageContent { Details: { } details })
                 {
                     usage = details;
                 }
@@ -104,7 +116,8 @@ public sealed class TokenCalibrationChatClient : DelegatingChatClient
 
     private void Learn(ModelInfo? model, IReadOnlyList<ChatMessage> sent, ChatOptions? options, UsageDetails? usage)
     {
-        if (model is null || usage?.InputTokenCount is not { } reported || reported <= 0 || reported > int.MaxValue)
+        if (model is null || usage?.InputTokenCount is not { } reported || reported <= 0 || reported > int.MaxValue
+            || (OnlyWhenTokenizerLoaded && !TokenizerLoaded(model)))
         {
             return;
         }

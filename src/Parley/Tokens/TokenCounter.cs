@@ -188,6 +188,9 @@ public sealed class TokenCounter
         return ratio ?? 1.0;
     }
 
+    /// <summary>Whether counting for <paramref name="model"/> would find its tokenizer already in memory.</summary>
+    internal static bool IsTokenizerLoaded(ModelInfo? model) => TokenEncodings.IsLoaded(EncodingFor(model, out _));
+
     private static string EncodingFor(ModelInfo? model, out bool exact)
     {
         exact = model?.HasExactTokenizer == true;

@@ -35,6 +35,27 @@ public class TokenCalibrationChatClientTests
     }
 
     [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public async Task OnlyWhenTokenizerLoaded_LearnsOnlyOnceTheTokenizerIsInMemory(bool loaded, bool learns)
+    {
+        using var temp = new TempDirectory();
+        await using var server = await LoopbackServer.StartAsync();
+        server.Enqueue(ScriptedResponse.Text("ok", promptTokens: 40, completionTokens: 1));
+        var facts = new LearnedModelFacts(temp.File("learned-models.json"));
+        using var client = ServerClients.Create(server).AsBuilder().UseTokenCalibration(new TokenCounter(facts), configure: c =>
+        {
+            c.OnlyWhenTokenizerLoaded = true;
+            c.TokenizerLoaded = _ => loaded;
+        }).Build();
+
+        await Send(client, [new(ChatRole.User, "hello there")], new ChatOptions { ModelId = "my-vllm-model" }, streaming: true);
+        await client.GetService<TokenCalibrationChatClient>()!.WhenCalibratedAsync();
+
+        Assert.Equal(learns, facts.GetCalibrationRatio("my-vllm-model") is not null);
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task UnknownModel_IsCalibratedUnderItsOwnId(bool streaming)
