@@ -134,6 +134,7 @@ internal sealed class StreamingBenchmark : IBenchmarkSection
         var meai = Get("meai").CpuPerChunkUs;
         md.AppendLine($"Where Parley's CPU per chunk goes: the OpenAI SDK's SSE reading and JSON deserialization {BenchSettings.Format(sdk)} µs; " +
             $"Microsoft.Extensions.AI's adapter (one `ChatResponseUpdate` per chunk, reasoning and refusal lookups in the raw JSON) {BenchSettings.Format(meai - sdk)} µs more ({BenchSettings.Format(meai / sdk)}× the SDK); " +
-            $"Parley's own layers (error translation, first-choice filter, idle timeout, retry, session with memory, usage and cost) {BenchSettings.Format(parley.CpuPerChunkUs - meai)} µs more.").AppendLine();
+            $"Parley's own layers (error translation, first-choice filter, idle timeout, retry, session with memory, usage and cost) " +
+            (parley.CpuPerChunkUs - meai > 0 ? $"{BenchSettings.Format(parley.CpuPerChunkUs - meai)} µs more." : $"nothing measurable ({BenchSettings.Format(parley.CpuPerChunkUs - meai)} µs: within the noise).")).AppendLine();
     }
 }
