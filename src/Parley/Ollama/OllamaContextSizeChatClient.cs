@@ -129,9 +129,10 @@ public sealed class OllamaContextSizeChatClient : DelegatingChatClient
         var reserve = options?.MaxOutputTokens ?? _options.ReserveOutputTokens ?? DefaultReserveOutputTokens;
         var current = CurrentSize(model) ?? 0;
 
-        // Every token is at least one byte: when even that bound lands on the size that would be sent anyway, the
-        // prompt needs no tokenizer (loading one costs more than a short local answer).
-        var upper = options?.Tools is { Count: > 0 } ? long.MaxValue / 4 : PromptPreflight.UpperBound(messages);
+        // Every token is at least one byte: when even that bound (with the model's framing, the last prompt's byte counts
+        // reused) lands on the size that would be sent anyway, the prompt needs no tokenizer (loading one costs more
+        // than a short local answer).
+        var upper = options?.Tools is { Count: > 0 } ? long.MaxValue / 4 : _counter.UpperBound(messages, info);
         var size = ChooseSize(upper, reserve, window, current, _options.Sizes);
         if (size != ChooseSize(0, reserve, window, current, _options.Sizes))
         {

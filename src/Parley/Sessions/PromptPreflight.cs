@@ -15,7 +15,6 @@ public sealed class PromptPreflight
     private const long MessageFraming = 8;
 
     private readonly TokenCounter _counter;
-    private readonly PromptPrefixCache<int> _bytes = new();
 
     /// <summary>Creates the check over a token counter.</summary>
     public PromptPreflight(TokenCounter counter)
@@ -43,7 +42,7 @@ public sealed class PromptPreflight
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(model);
         var budget = contextWindow - reservedOutput;
-        if (CachedUpperBound(messages, model) <= budget)
+        if (_counter.UpperBound(messages, model) <= budget)
         {
             return;
         }
@@ -53,14 +52,6 @@ public sealed class PromptPreflight
         {
             throw new ContextWindowExceededException(model.Id, count.Value, contextWindow, reservedOutput, count.IsEstimate);
         }
-    }
-
-    // The same bound, with the byte counts of the last prompt's messages reused: a turn measures only its new messages.
-    private long CachedUpperBound(IReadOnlyList<ChatMessage> messages, ModelInfo model)
-    {
-        var (bytes, unbounded) = _bytes.Sum(0, messages, static message =>
-            MessageBytes(message) is { } count ? (count, false) : (0, true));
-        return unbounded ? long.MaxValue : WithFraming(PromptBytes + bytes, messages.Count, model);
     }
 
     /// <summary><see cref="UpperBound(IEnumerable{ChatMessage})"/> with <paramref name="model"/>'s framing (see <see cref="WithFraming"/>).</summary>
