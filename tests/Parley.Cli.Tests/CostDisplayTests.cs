@@ -40,6 +40,41 @@ public class CostDisplayTests
     }
 
     [Fact]
+    public async Task OneShot_MistypedModel_PriceUnknownWithHintAndStillSent()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.Enqueue(ScriptedResponse.Text("answer", promptTokens: 20, completionTokens: 34));
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
+
+        var r = await parley.RunAsync(stdin: "", "-u", "--json", "-m", "gpt-4o-mni", "hi");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("gpt-4o-mni", Assert.Single(server.Requests).Model);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("cost_usd").ValueKind);
+        Assert.Contains("warning: gpt-4o-mni is not in the model catalog: price unknown (did you mean gpt-4o-mini?)", r.Stderr, StringComparison.Ordinal);
+        Assert.Matches(@"^Tokens: 20 in / 34 out · cost unknown · ", UsageLine(r.Stderr));
+        Assert.DoesNotContain("$", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("gpt-4o-mini-2024-07-18")]
+    [InlineData("ft:gpt-4o-mini-2024-07-18:my-org::9abcDEF")]
+    public async Task OneShot_SnapshotOrFineTune_IsPricedWithoutWarning(string model)
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.Enqueue(ScriptedResponse.Text("answer", promptTokens: 1000, completionTokens: 100));
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
+
+        var r = await parley.RunAsync(stdin: "", "--json", "-m", model, "hi");
+
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.True(doc.RootElement.GetProperty("cost_usd").GetDecimal() > 0);
+        Assert.DoesNotContain("price unknown", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OneShot_Usage_LocalModel_CostsZeroNotUnknown()
     {
         await using var server = await LoopbackServer.StartAsync();

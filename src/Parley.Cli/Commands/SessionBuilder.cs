@@ -53,6 +53,11 @@ internal sealed class SessionBuilder
             }
 
             catalog = ChatClientFactory.CatalogFor(provider, catalog);
+            if (UnknownModelNotice.For(catalog, provider.Model) is { } unknownModel)
+            {
+                _services.Interaction.WarnOnce(unknownModel);
+            }
+
             var (systemPrompt, initial, firstPrompt) = await ReadMessagesAsync(request, cancellationToken).ConfigureAwait(false);
 
             // The model, the history and the question are known: a request that will be counted starts loading the

@@ -130,6 +130,11 @@ internal sealed class CompareAction
         var info = modelCatalog.Resolve(provider.Model);
         if (provider.Kind != ProviderKind.Ollama)
         {
+            if (UnknownModelNotice.For(modelCatalog, provider.Model) is { } unknownModel)
+            {
+                _services.Interaction.WarnOnce(unknownModel);
+            }
+
             var described = new ComparedModel(label, provider, info, modelCatalog, null, info.ContextWindow is null ? "unknown" : "catalog");
             return new CompareTarget(described, CliChatClients.Create(provider, reliability, _services.Interaction, modelCatalog, _services.TokenCounter));
         }

@@ -6,7 +6,7 @@ namespace Parley;
 /// <summary>
 /// The models Parley knows: limits, tokenizer, prices and request capabilities. <see cref="BuiltIn"/> is read from the
 /// catalog embedded in the library; <see cref="WithOverrides"/> layers the config file's <c>"models"</c> object on top.
-/// Lookups resolve dated snapshots, fine-tunes, Ollama tags and unknown newer versions to their family.
+/// Lookups resolve dated snapshots, fine-tunes and Ollama tags to their family; other unknown ids stay unknown.
 /// </summary>
 public sealed class ModelCatalog
 {
@@ -61,11 +61,11 @@ public sealed class ModelCatalog
     }
 
     /// <summary>
-    /// Finds the catalog entry for a model id as a server names it. Exact ids and aliases win; then dated snapshots
-    /// (<c>gpt-4o-2024-08-06</c>), Ollama tags (<c>qwen2.5:7b-instruct-q4_K_M</c>) and suffixes
-    /// (<c>gpt-4o-mini-search-preview</c>) resolve to their family; an unknown newer minor version
-    /// (<c>gpt-5.7-mini</c>) resolves to the newest known one of the same line (<c>gpt-5.4-mini</c>).
-    /// Fine-tunes (<c>ft:gpt-4o-mini:org::id</c>) resolve to their base with fine-tuned prices, or unknown prices.
+    /// Finds the catalog entry for a model id as a server names it. Exact ids and aliases win; then only the patterns
+    /// servers really use: dated snapshots (<c>gpt-4o-2024-08-06</c>, <c>gpt-4-0613</c>) of hosted models and tags
+    /// (<c>qwen2.5:7b-instruct-q4_K_M</c>) of Ollama models resolve to their family, and fine-tunes
+    /// (<c>ft:gpt-4o-mini-2024-07-18:org::id</c>) to their base with fine-tuned prices, or unknown prices. Any other
+    /// id (<c>gpt-4o-mni</c>, <c>gpt-4o-foo</c>, <c>gpt-5.7</c>) is unknown: no price is guessed for it.
     /// </summary>
     /// <param name="modelId">The model id.</param>
     /// <returns>The model, or null when no family matches.</returns>
@@ -218,38 +218,22 @@ public sealed class ModelCatalog
 
     private CatalogEntry? FindEntry(string normalizedId)
     {
-        List<string> candidates = ModelIdResolver.Candidates(normalizedId).ToList();
-        foreach (string candidate in candidates)
+        if (byName.TryGetValue(normalizedId, out CatalogEntry? entry))
         {
-            if (byName.TryGetValue(candidate, out CatalogEntry? entry))
-            {
-                return entry;
-            }
+            return entry;
         }
 
-        // An unknown newer minor version falls back to the newest known one of the same line and suffix.
-        foreach (string candidate in candidates)
+        // Only the patterns servers really use: a dated snapshot of a hosted model, a tag of an Ollama model.
+        if (ModelIdResolver.Undated(normalizedId) is { } undated
+            && byName.TryGetValue(undated, out entry) && entry.Info.Provider != ModelInfo.OllamaProvider)
         {
-            if (!ModelIdResolver.TryParseVersion(candidate, out string line, out int major, out int minor, out string suffix))
-            {
-                continue;
-            }
+            return entry;
+        }
 
-            CatalogEntry? best = null;
-            int bestMinor = -1;
-            foreach (CatalogEntry entry in entries)
-            {
-                if (ModelIdResolver.TryParseVersion(entry.Id, out string l, out int ma, out int mi, out string s)
-                    && l == line && ma == major && s == suffix && mi <= minor && mi > bestMinor)
-                {
-                    (best, bestMinor) = (entry, mi);
-                }
-            }
-
-            if (best is not null)
-            {
-                return best;
-            }
+        if (ModelIdResolver.OllamaFamily(normalizedId) is { } family
+            && byName.TryGetValue(family, out entry) && entry.Info.Provider == ModelInfo.OllamaProvider)
+        {
+            return entry;
         }
 
         return null;

@@ -3,9 +3,10 @@ using System.Text.RegularExpressions;
 namespace Parley;
 
 /// <summary>
-/// Turns a model id as a server names it into the catalog ids it may belong to, most specific first:
-/// <c>gpt-4o-2024-08-06</c> → <c>gpt-4o</c>; <c>qwen2.5:7b-instruct-q4_K_M</c> → <c>qwen2.5</c>;
-/// <c>gpt-4o-mini-search-preview</c> → <c>gpt-4o-mini-search</c> → <c>gpt-4o-mini</c>.
+/// The id patterns a server really uses for a catalog model, and nothing looser: an OpenAI dated snapshot
+/// (<c>gpt-4o-2024-08-06</c>, <c>gpt-4-0613</c>) → <c>gpt-4o</c>, <c>gpt-4</c>; a fine-tune
+/// (<c>ft:gpt-4o-mini-2024-07-18:org::id</c>) → its base; an Ollama tag (<c>qwen2.5:7b-instruct-q4_K_M</c>) →
+/// <c>qwen2.5</c>, for Ollama models only. Anything else (<c>gpt-4o-mni</c>, <c>gpt-4o-foo</c>) is unknown.
 /// </summary>
 internal static partial class ModelIdResolver
 {
@@ -36,76 +37,33 @@ internal static partial class ModelIdResolver
         return parts.Length > 1 && parts[1].Length > 0 ? parts[1] : null;
     }
 
-    /// <summary>The candidate catalog ids for a normalised id, most specific first, without duplicates.</summary>
-    public static IEnumerable<string> Candidates(string normalizedId)
+    /// <summary>
+    /// The id without an OpenAI snapshot date (<c>-2024-08-06</c> or <c>-0613</c>, a real month and day), or null
+    /// when it has none.
+    /// </summary>
+    public static string? Undated(string normalizedId)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        string id = normalizedId;
-        if (seen.Add(id))
-        {
-            yield return id;
-        }
-
-        // Ollama tags: "llama3.2:3b", "hf.co/org/Model-GGUF:Q4_K_M" → the name before the tag, without its namespace.
-        int colon = id.IndexOf(':', StringComparison.Ordinal);
-        if (colon > 0)
-        {
-            id = id[..colon];
-            int slash = id.LastIndexOf('/');
-            if (slash >= 0 && slash < id.Length - 1)
-            {
-                id = id[(slash + 1)..];
-            }
-
-            if (seen.Add(id))
-            {
-                yield return id;
-            }
-        }
-
-        // Dated snapshots: -2024-08-06, -0613, -20250101.
-        string undated = DateSuffix().Replace(id, string.Empty);
-        if (undated.Length > 0 && seen.Add(undated))
-        {
-            yield return undated;
-        }
-
-        // Then drop one "-segment" at a time: gpt-4o-mini-search-preview → gpt-4o-mini-search → gpt-4o-mini.
-        string current = undated.Length > 0 ? undated : id;
-        int dash;
-        while ((dash = current.LastIndexOf('-')) > 0)
-        {
-            current = current[..dash];
-            if (seen.Add(current))
-            {
-                yield return current;
-            }
-        }
+        Match match = DateSuffix().Match(normalizedId);
+        return match.Success && match.Index > 0 ? normalizedId[..match.Index] : null;
     }
 
     /// <summary>
-    /// Splits a versioned OpenAI id (<c>gpt-5.7-mini</c>, <c>o5-mini</c>) into line, major, minor and suffix, so
-    /// that an unknown newer minor version can fall back to the newest known one of the same line.
+    /// The model name of an Ollama tag (<c>llama3.2:3b</c> → <c>llama3.2</c>, <c>hf.co/org/llama3.2:Q4_K_M</c> →
+    /// <c>llama3.2</c>), or null when the id has no tag.
     /// </summary>
-    public static bool TryParseVersion(string id, out string line, out int major, out int minor, out string suffix)
+    public static string? OllamaFamily(string normalizedId)
     {
-        Match match = VersionedId().Match(id);
-        if (!match.Success)
+        int colon = normalizedId.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
         {
-            (line, major, minor, suffix) = (string.Empty, 0, 0, string.Empty);
-            return false;
+            return null;
         }
 
-        line = match.Groups["line"].Value;
-        major = int.Parse(match.Groups["major"].ValueSpan, System.Globalization.CultureInfo.InvariantCulture);
-        minor = match.Groups["minor"].Success ? int.Parse(match.Groups["minor"].ValueSpan, System.Globalization.CultureInfo.InvariantCulture) : 0;
-        suffix = match.Groups["suffix"].Value;
-        return true;
+        string name = normalizedId[..colon];
+        int slash = name.LastIndexOf('/');
+        return slash < 0 ? name : slash < name.Length - 1 ? name[(slash + 1)..] : null;
     }
 
-    [GeneratedRegex(@"-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"-(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]))$", RegexOptions.CultureInvariant)]
     private static partial Regex DateSuffix();
-
-    [GeneratedRegex(@"^(?<line>gpt-|o)(?<major>\d+)(\.(?<minor>\d+))?(?<suffix>(-[a-z]+)*)$", RegexOptions.CultureInvariant)]
-    private static partial Regex VersionedId();
 }
