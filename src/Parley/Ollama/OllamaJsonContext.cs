@@ -59,7 +59,25 @@ internal sealed partial class OllamaJsonContext : JsonSerializerContext
 
         // Microsoft.Extensions.AI's resolver ends in reflection when reflection is enabled (not trimmed).
         chain.Add(AIJsonUtilities.DefaultOptions.TypeInfoResolver!);
-        return JsonTypeInfoResolver.Combine([.. chain]);
+        return JsonTypeInfoResolver.Combine([.. chain]).WithAddedModifier(OmitCustomHeaders);
+    }
+
+    // OllamaSharp's requests carry the HTTP headers to send in a CustomHeaders property that it does not mark
+    // [JsonIgnore]: without this, every request body has a stray "CustomHeaders": {} next to the API's fields.
+    private static void OmitCustomHeaders(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object || !typeof(OllamaRequest).IsAssignableFrom(info.Type))
+        {
+            return;
+        }
+
+        for (int i = info.Properties.Count - 1; i >= 0; i--)
+        {
+            if (info.Properties[i].Name == nameof(OllamaRequest.CustomHeaders))
+            {
+                info.Properties.RemoveAt(i);
+            }
+        }
     }
 
     private static IJsonTypeInfoResolver? FindOllamaSharpContext() =>

@@ -35,6 +35,22 @@ public sealed class OllamaCliTests
     }
 
     [Fact]
+    public async Task Ollama_ChatRequestBody_CarriesOnlyApiFields()
+    {
+        await using var server = await LoopbackServer.StartAsync(Installed());
+        using var parley = new ParleyProcess().With("OLLAMA_HOST", LoopbackAddresses.OllamaHost(server));
+
+        var r = await parley.RunAsync(stdin: "", "-m", "ollama:llama3.2", "--no-log", "hi");
+
+        Assert.Equal(0, r.ExitCode);
+        var chat = Assert.Single(server.Requests, q => q.Path == "/api/chat");
+        string[] apiFields = ["model", "messages", "tools", "format", "options", "stream", "keep_alive", "think"];
+        var fields = chat.Json!.Value.EnumerateObject().Select(p => p.Name).ToArray();
+        Assert.All(fields, name => Assert.Contains(name, apiFields));
+        Assert.DoesNotContain("CustomHeaders", chat.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ollama_ModelNotInstalled_ExitsOneWithPullHint()
     {
         await using var server = await LoopbackServer.StartAsync(Installed());
