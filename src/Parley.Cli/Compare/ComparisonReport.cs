@@ -17,7 +17,7 @@ internal static class ComparisonReport
     private static readonly string[] CsvColumns =
     [
         "model", "provider", "kind", "local", "runs", "answered", "time_to_first_token_ms", "total_ms", "output_tokens_per_second",
-        "prompt_tokens", "completion_tokens", "cost_usd", "context_window", "num_ctx", "answer_start", "error",
+        "prompt_tokens", "completion_tokens", "cost_usd", "context_window", "num_ctx", "answer", "error",
     ];
 
     public static Table Table(IReadOnlyList<ComparisonResult> results)
@@ -86,6 +86,10 @@ internal static class ComparisonReport
         return array.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
+    /// <summary>
+    /// CSV with a header line and one record per model; the whole answer, not its start. Fields with a comma, a quote
+    /// or a line break are quoted as RFC 4180 says (quotes doubled); records end with a line feed.
+    /// </summary>
     public static string Csv(IReadOnlyList<ComparisonResult> results, bool localHosted)
     {
         var text = new StringBuilder();
@@ -109,7 +113,7 @@ internal static class ComparisonReport
                 r.CostUsd?.ToString(Invariant),
                 r.ContextWindow?.ToString(Invariant),
                 r.NumCtx?.ToString(Invariant),
-                r.Succeeded ? AnswerStart(r.Answer) : null,
+                r.Succeeded ? r.Answer : null,
                 r.Errors.FirstOrDefault(),
             };
             if (localHosted)

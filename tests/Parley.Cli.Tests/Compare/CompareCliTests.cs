@@ -163,9 +163,27 @@ public sealed class CompareCliTests
         Assert.True(r.ExitCode == 0, r.Stderr);
         var lines = r.Stdout.TrimEnd('\n').Split('\n');
         Assert.Equal(3, lines.Length);
-        Assert.Equal("model,provider,kind,local,runs,answered,time_to_first_token_ms,total_ms,output_tokens_per_second,prompt_tokens,completion_tokens,cost_usd,context_window,num_ctx,answer_start,error", lines[0]);
+        Assert.Equal("model,provider,kind,local,runs,answered,time_to_first_token_ms,total_ms,output_tokens_per_second,prompt_tokens,completion_tokens,cost_usd,context_window,num_ctx,answer,error", lines[0]);
         Assert.Matches(@"^gpt-4o-mini,openai,openai,true,1,1,\d+,\d+,[\d.]+,20,4,0\.028,128000,,Hosted answer\.,$", lines[1]);
         Assert.Matches(@"^ollama:llama3\.2,ollama,ollama,true,1,1,\d+,\d+,1000\.0,30,2,0,131072,2048,""Local, short\."",$", lines[2]);
+    }
+
+    [Fact]
+    public async Task Compare_Csv_CarriesWholeAnswerQuoted()
+    {
+        const string answer = "Paris, of course. It is the \"City of Light\",\nand the seat of government since 987 — a long answer, well past forty characters.\n\nSecond paragraph.";
+        await using var server = await LoopbackServer.StartAsync();
+        server.Enqueue(ScriptedResponse.Text(answer, promptTokens: 20, completionTokens: 4));
+        using var parley = Parley(server);
+
+        var r = await parley.RunAsync(stdin: "", "compare", "--sequential", "--csv", "-m", "gpt-4o-mini", "Capital?");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var records = CsvRecords.Parse(r.Stdout);
+        Assert.Equal(2, records.Count);
+        var (header, row) = (records[0], records[1]);
+        Assert.Equal(header.Length, row.Length);
+        Assert.Equal(answer, row[Array.IndexOf(header, "answer")]);
     }
 
     [Theory]
