@@ -238,6 +238,29 @@ public class OneShotTests
             server.Requests[0].Messages);
     }
 
+    [Fact]
+    public async Task Prompt_MessagesFileAndArgument_ArgumentIsItsOwnUserMessage()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
+        var file = Path.Combine(parley.WorkingDirectory, "pirate.json");
+        await File.WriteAllTextAsync(file, """
+            [
+              {"role": "system", "content": "You are a pirate."},
+              {"role": "user", "content": "Hello"},
+              {"role": "assistant", "content": "Ahoy, matey!"},
+              {"role": "user", "content": "How is the weather?"}
+            ]
+            """);
+
+        var r = await parley.RunAsync(stdin: "", "--messages", file, "And the sea?");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(
+            [("system", "You are a pirate."), ("user", "Hello"), ("assistant", "Ahoy, matey!"), ("user", "How is the weather?"), ("user", "And the sea?")],
+            Assert.Single(server.Requests).Messages);
+    }
+
     [Theory]
     [InlineData("[\n  {\"role\": \"user\", \"content\": \"hi\"},\n  {\"role\": \"user\" \"content\": \"x\"}\n]", "line 3")]
     [InlineData("[{\"role\": \"wizard\", \"content\": \"hi\"}]", "message 1 has unknown role 'wizard'")]

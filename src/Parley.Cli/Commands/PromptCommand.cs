@@ -34,10 +34,8 @@ internal sealed class PromptCommand
         }
 
         await using var built = await new SessionBuilder(_services).BuildAsync(request.Session, cancellationToken, prompt).ConfigureAwait(false);
-        if (built.FirstPrompt is { } finalUser)
-        {
-            prompt = string.IsNullOrWhiteSpace(prompt) ? finalUser : finalUser + "\n" + prompt;
-        }
+        // The file's final user message is the prompt only when none was given; a given prompt is its own message.
+        prompt = built.FirstPrompt ?? prompt;
 
         if (string.IsNullOrWhiteSpace(prompt))
         {

@@ -58,7 +58,7 @@ internal sealed class SessionBuilder
                 _services.Interaction.WarnOnce(unknownModel);
             }
 
-            var (systemPrompt, initial, firstPrompt) = await ReadMessagesAsync(request, cancellationToken).ConfigureAwait(false);
+            var (systemPrompt, initial, firstPrompt) = await ReadMessagesAsync(request, question, cancellationToken).ConfigureAwait(false);
 
             // The model, the history and the question are known: a request that will be counted starts loading the
             // tokenizer now, so the load overlaps opening the database and building the client.
@@ -134,8 +134,9 @@ internal sealed class SessionBuilder
             messages.AddRange(saved.Messages.Where(m => m.Message.Role != ChatRole.System).Select(m => m.Message));
         }
 
-        var text = string.Join('\n', new[] { firstPrompt, question }.Where(t => !string.IsNullOrWhiteSpace(t)));
-        if (text.Length > 0)
+        // firstPrompt (the file's final user message) is set only when no question was given.
+        var text = string.IsNullOrWhiteSpace(question) ? firstPrompt : question;
+        if (!string.IsNullOrWhiteSpace(text))
         {
             messages.Add(new ChatMessage(ChatRole.User, text));
         }
@@ -180,7 +181,8 @@ internal sealed class SessionBuilder
         return latest.Id;
     }
 
-    private async Task<(string? System, List<ChatMessage> Initial, string? FinalUser)> ReadMessagesAsync(SessionRequest request, CancellationToken cancellationToken)
+    private async Task<(string? System, List<ChatMessage> Initial, string? FinalUser)> ReadMessagesAsync(
+        SessionRequest request, string? question, CancellationToken cancellationToken)
     {
         if (request.MessagesFile is not { } file)
         {
@@ -188,6 +190,6 @@ internal sealed class SessionBuilder
         }
 
         var loaded = await MessagesFileReader.ReadAsync(file, cancellationToken).ConfigureAwait(false);
-        return MessagesFileReader.Split(loaded, request.SystemPrompt);
+        return MessagesFileReader.Split(loaded, request.SystemPrompt, promptGiven: !string.IsNullOrWhiteSpace(question));
     }
 }

@@ -21,10 +21,11 @@ internal static class MessagesFileReader
     }
 
     /// <summary>
-    /// Splits a loaded history into the system prompt, the starting messages and a final user message (the prompt
-    /// when none is given). A <c>-s</c> flag replaces the file's system message.
+    /// Splits a loaded history into the system prompt, the starting messages and a final user message, which becomes
+    /// the prompt when none is given. A prompt given on the command line is its own user message: the file's final
+    /// user message then stays in the starting messages, unchanged. A <c>-s</c> flag replaces the file's system message.
     /// </summary>
-    public static (string? System, List<ChatMessage> Initial, string? FinalUser) Split(IReadOnlyList<ChatMessage> messages, string? systemFlag)
+    public static (string? System, List<ChatMessage> Initial, string? FinalUser) Split(IReadOnlyList<ChatMessage> messages, string? systemFlag, bool promptGiven)
     {
         var initial = new List<ChatMessage>(messages);
         string? system = systemFlag;
@@ -35,7 +36,7 @@ internal static class MessagesFileReader
         }
 
         string? finalUser = null;
-        if (initial.Count > 0 && initial[^1].Role == ChatRole.User)
+        if (!promptGiven && initial.Count > 0 && initial[^1].Role == ChatRole.User)
         {
             finalUser = initial[^1].Text;
             initial.RemoveAt(initial.Count - 1);
