@@ -5,7 +5,8 @@ namespace Parley.Cli;
 
 /// <summary>
 /// <c>parley usage --json</c>: <c>{"since","total":{…},"by_day":[…],"by_model":[…],"by_conversation":[…]}</c>; each row
-/// has its key (<c>day</c>, <c>model</c> or <c>id</c> + <c>title</c>), turn counts, token counts and <c>cost_usd</c>.
+/// has its key (<c>day</c>, <c>model</c> or <c>id</c> + <c>title</c>), <c>chat_turns</c> (answered), <c>summary_calls</c>,
+/// <c>unfinished_turns</c> (failed or interrupted), token counts and <c>cost_usd</c>.
 /// </summary>
 internal static class UsageReportJson
 {
@@ -48,6 +49,7 @@ internal static class UsageReportJson
 
         json.WriteNumber("chat_turns", row.ChatTurns);
         json.WriteNumber("summary_calls", row.SummaryCalls);
+        json.WriteNumber("unfinished_turns", row.UnfinishedTurns);
         json.WriteNumber("input_tokens", row.InputTokenCount);
         json.WriteNumber("output_tokens", row.OutputTokenCount);
         json.WriteNumber("cached_input_tokens", row.CachedInputTokenCount);

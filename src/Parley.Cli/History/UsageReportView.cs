@@ -6,8 +6,9 @@ namespace Parley.Cli;
 
 /// <summary>
 /// <c>parley usage</c> on stdout: a total line and tables by day, model and conversation in a terminal; when piped,
-/// tab-separated lines <c>group key label chat_turns input_tokens output_tokens total_tokens cost_usd</c> where group is
-/// <c>total</c>, <c>day</c>, <c>model</c> or <c>conversation</c>.
+/// tab-separated lines <c>group key label chat_turns input_tokens output_tokens total_tokens cost_usd summary_calls
+/// unfinished_turns</c> where group is <c>total</c>, <c>day</c>, <c>model</c> or <c>conversation</c>. Turns are answered chat
+/// turns; summary calls and unfinished (failed or interrupted) turns are counted apart, their tokens and cost included.
 /// </summary>
 internal static class UsageReportView
 {
@@ -19,14 +20,15 @@ internal static class UsageReportView
         {
             new Markup($"[bold]Total{(report.Since is { } since ? " since " + since.ToString("yyyy-MM-dd", Invariant) : string.Empty)}:[/] {Markup.Escape(Summary(report.Total))}\n"),
         };
-        if (report.Total.ChatTurns + report.Total.SummaryCalls == 0)
+        if (report.Total.ChatTurns + report.Total.SummaryCalls + report.Total.UnfinishedTurns == 0)
         {
             return new Rows(parts);
         }
 
-        parts.Add(Table("By day", "day", report.ByDay, null));
-        parts.Add(Table("By model", "model", report.ByModel, null));
-        parts.Add(Table("By conversation", "conversation", conversations, shortIds));
+        var columns = new CountColumns(report.Total.SummaryCalls > 0, report.Total.UnfinishedTurns > 0);
+        parts.Add(Table("By day", "day", report.ByDay, null, columns));
+        parts.Add(Table("By model", "model", report.ByModel, null, columns));
+        parts.Add(Table("By conversation", "conversation", conversations, shortIds, columns));
         if (report.Total.UnpricedTurns > 0)
         {
             parts.Add(new Text($"{report.Total.UnpricedTurns.ToString(Invariant)} turn(s) used a model without a known price; their cost is not included.\n"));
@@ -56,17 +58,28 @@ internal static class UsageReportView
 
     private static string Summary(UsageReportRow row)
     {
-        var text = $"{row.ChatTurns.ToString(Invariant)} turns";
+        var text = Count(row.ChatTurns, "turn");
         if (row.SummaryCalls > 0)
         {
-            text += $" + {row.SummaryCalls.ToString(Invariant)} summary calls";
+            text += " + " + Count(row.SummaryCalls, "summary call");
+        }
+
+        if (row.UnfinishedTurns > 0)
+        {
+            text += " + " + Count(row.UnfinishedTurns, "unfinished turn");
         }
 
         return text + $" · {row.InputTokenCount.ToString("#,0", Invariant)} in / {row.OutputTokenCount.ToString("#,0", Invariant)} out"
             + $" · {row.TotalTokenCount.ToString("#,0", Invariant)} tokens · {UsageLineFormatter.Cost(row.CostUsd)}";
     }
 
-    private static Table Table(string title, string keyName, IEnumerable<UsageReportRow> rows, IReadOnlyDictionary<string, string>? shortIds)
+    private static string Count(int count, string noun) => $"{count.ToString(Invariant)} {noun}{(count == 1 ? string.Empty : "s")}";
+
+    // A count as a table cell: "-" for none, so a model used only for summaries does not read as "0 turns".
+    private static Text CountCell(int count) => new(count == 0 ? "-" : count.ToString(Invariant));
+
+    private static Table Table(
+        string title, string keyName, IEnumerable<UsageReportRow> rows, IReadOnlyDictionary<string, string>? shortIds, CountColumns columns)
     {
         var table = new Table().Border(TableBorder.Simple).Title(title);
         table.AddColumn(new TableColumn(keyName).NoWrap());
@@ -75,8 +88,18 @@ internal static class UsageReportView
             table.AddColumn(new TableColumn("title"));
         }
 
-        table.AddColumn(new TableColumn("turns").RightAligned().NoWrap())
-            .AddColumn(new TableColumn("in").RightAligned().NoWrap())
+        table.AddColumn(new TableColumn("turns").RightAligned().NoWrap());
+        if (columns.SummaryCalls)
+        {
+            table.AddColumn(new TableColumn("summary calls").RightAligned().NoWrap());
+        }
+
+        if (columns.Unfinished)
+        {
+            table.AddColumn(new TableColumn("unfinished").RightAligned().NoWrap());
+        }
+
+        table.AddColumn(new TableColumn("in").RightAligned().NoWrap())
             .AddColumn(new TableColumn("out").RightAligned().NoWrap())
             .AddColumn(new TableColumn("total").RightAligned().NoWrap())
             .AddColumn(new TableColumn("cost").RightAligned().NoWrap());
@@ -88,7 +111,17 @@ internal static class UsageReportView
                 cells.Add(new Text(row.Label ?? "(untitled)"));
             }
 
-            cells.Add(new Text(row.ChatTurns.ToString(Invariant)));
+            cells.Add(CountCell(row.ChatTurns));
+            if (columns.SummaryCalls)
+            {
+                cells.Add(CountCell(row.SummaryCalls));
+            }
+
+            if (columns.Unfinished)
+            {
+                cells.Add(CountCell(row.UnfinishedTurns));
+            }
+
             cells.Add(new Text(row.InputTokenCount.ToString("#,0", Invariant)));
             cells.Add(new Text(row.OutputTokenCount.ToString("#,0", Invariant)));
             cells.Add(new Text(row.TotalTokenCount.ToString("#,0", Invariant)));
@@ -108,5 +141,10 @@ internal static class UsageReportView
         row.InputTokenCount.ToString(Invariant),
         row.OutputTokenCount.ToString(Invariant),
         row.TotalTokenCount.ToString(Invariant),
-        Tsv.Cost(row.CostUsd));
+        Tsv.Cost(row.CostUsd),
+        row.SummaryCalls.ToString(Invariant),
+        row.UnfinishedTurns.ToString(Invariant));
+
+    /// <summary>Which optional count columns the tables show (only when some row has such calls).</summary>
+    private readonly record struct CountColumns(bool SummaryCalls, bool Unfinished);
 }

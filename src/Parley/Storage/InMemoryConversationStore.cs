@@ -345,6 +345,7 @@ public sealed class InMemoryConversationStore : IConversationStore
                     x.Entry.Conversation.Id,
                     x.Entry.Conversation.Title,
                     x.Turn.Kind,
+                    x.Turn.Status,
                     x.Turn.Usage.InputTokenCount,
                     x.Turn.Usage.OutputTokenCount,
                     x.Turn.Usage.CachedInputTokenCount,

@@ -565,7 +565,7 @@ public sealed class SqliteConversationStore : IConversationStore
         {
             using var command = Command(c, null, """
                 SELECT t.created_at, t.model, t.conversation_id, c.title, t.kind,
-                       t.input_tokens, t.output_tokens, t.cached_input_tokens, t.reasoning_tokens, t.total_tokens, t.cost_usd
+                       t.input_tokens, t.output_tokens, t.cached_input_tokens, t.reasoning_tokens, t.total_tokens, t.cost_usd, t.status
                 FROM turns t JOIN conversations c ON c.id = t.conversation_id
                 WHERE t.created_at >= $from
                 ORDER BY t.created_at;
@@ -582,6 +582,7 @@ public sealed class SqliteConversationStore : IConversationStore
                         reader.GetString(2),
                         reader.IsDBNull(3) ? null : reader.GetString(3),
                         ParseKind(reader.GetString(4)),
+                        ParseStatus(reader.GetString(11)),
                         NullableInt64(reader, 5),
                         NullableInt64(reader, 6),
                         NullableInt64(reader, 7),

@@ -1,6 +1,9 @@
 namespace Parley;
 
-/// <summary>Tokens and cost of all recorded turns (chat and summary), grouped by day, model and conversation.</summary>
+/// <summary>
+/// Tokens and cost of all recorded calls, grouped by day, model and conversation: answered chat turns, unfinished
+/// (failed or interrupted) chat turns and summary calls are counted apart; tokens and cost include them all.
+/// </summary>
 public sealed class UsageReport
 {
     /// <summary>Gets the first local day included, or <see langword="null"/> for all time.</summary>

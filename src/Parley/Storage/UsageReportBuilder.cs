@@ -82,6 +82,7 @@ internal static class UsageReportBuilder
 
         private int _chat;
         private int _summary;
+        private int _unfinished;
         private long _input;
         private long _output;
         private long _cached;
@@ -94,9 +95,13 @@ internal static class UsageReportBuilder
             {
                 _summary++;
             }
-            else
+            else if (sample.Status == TurnStatus.Complete)
             {
                 _chat++;
+            }
+            else
+            {
+                _unfinished++;
             }
 
             _input += sample.InputTokens ?? 0;
@@ -120,6 +125,7 @@ internal static class UsageReportBuilder
             Label = label,
             ChatTurns = _chat,
             SummaryCalls = _summary,
+            UnfinishedTurns = _unfinished,
             InputTokenCount = _input,
             OutputTokenCount = _output,
             CachedInputTokenCount = _cached,

@@ -9,11 +9,17 @@ public sealed class UsageReportRow
     /// <summary>Gets a label for the key: the conversation's title for conversation rows, otherwise <see langword="null"/>.</summary>
     public string? Label { get; init; }
 
-    /// <summary>Gets the number of chat turns.</summary>
+    /// <summary>Gets the number of answered chat turns (failed and interrupted ones are in <see cref="UnfinishedTurns"/>).</summary>
     public int ChatTurns { get; init; }
 
-    /// <summary>Gets the number of summary calls.</summary>
+    /// <summary>Gets the number of summary calls (calls that folded older messages into a running summary; not turns).</summary>
     public int SummaryCalls { get; init; }
+
+    /// <summary>
+    /// Gets the number of chat turns that got no complete answer: failed, interrupted, or left pending by a process
+    /// that ended. Not in <see cref="ChatTurns"/>; the tokens and cost they used are in the totals.
+    /// </summary>
+    public int UnfinishedTurns { get; init; }
 
     /// <summary>Gets the input (prompt) tokens.</summary>
     public long InputTokenCount { get; init; }

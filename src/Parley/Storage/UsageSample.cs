@@ -7,6 +7,7 @@ internal readonly record struct UsageSample(
     string ConversationId,
     string? Title,
     TurnKind Kind,
+    TurnStatus Status,
     long? InputTokens,
     long? OutputTokens,
     long? CachedInputTokens,
