@@ -25,10 +25,10 @@ internal static class UsageReportView
             return new Rows(parts);
         }
 
-        var columns = new CountColumns(report.Total.SummaryCalls > 0, report.Total.UnfinishedTurns > 0);
-        parts.Add(Table("By day", "day", report.ByDay, null, columns));
-        parts.Add(Table("By model", "model", report.ByModel, null, columns));
-        parts.Add(Table("By conversation", "conversation", conversations, shortIds, columns));
+        var summaries = report.Total.SummaryCalls > 0;
+        parts.Add(Table("By day", "day", report.ByDay, null, summaries));
+        parts.Add(Table("By model", "model", report.ByModel, null, summaries));
+        parts.Add(Table("By conversation", "conversation", conversations, shortIds, summaries));
         if (report.Total.UnpricedTurns > 0)
         {
             parts.Add(new Text($"{report.Total.UnpricedTurns.ToString(Invariant)} turn(s) used a model without a known price; their cost is not included.\n"));
@@ -78,8 +78,9 @@ internal static class UsageReportView
     // A count as a table cell: "-" for none, so a model used only for summaries does not read as "0 turns".
     private static Text CountCell(int count) => new(count == 0 ? "-" : count.ToString(Invariant));
 
+    // Unfinished turns are counted in the total line only: one more column would not fit an 80-column terminal.
     private static Table Table(
-        string title, string keyName, IEnumerable<UsageReportRow> rows, IReadOnlyDictionary<string, string>? shortIds, CountColumns columns)
+        string title, string keyName, IEnumerable<UsageReportRow> rows, IReadOnlyDictionary<string, string>? shortIds, bool summaries)
     {
         var table = new Table().Border(TableBorder.Simple).Title(title);
         table.AddColumn(new TableColumn(keyName).NoWrap());
@@ -89,14 +90,9 @@ internal static class UsageReportView
         }
 
         table.AddColumn(new TableColumn("turns").RightAligned().NoWrap());
-        if (columns.SummaryCalls)
+        if (summaries)
         {
-            table.AddColumn(new TableColumn("summary calls").RightAligned().NoWrap());
-        }
-
-        if (columns.Unfinished)
-        {
-            table.AddColumn(new TableColumn("unfinished").RightAligned().NoWrap());
+            table.AddColumn(new TableColumn("summaries").RightAligned().NoWrap());
         }
 
         table.AddColumn(new TableColumn("in").RightAligned().NoWrap())
@@ -112,14 +108,9 @@ internal static class UsageReportView
             }
 
             cells.Add(CountCell(row.ChatTurns));
-            if (columns.SummaryCalls)
+            if (summaries)
             {
                 cells.Add(CountCell(row.SummaryCalls));
-            }
-
-            if (columns.Unfinished)
-            {
-                cells.Add(CountCell(row.UnfinishedTurns));
             }
 
             cells.Add(new Text(row.InputTokenCount.ToString("#,0", Invariant)));
@@ -144,7 +135,4 @@ internal static class UsageReportView
         Tsv.Cost(row.CostUsd),
         row.SummaryCalls.ToString(Invariant),
         row.UnfinishedTurns.ToString(Invariant));
-
-    /// <summary>Which optional count columns the tables show (only when some row has such calls).</summary>
-    private readonly record struct CountColumns(bool SummaryCalls, bool Unfinished);
 }

@@ -31,7 +31,7 @@ public sealed class HistoryViewTests
     [Fact]
     public void UsageReportView_Render_SummaryOnlyModelShowsItsSummaryCallsNotZeroTurns()
     {
-        var console = new TestConsole().Width(160);
+        var console = new TestConsole().Width(80);
         var chat = new UsageReportRow { Key = "gpt-4o-mini", ChatTurns = 3, UnfinishedTurns = 1, InputTokenCount = 30, OutputTokenCount = 9, TotalTokenCount = 39, CostUsd = 0.00001m };
         var summary = new UsageReportRow { Key = "gpt-4.1-nano", SummaryCalls = 2, InputTokenCount = 600, OutputTokenCount = 80, TotalTokenCount = 680, CostUsd = 0.00009m };
         var total = new UsageReportRow { Key = "total", ChatTurns = 3, SummaryCalls = 2, UnfinishedTurns = 1, InputTokenCount = 630, OutputTokenCount = 89, TotalTokenCount = 719, CostUsd = 0.0001m };
@@ -42,9 +42,9 @@ public sealed class HistoryViewTests
         var lines = console.Output.Split('\n');
         Assert.Contains("3 turns + 2 summary calls + 1 unfinished turn", lines[0], StringComparison.Ordinal);
         var byModel = lines.SkipWhile(l => !l.Contains("By model", StringComparison.Ordinal)).ToArray();
-        Assert.Matches(@"model\s+turns\s+summary calls\s+unfinished\s+in", byModel.First(l => l.Contains("turns", StringComparison.Ordinal)));
-        Assert.Matches(@"gpt-4\.1-nano\s+-\s+2\s+-\s+600\s+80\s+680", byModel.First(l => l.Contains("gpt-4.1-nano", StringComparison.Ordinal)));
-        Assert.Matches(@"gpt-4o-mini\s+3\s+-\s+1\s+30\s+9\s+39", byModel.First(l => l.Contains("gpt-4o-mini", StringComparison.Ordinal)));
+        Assert.Matches(@"model\s+turns\s+summaries\s+in", byModel.First(l => l.Contains("turns", StringComparison.Ordinal)));
+        Assert.Matches(@"gpt-4\.1-nano\s+-\s+2\s+600\s+80\s+680", byModel.First(l => l.Contains("gpt-4.1-nano", StringComparison.Ordinal)));
+        Assert.Matches(@"gpt-4o-mini\s+3\s+-\s+30\s+9\s+39", byModel.First(l => l.Contains("gpt-4o-mini", StringComparison.Ordinal)));
     }
 
     [Fact]
