@@ -500,6 +500,33 @@ public abstract class ConversationStoreContractTests
     }
 
     [Fact]
+    public async Task UsageReport_FailedInterruptedAndPendingTurns_AreUnfinishedNotTurnsButTheirTokensCount()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation { Model = "gpt-4o-mini" });
+        await ChatAsync(store, conversation.Id, "Answered", "a", Outcome(100, 10, 0.01m));
+        var failed = await store.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "Failed"));
+        await store.CompleteTurnAsync(failed, null, new TurnOutcome { Status = TurnStatus.Failed, Model = "gpt-4o-mni", Error = "model not found" });
+        var interrupted = await store.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "Interrupted"));
+        await store.CompleteTurnAsync(interrupted, new ChatMessage(ChatRole.Assistant, "par"), new TurnOutcome
+        {
+            Status = TurnStatus.Interrupted,
+            Model = "gpt-4o-mini",
+            Usage = new UsageDetails { InputTokenCount = 50, OutputTokenCount = 2, TotalTokenCount = 52 },
+            CostUsd = 0.001m,
+        });
+        await store.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "Still pending"));
+
+        var report = await store.GetUsageReportAsync();
+
+        Assert.Equal((1, 0, 3), (report.Total.ChatTurns, report.Total.SummaryCalls, report.Total.UnfinishedTurns));
+        Assert.Equal(110 + 52, report.Total.TotalTokenCount);
+        Assert.Equal(0.011m, report.Total.CostUsd);
+        var mistyped = Assert.Single(report.ByModel, r => r.Key == "gpt-4o-mni");
+        Assert.Equal((0, 1), (mistyped.ChatTurns, mistyped.UnfinishedTurns));
+    }
+
+    [Fact]
     public async Task UsageReport_Since_LeavesOutEarlierLocalDays()
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2025, 5, 1, 21, 30, 0, TimeSpan.Zero));
