@@ -69,6 +69,12 @@ internal static class CliApplication
             ShowDetail(e, parse.GetValue(verbose));
             return ExitCodes.RuntimeError;
         }
+        catch (Exception e) when (MissingNativeLibrary.Find(e) is { } missing)
+        {
+            Services().Interaction.Error(MissingNativeLibrary.Describe(missing));
+            ShowDetail(e, parse.GetValue(verbose));
+            return ExitCodes.RuntimeError;
+        }
         catch (Exception e)
         {
             Services().Interaction.Error($"unexpected failure: {e.GetType().Name}: {e.Message}");

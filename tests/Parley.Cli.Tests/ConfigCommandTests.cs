@@ -13,6 +13,35 @@ public class ConfigCommandTests
         Assert.Equal(Path.Combine(parley.ParleyHome, "config.json"), r.Stdout.Trim());
     }
 
+    [Theory]
+    [InlineData("~/p", "p")]
+    [InlineData("~", "")]
+    public async Task ConfigPath_ParleyHomeWithTilde_ExpandedToHomeAsAShellWould(string parleyHome, string underHome)
+    {
+        using var parley = new ParleyProcess();
+        parley.With("PARLEY_HOME", parleyHome);
+
+        var r = await parley.RunAsync(stdin: null, "config", "path");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(Path.Combine(parley.Home, underHome, "config.json"), r.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Prompt_ParleyHomeWithTildeInDotEnv_DatabaseUnderHome()
+    {
+        await using var server = await Parley.TestServer.LoopbackServer.StartAsync();
+        server.Enqueue(Parley.TestServer.ScriptedResponse.Text("hello"));
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl).With("PARLEY_HOME", null);
+        await File.WriteAllTextAsync(Path.Combine(parley.WorkingDirectory, ".env"), "PARLEY_HOME=~/p\n");
+
+        var r = await parley.RunAsync(stdin: null, "hi");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.True(File.Exists(Path.Combine(parley.Home, "p", "parley.db")), r.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(parley.WorkingDirectory, "~")));
+    }
+
     [Fact]
     public async Task ConfigPath_XdgConfigHome_UsedWithoutParleyHome()
     {

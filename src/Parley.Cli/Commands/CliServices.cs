@@ -40,6 +40,11 @@ internal sealed class CliServices
     {
         var interaction = ConsoleInteraction.ForProcess();
         var environment = EnvironmentSource.Load(Directory.GetCurrentDirectory());
+        foreach (var warning in environment.DotEnvWarnings)
+        {
+            interaction.Warn(warning);
+        }
+
         var paths = ParleyPaths.Resolve(environment.Get);
         return new CliServices(interaction, environment, paths, interrupts);
     }

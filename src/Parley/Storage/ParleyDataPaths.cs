@@ -17,39 +17,15 @@ public static class ParleyDataPaths
     /// <summary>
     /// Gets the default database path from the given environment:
     /// <c>$PARLEY_HOME/parley.db</c>, else <c>$XDG_DATA_HOME/parley/parley.db</c>, else
-    /// <c>$HOME/.local/share/parley/parley.db</c>. Empty variables count as unset, and a relative
-    /// <c>XDG_DATA_HOME</c> is ignored, as the XDG specification says.
+    /// <c>$HOME/.local/share/parley/parley.db</c>, as <see cref="ParleyPaths.DatabaseFile"/>: empty variables count
+    /// as unset, a relative <c>XDG_DATA_HOME</c> is ignored (as the XDG specification says), and a leading <c>~</c> is
+    /// the home folder, as a shell expands it.
     /// </summary>
     /// <param name="getEnvironmentVariable">Reads an environment variable; returns <see langword="null"/> when it is not set.</param>
     /// <returns>The absolute path of the database file (the folder may not exist yet).</returns>
     public static string DefaultDatabasePath(Func<string, string?> getEnvironmentVariable)
     {
         ArgumentNullException.ThrowIfNull(getEnvironmentVariable);
-
-        string? parleyHome = NonEmpty(getEnvironmentVariable("PARLEY_HOME"));
-        if (parleyHome is not null)
-        {
-            return Path.GetFullPath(Path.Combine(ExpandHome(parleyHome, getEnvironmentVariable), DatabaseFileName));
-        }
-
-        string? xdgDataHome = NonEmpty(getEnvironmentVariable("XDG_DATA_HOME"));
-        if (xdgDataHome is not null && Path.IsPathRooted(xdgDataHome))
-        {
-            return Path.GetFullPath(Path.Combine(xdgDataHome, "parley", DatabaseFileName));
-        }
-
-        return Path.GetFullPath(Path.Combine(Home(getEnvironmentVariable), ".local", "share", "parley", DatabaseFileName));
+        return ParleyPaths.Resolve(getEnvironmentVariable).DatabaseFile;
     }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
-
-    private static string Home(Func<string, string?> getEnvironmentVariable) =>
-        NonEmpty(getEnvironmentVariable("HOME"))
-        ?? NonEmpty(getEnvironmentVariable("USERPROFILE"))
-        ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-
-    private static string ExpandHome(string path, Func<string, string?> getEnvironmentVariable) =>
-        path == "~" ? Home(getEnvironmentVariable)
-        : path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(Home(getEnvironmentVariable), path[2..])
-        : path;
 }

@@ -25,25 +25,21 @@ public sealed class CliRecordedNonStreamTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Sample_FixturesPresent_CoversAtLeastTenShapes()
     {
-        if (FixtureRoot.Path is null)
-        {
-            Assert.Empty(CliReplay.NonStreamingSample);
-            return;
-        }
+        Skip.If(FixtureRoot.SkipReason is not null, FixtureRoot.SkipReason);
 
         Assert.True(CliReplay.NonStreamingSample.Count >= 10, $"only {CliReplay.NonStreamingSample.Count} non-streaming fixtures sampled");
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Sample))]
     public async Task Json_RecordedAnswer_PrintsExactContentFinishReasonAndUsage(string id)
     {
         if (id == FixtureCatalog.None)
         {
-            return;
+            throw new SkipException(FixtureRoot.SkipReason ?? "no recording of this kind in the fixtures");
         }
 
         var (result, exchange, requests) = await CliReplay.RunAsync(id, json: true);

@@ -17,6 +17,7 @@ public sealed class ParleyProcess : IDisposable
 
     private static readonly string CliPath = Path.Combine(AppContext.BaseDirectory, "Parley.Cli.dll");
     private readonly Dictionary<string, string?> _environment = new(StringComparer.Ordinal);
+    private (string Program, string[] Arguments)? _command;
 
     public ParleyProcess()
     {
@@ -51,6 +52,13 @@ public sealed class ParleyProcess : IDisposable
     public ParleyProcess With(string name, string? value)
     {
         _environment[name] = value;
+        return this;
+    }
+
+    /// <summary>Runs this program (and leading arguments) instead of <see cref="Command"/>, e.g. a copy of the build.</summary>
+    public ParleyProcess UsingCommand(string program, params string[] prefix)
+    {
+        _command = (program, prefix);
         return this;
     }
 
@@ -95,7 +103,7 @@ public sealed class ParleyProcess : IDisposable
     /// <summary>Starts parley and leaves it running (the caller reads its streams and waits).</summary>
     public Process Start(IReadOnlyList<string> args, bool redirectStdin = true)
     {
-        var (program, prefix) = Command;
+        var (program, prefix) = _command ?? Command;
         var info = new ProcessStartInfo(program)
         {
             WorkingDirectory = WorkingDirectory,

@@ -32,13 +32,13 @@ public sealed class RecordedExchangeConformanceTests
 
     public static TheoryData<string> StreamingExchanges => new(FixtureCatalog.StreamingExchangeIds);
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Exchanges))]
     public async Task Session_RecordedAnswer_ReadsExactTextFinishReasonAndUsage(string id)
     {
         if (id == FixtureCatalog.None)
         {
-            return;
+            throw new SkipException(FixtureRoot.SkipReason ?? "no recording of this kind in the fixtures");
         }
 
         var exchange = FixtureCatalog.Exchange(id);
@@ -65,13 +65,13 @@ public sealed class RecordedExchangeConformanceTests
         Assert.Same(turn.AssistantMessage, session.History[^1]);
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(StreamingExchanges))]
     public async Task Session_RecordedStreamCutBeforeFinish_InterruptedWithPartialText(string id)
     {
         if (id == FixtureCatalog.None)
         {
-            return;
+            throw new SkipException(FixtureRoot.SkipReason ?? "no recording of this kind in the fixtures");
         }
 
         // The recorded events up to (not including) the first one that carries a finish_reason: the connection then
@@ -104,17 +104,14 @@ public sealed class RecordedExchangeConformanceTests
         Assert.Equal(partial.Refusal, turn.Refusal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Session_OllamaV1FragmentWithoutDone_CompleteWithToolCallFinish()
     {
         // The only Ollama /v1 stream on record is three events with no [DONE] (the recorder kept no more). Its last
         // event carries finish_reason "tool_calls": the answer is complete, so Parley reports it complete — the
         // [DONE] sentinel is transport framing, the finish reason is what says the model finished.
         var fragments = FixtureCatalog.Exchanges.Where(e => e.SseBody && !e.Answer.Done).ToList();
-        if (FixtureRoot.Path is null)
-        {
-            return;
-        }
+        Skip.If(FixtureRoot.SkipReason is not null, FixtureRoot.SkipReason);
 
         var fragment = Assert.Single(fragments, e => e.Id.StartsWith(FixtureCatalog.OllamaFolder + "/", StringComparison.Ordinal));
         Assert.True(fragment.Answer.HasToolCalls);

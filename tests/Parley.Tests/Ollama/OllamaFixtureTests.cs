@@ -32,24 +32,22 @@ public sealed class OllamaFixtureTests
         return data;
     }
 
-    [Fact]
+    [SkippableFact]
     public void OllamaRecordings_WhenFixturesArePresent_AreAllFound()
     {
-        if (SharedFixtures.Root is null)
-        {
-            return;
-        }
+        SharedFixtures.SkipWhenAbsent();
 
         Assert.True(RecordingNames().Count >= MinimumRecordings, $"only {RecordingNames().Count} native Ollama recordings in {Folder}");
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Recordings))]
     public async Task OllamaRecording_ReadsRecordedContentDoneReasonAndCounts(string name, bool streaming)
     {
         if (name.Length == 0)
         {
-            return; // No shared fixtures on this machine.
+            SharedFixtures.SkipWhenAbsent();
+            throw new SkipException("no native Ollama recordings in the fixtures");
         }
 
         var basePath = Path.Combine(Folder!, name);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Parley.TestServer;
+using Parley.Tests.Tokens;
 
 namespace Parley.Tests.TestServer;
 
@@ -61,12 +62,13 @@ public sealed class LoopbackServerReplayTests : LoopbackServerTestBase
         Assert.Equal("<html>Bad gateway</html>", await response.Content.ReadAsStringAsync());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task FromFixture_RecordedStream_ReplaysBodyAndHeaders()
     {
+        SharedFixtures.SkipWhenAbsent();
         const string name = "2_openai_stream/pai_gpt-4o-mini_stream_text_after_tool_include_usage";
-        var expected = await File.ReadAllTextAsync(Fixtures.Path(name + ".response.sse"));
-        Server.Enqueue(ScriptedResponse.FromFixture(Fixtures.Path(name)));
+        var expected = await File.ReadAllTextAsync(Path.Combine(SharedFixtures.Root, name + ".response.sse"));
+        Server.Enqueue(ScriptedResponse.FromFixture(Path.Combine(SharedFixtures.Root, name)));
 
         using var response = await ChatRequest.PostStreamingAsync(Client, "v1/chat/completions", ChatRequest.OpenAI("hi", stream: true));
 
@@ -76,11 +78,12 @@ public sealed class LoopbackServerReplayTests : LoopbackServerTestBase
         Assert.Equal(expected, await response.Content.ReadAsStringAsync());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task FromFixture_RecordedJsonWithStringHeaders_ReplaysStatusAndRateLimits()
     {
+        SharedFixtures.SkipWhenAbsent();
         const string name = "1_openai_nonstream/dotnet_gpt-4o-mini_hello";
-        Server.Enqueue(ScriptedResponse.FromFixture(Fixtures.Path(name)));
+        Server.Enqueue(ScriptedResponse.FromFixture(Path.Combine(SharedFixtures.Root, name)));
 
         using var response = await Client.PostAsync("v1/chat/completions", ChatRequest.OpenAI("hi"));
 
@@ -90,12 +93,13 @@ public sealed class LoopbackServerReplayTests : LoopbackServerTestBase
         Assert.Equal("Hello! How can I assist you today?", doc.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task FromFixture_OllamaStatusLineFormat_ReplaysNdjson()
     {
+        SharedFixtures.SkipWhenAbsent();
         const string name = "4_ollama/lcgo_ollama_api_chat_gemma3-1b_stream_chunked_raw_http";
-        var expected = await File.ReadAllTextAsync(Fixtures.Path(name + ".response.ndjson"));
-        Server.Enqueue(ScriptedResponse.FromFixture(Fixtures.Path(name)));
+        var expected = await File.ReadAllTextAsync(Path.Combine(SharedFixtures.Root, name + ".response.ndjson"));
+        Server.Enqueue(ScriptedResponse.FromFixture(Path.Combine(SharedFixtures.Root, name)));
 
         using var response = await Client.PostAsync("api/chat", ChatRequest.Ollama("hi", model: "gemma3:1b"));
 

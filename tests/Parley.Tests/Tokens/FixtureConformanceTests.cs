@@ -23,13 +23,10 @@ public sealed class FixtureConformanceTests(ITestOutputHelper output)
 
     private static readonly ModelCatalog Catalog = ModelCatalog.BuiltIn;
 
-    [Fact]
+    [SkippableFact]
     public void TextOnlyRecordedRequests_CountEqualsBilledPromptTokens()
     {
-        if (SharedFixtures.Root is null)
-        {
-            return;
-        }
+        SharedFixtures.SkipWhenAbsent();
 
         var counter = new TokenCounter();
         var failures = new List<string>();
@@ -51,13 +48,10 @@ public sealed class FixtureConformanceTests(ITestOutputHelper output)
         Assert.Empty(failures);
     }
 
-    [Fact]
+    [SkippableFact]
     public void TiktokenVectors_Cl100kAndO200k_MatchExactly()
     {
-        if (SharedFixtures.Root is null)
-        {
-            return;
-        }
+        SharedFixtures.SkipWhenAbsent();
 
         string folder = Path.Combine(SharedFixtures.Root, "6_tiktoken");
         var counter = new TokenCounter();
@@ -97,13 +91,10 @@ public sealed class FixtureConformanceTests(ITestOutputHelper output)
         Assert.Empty(failures);
     }
 
-    [Fact]
+    [SkippableFact]
     public void TiktokenVectors_O200kHarmony_MatchExactly()
     {
-        if (SharedFixtures.Root is null)
-        {
-            return;
-        }
+        SharedFixtures.SkipWhenAbsent();
 
         var counter = new TokenCounter();
         var failures = new List<string>();
@@ -142,13 +133,10 @@ public sealed class FixtureConformanceTests(ITestOutputHelper output)
         Assert.Empty(failures);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ToolAndImageRequests_ReportHowCloseTheCountComes()
     {
-        if (SharedFixtures.Root is null)
-        {
-            return;
-        }
+        SharedFixtures.SkipWhenAbsent();
 
         // The recordings' clients sent tool-call arguments compact; Microsoft.Extensions.AI would send them indented.
         var counter = new TokenCounter { ToolJsonOptions = new JsonSerializerOptions { TypeInfoResolver = AIJsonUtilities.DefaultOptions.TypeInfoResolver } };
@@ -194,13 +182,10 @@ public sealed class FixtureConformanceTests(ITestOutputHelper output)
         Assert.Empty(outOfRange);
     }
 
-    [Fact]
+    [SkippableFact]
     public void RecordedImageOfKnownSize_CountEqualsBilledPromptTokens()
     {
-        if (SharedFixtures.Root is null)
-        {
-            return;
-        }
+        SharedFixtures.SkipWhenAbsent();
 
         RecordedRequest request = SharedFixtures.Requests().Single(r => r.Name == "ollm_gpt-4-vision-preview_finish_length");
         UriContent image = request.Messages.SelectMany(m => m.Contents).OfType<UriContent>().Single();
@@ -211,13 +196,10 @@ public sealed class FixtureConformanceTests(ITestOutputHelper output)
         Assert.Equal(new TokenCount(request.PromptTokens, false), count);
     }
 
-    [Fact]
+    [SkippableFact]
     public void OllamaRequests_ReportUncalibratedAndCalibratedEstimates()
     {
-        if (SharedFixtures.Root is null)
-        {
-            return;
-        }
+        SharedFixtures.SkipWhenAbsent();
 
         var counter = new TokenCounter();
         int loaded = 0;

@@ -1,41 +1,31 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace Parley.Tests.Tokens;
 
 /// <summary>
-/// Locates the shared recorded fixtures: <c>../shared/fixtures</c> next to the repository root (the folder holding
-/// Parley.sln), or the same path next to one of its ancestors (git worktrees live one level deeper), or
-/// <c>PARLEY_FIXTURES</c>. Null when none exists: the conformance tests then have nothing to check.
+/// The shared recorded fixtures as <see cref="FixtureRoot"/> finds them. Null when there are none: the tests that
+/// read them call <see cref="SkipWhenAbsent"/> first and are reported skipped, with the reason.
 /// </summary>
 internal static class SharedFixtures
 {
-    public static string? Root { get; } = Locate();
+    public static string? Root => FixtureRoot.Path;
 
-    private static string? Locate()
+    /// <summary>Skips the calling test (xunit reports it skipped, with the reason) when there are no fixtures.</summary>
+    [MemberNotNull(nameof(Root))]
+    public static void SkipWhenAbsent()
     {
-        string? fromEnvironment = Environment.GetEnvironmentVariable("PARLEY_FIXTURES");
-        if (!string.IsNullOrEmpty(fromEnvironment))
-        {
-            return Directory.Exists(fromEnvironment) ? fromEnvironment : null;
-        }
+        string? reason = FixtureRoot.SkipReason;
+        Skip.If(reason is not null, reason);
+        _ = Root ?? throw new InvalidOperationException("unreachable: the fixtures were found");
+    }
 
-        DirectoryInfo? repository = new(AppContext.BaseDirectory);
-        while (repository is not null && !File.Exists(Path.Combine(repository.FullName, "Parley.sln")))
-        {
-            repository = repository.Parent;
-        }
-
-        for (DirectoryInfo? ancestor = repository?.Parent; ancestor is not null; ancestor = ancestor.Parent)
-        {
-            string candidate = Path.Combine(ancestor.FullName, "shared", "fixtures");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
+    /// <summary>The fixture folder, after <see cref="SkipWhenAbsent"/>.</summary>
+    public static string RequireRoot()
+    {
+        SkipWhenAbsent();
+        return Root;
     }
 
     /// <summary>Every recorded chat request (OpenAI and Ollama) that has a prompt token count in its response.</summary>
