@@ -91,7 +91,8 @@ public class ContextWindowTests
         Assert.Contains("the server limits loopback-big to 2,000 tokens (the catalog says 4,000)", first.Stderr);
         Assert.Equal(40, first.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         var facts = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(parley.ParleyHome, "learned-models.json")));
-        Assert.Equal(2000, facts.RootElement.GetProperty("models").GetProperty("loopback-big").GetProperty("context_limit").GetInt32());
+        var endpoint = LearnedModelFacts.EndpointKey(server.OpenAIBaseUrl);
+        Assert.Equal(2000, facts.RootElement.GetProperty("endpoints").GetProperty(endpoint).GetProperty("loopback-big").GetProperty("context_limit").GetInt32());
 
         // A new process reads the learned limit: no error at all.
         var before = server.Requests.Count;
