@@ -605,6 +605,8 @@ public sealed class ChatSession
             Latency = turn.Latency,
             TimeToFirstToken = turn.TimeToFirstToken,
             Error = turn.Error,
+            MessagesDropped = turn.Context?.MessagesDropped,
+            MessagesSummarized = turn.Context?.MessagesSummarized,
         }, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         _context.Remember(turn.AssistantMessage, record.AssistantSequence);
     }
