@@ -205,6 +205,18 @@ public class ChatSessionContextTests
         Assert.Equal(16, normal.Requests[^1].Messages.Count); // the system message and all 15 messages so far
     }
 
+    [Fact]
+    public async Task Endpoint_OpenAIAndOllamaClients_IsTheServersBaseUrl()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+
+        var openAI = new ChatSession(ServerClients.Create(server, "gpt-4o-mini"));
+        var ollama = new ChatSession(OllamaServerClients.Create(server));
+
+        Assert.Equal(LearnedModelFacts.EndpointKey(server.OpenAIBaseUrl), LearnedModelFacts.EndpointKey(openAI.Endpoint!));
+        Assert.Equal(LearnedModelFacts.EndpointKey(server.BaseAddress), LearnedModelFacts.EndpointKey(ollama.Endpoint!));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
