@@ -61,7 +61,7 @@ public sealed class ChatSession
     /// The server turns go to — the client's <see cref="ChatClientMetadata.ProviderUri"/> — or null when the client does
     /// not name one. Context limits learned from a server are kept per endpoint and model.
     /// </summary>
-    public Uri? Endpoint => _client.GetService<ChatClientMetadata>()?.ProviderUri;
+    public Uri? Endpoint => _client.GetService<ChatClientMetadata>()?.ProviderUri is { IsAbsoluteUri: true } uri ? uri : null;
 
     /// <summary>The model catalog used for windows and prices.</summary>
     public ModelCatalog Catalog => _catalog;
