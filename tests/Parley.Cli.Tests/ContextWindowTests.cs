@@ -49,6 +49,7 @@ public class ContextWindowTests
         AssertEveryRequestFits(server, questions);
         Assert.All(summaries, q => Assert.Equal("loopback-cheap", q.Model));
         Assert.Contains(chats, q => q.Messages[1].Role == "system" && q.Messages[1].Content.StartsWith(SummarizingPolicy.SummaryPrefix, StringComparison.Ordinal));
+        Assert.Matches(@"context: [\d,]+ earlier messages sent as a summary(, dropped [\d,]+)? \(policy summarize, 2,000-token window\)", r.Stderr);
 
         // Summary calls are calls like any other: in the usage lines, in /usage, and in the database with their cost.
         Assert.Matches(@"· summary: [\d,]+ in / [\d,]+ out · \$", r.Stderr);
