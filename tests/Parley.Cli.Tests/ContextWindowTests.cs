@@ -49,6 +49,7 @@ public class ContextWindowTests
         AssertEveryRequestFits(server, questions);
         Assert.All(summaries, q => Assert.Equal("loopback-cheap", q.Model));
         Assert.Contains(chats, q => q.Messages[1].Role == "system" && q.Messages[1].Content.StartsWith(SummarizingPolicy.SummaryPrefix, StringComparison.Ordinal));
+        Assert.Matches(@"context: [\d,]+ earlier messages sent as a summary(, dropped [\d,]+)? \(policy summarize, 2,000-token window\)", r.Stderr);
 
         // Summary calls are calls like any other: in the usage lines, in /usage, and in the database with their cost.
         Assert.Matches(@"· summary: [\d,]+ in / [\d,]+ out · \$", r.Stderr);
@@ -91,7 +92,8 @@ public class ContextWindowTests
         Assert.Contains("the server limits loopback-big to 2,000 tokens (the catalog says 4,000)", first.Stderr);
         Assert.Equal(40, first.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         var facts = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(parley.ParleyHome, "learned-models.json")));
-        Assert.Equal(2000, facts.RootElement.GetProperty("models").GetProperty("loopback-big").GetProperty("context_limit").GetInt32());
+        var endpoint = LearnedModelFacts.EndpointKey(server.OpenAIBaseUrl);
+        Assert.Equal(2000, facts.RootElement.GetProperty("endpoints").GetProperty(endpoint).GetProperty("loopback-big").GetProperty("context_limit").GetInt32());
 
         // A new process reads the learned limit: no error at all.
         var before = server.Requests.Count;

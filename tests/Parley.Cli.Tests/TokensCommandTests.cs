@@ -164,7 +164,7 @@ public class TokensCommandTests
         Assert.True(File.Exists(facts), "the learned-facts file was not written");
         using (var doc = JsonDocument.Parse(await File.ReadAllTextAsync(facts)))
         {
-            Assert.Equal(2.0, doc.RootElement.GetProperty("models").GetProperty("llama3.2").GetProperty("calibration_ratio").GetDouble(), 6);
+            Assert.Equal(2.0, doc.RootElement.GetProperty("endpoints").GetProperty(LearnedModelFacts.EndpointKey(server.OpenAIBaseUrl)).GetProperty("llama3.2").GetProperty("calibration_ratio").GetDouble(), 6);
         }
 
         var after = await parley.RunAsync(stdin: "", "tokens", "-f", file, "-m", "llama3.2");

@@ -5,6 +5,7 @@ internal sealed class CliServices
 {
     private ParleyConfig? _config;
     private ModelCatalog? _catalog;
+    private readonly Dictionary<string, TokenCounter> _endpointCounters = new(StringComparer.Ordinal);
     private TokenCounter? _tokenCounter;
 
     public CliServices(ConsoleInteraction interaction, EnvironmentSource environment, ParleyPaths paths, InterruptController interrupts)
@@ -63,8 +64,24 @@ internal sealed class CliServices
     /// <summary>Facts learned about models (calibration ratios, context limits) in the data directory.</summary>
     public LearnedModelFacts LearnedFacts => new(Paths.LearnedFactsFile);
 
-    /// <summary>One token counter per process (its caches and the tokenizer load are shared).</summary>
-    public TokenCounter TokenCounter => _tokenCounter ??= new TokenCounter(LearnedFacts);
+    /// <summary>A token counter that calibrates in memory only, for commands that talk to several endpoints at once.</summary>
+    public TokenCounter TokenCounter => _tokenCounter ??= new TokenCounter();
+
+    /// <summary>
+    /// The token counter for one server (one per endpoint and process): its calibration ratios are read from and saved
+    /// to <see cref="LearnedFacts"/> under that endpoint, never shared with another server serving the same model name.
+    /// </summary>
+    public TokenCounter TokenCounterFor(Uri endpoint)
+    {
+        var key = LearnedModelFacts.EndpointKey(endpoint);
+        if (!_endpointCounters.TryGetValue(key, out var counter))
+        {
+            counter = new TokenCounter(LearnedFacts, endpoint);
+            _endpointCounters[key] = counter;
+        }
+
+        return counter;
+    }
 
     /// <summary>Loads the tokenizer in the background when a request will be counted (one per process).</summary>
     public TokenizerWarmup TokenizerWarmup { get; init; } = new();

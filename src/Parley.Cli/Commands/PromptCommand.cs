@@ -97,6 +97,11 @@ internal sealed class PromptCommand
             await ui.EndAnswerAsync().ConfigureAwait(false);
         }
 
+        if (ContextNoticeFormatter.Format(turn.Context) is { } contextNotice)
+        {
+            ui.Note(contextNotice);
+        }
+
         if (turn.Refusal is not null)
         {
             ui.Note(ShownAnswer.RefusalNote);

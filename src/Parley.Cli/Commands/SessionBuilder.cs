@@ -62,7 +62,8 @@ internal sealed class SessionBuilder
 
             // The model, the history and the question are known: a request that will be counted starts loading the
             // tokenizer now, so the load overlaps opening the database and building the client.
-            WarmUpTokenizer(request, provider, catalog, saved, savedPolicy, systemPrompt, initial, firstPrompt, question);
+            var counter = _services.TokenCounterFor(provider.BaseUrl);
+            WarmUpTokenizer(request, provider, counter, catalog, saved, savedPolicy, systemPrompt, initial, firstPrompt, question);
             if (store is null && !request.NoLog)
             {
                 store = await _services.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
@@ -76,12 +77,12 @@ internal sealed class SessionBuilder
                 InitialMessages = initial,
                 ChatOptions = request.Generation,
                 Catalog = catalog,
-                TokenCounter = _services.TokenCounter,
+                TokenCounter = counter,
                 Store = request.NoLog ? null : store,
                 ProviderName = provider.Name,
                 MaxCostUsd = request.MaxCostUsd,
             };
-            var client = CliChatClients.Create(provider, request.Reliability, _services.Interaction, catalog, _services.TokenCounter);
+            var client = CliChatClients.Create(provider, request.Reliability, _services.Interaction, catalog, counter);
             ConfigureContext(options, request, savedPolicy, new SummarizerSource(_services, provider, resolver, catalog, client, request.Reliability));
             ChatSession session;
             if (continuing is not null && store is not null)
@@ -113,7 +114,7 @@ internal sealed class SessionBuilder
     }
 
     private void WarmUpTokenizer(
-        SessionRequest request, ResolvedProvider provider, ModelCatalog catalog, StoredConversation? saved, string? savedPolicy,
+        SessionRequest request, ResolvedProvider provider, TokenCounter counter, ModelCatalog catalog, StoredConversation? saved, string? savedPolicy,
         string? systemPrompt, List<ChatMessage> initial, string? firstPrompt, string? question)
     {
         // The first request before the policy, as the session will compose it: a continued conversation keeps its
@@ -142,7 +143,7 @@ internal sealed class SessionBuilder
         }
 
         _services.TokenizerWarmup.StartForFirstRequest(
-            catalog, _services.TokenCounter, provider.Model, _services.LearnedFacts.GetContextLimit, messages,
+            catalog, counter, provider.Model, model => _services.LearnedFacts.GetContextLimit(provider.BaseUrl, model), messages,
             ContextPolicyFactory.ChooseName(request.Context, savedPolicy), request.Context, request.Generation, request.MaxCostUsd);
     }
 
@@ -156,11 +157,11 @@ internal sealed class SessionBuilder
         options.OnWarning = _services.Interaction.Warn;
         var facts = _services.LearnedFacts;
         options.LearnedContextLimit = facts.GetContextLimit;
-        options.OnContextLimitLearned = (model, limit) =>
+        options.OnContextLimitLearned = (endpoint, model, limit) =>
         {
             try
             {
-                facts.SetContextLimit(model, limit);
+                facts.SetContextLimit(endpoint, model, limit);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -28,7 +28,7 @@ internal sealed class TokenizerWarmup
     /// <param name="catalog">The catalog the session will use.</param>
     /// <param name="counter">The session's token counter.</param>
     /// <param name="modelId">The model requested.</param>
-    /// <param name="learnedLimit">Context limits learned from servers, by model id.</param>
+    /// <param name="learnedLimit">Context limits learned from the session's server, by model id.</param>
     /// <param name="messages">The request before the policy.</param>
     /// <param name="policy">The context policy's name (<see cref="ContextPolicyFactory.ChooseName"/>).</param>
     /// <param name="context">The context flags (reserve, summary threshold).</param>

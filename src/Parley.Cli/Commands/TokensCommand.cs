@@ -81,13 +81,14 @@ internal sealed class TokensCommand
         }
 
         var resolver = await _services.CreateResolverAsync(cancellationToken).ConfigureAwait(false);
-        var modelId = resolver.Resolve(new ConnectionOverrides { Model = request.Model }, requireKey: false).Model;
+        var provider = resolver.Resolve(new ConnectionOverrides { Model = request.Model }, requireKey: false);
+        var modelId = provider.Model;
         var catalog = await _services.LoadCatalogAsync(cancellationToken).ConfigureAwait(false);
         var known = catalog.Find(modelId);
 
         // An unknown model is counted under its own id, so a calibration learned from earlier chats with it applies.
         var model = known ?? catalog.Resolve(modelId);
-        var counter = _services.TokenCounter;
+        var counter = _services.TokenCounterFor(provider.BaseUrl);
 
         TokenCount count;
         if (request.MessagesFile is { } messagesFile)

@@ -3,7 +3,10 @@ using System.Text;
 
 namespace Parley.Cli;
 
-/// <summary>One line about a stored turn: <c>Tokens: 20 in / 34 out · $0.000024 · 0.3 s · gpt-4o-mini</c>, plus its status when not complete.</summary>
+/// <summary>
+/// One line about a stored turn: <c>Tokens: 20 in / 34 out · $0.000024 · 0.3 s · gpt-4o-mini</c>, plus its status when
+/// not complete and the earlier messages its context policy dropped or sent as a summary.
+/// </summary>
 internal static class StoredTurnText
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -63,10 +66,23 @@ internal static class StoredTurnText
             line.Append(" · ").Append(model);
         }
 
+        // What the context policy left out of the request (recorded since schema version 4).
+        if (turn.MessagesSummarized is > 0 and var summarized)
+        {
+            line.Append(" · ").Append(Messages(summarized)).Append(" sent as a summary");
+        }
+
+        if (turn.MessagesDropped is > 0 and var dropped)
+        {
+            line.Append(" · ").Append(Messages(dropped)).Append(" dropped");
+        }
+
         return line.ToString();
     }
 
     public static string StatusName(TurnStatus status) => status.ToString().ToLowerInvariant();
+
+    private static string Messages(int count) => count == 1 ? "1 earlier message" : $"{count.ToString("#,0", Invariant)} earlier messages";
 
     private static string Number(long? value) => value is { } v ? v.ToString("#,0", Invariant) : "?";
 }

@@ -95,6 +95,11 @@ internal sealed class ChatRepl
 
             await _presenter.EndAnswerAsync().ConfigureAwait(false);
             var last = session.LastTurn!;
+            if (ContextNoticeFormatter.Format(last.Context) is { } contextNotice)
+            {
+                _context.Ui.Note(contextNotice);
+            }
+
             if (last.Refusal is not null)
             {
                 _context.Ui.Note(ShownAnswer.RefusalNote);

@@ -100,7 +100,7 @@ internal static class ReplCommands
         if (providerName is not null && !string.Equals(providerName, context.Provider.Name, StringComparison.OrdinalIgnoreCase))
         {
             var provider = context.Resolver.Resolve(new ConnectionOverrides { Provider = providerName, Model = model });
-            await context.Session.ChangeModelAsync(provider.Model, CliChatClients.Create(provider, context.Reliability, context.Ui, context.Session.Catalog, context.Services.TokenCounter), provider.Name, ct).ConfigureAwait(false);
+            await context.Session.ChangeModelAsync(provider.Model, CliChatClients.Create(provider, context.Reliability, context.Ui, context.Session.Catalog, context.Services.TokenCounterFor(provider.BaseUrl)), provider.Name, ct).ConfigureAwait(false);
             context.Provider = provider;
         }
         else

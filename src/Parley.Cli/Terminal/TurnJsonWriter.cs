@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Parley.Cli;
 
 /// <summary>
-/// The <c>--json</c> shape of a turn: <c>{"id","model","content","refusal","finish_reason","usage":{…},"cost_usd",…}</c>.
+/// The <c>--json</c> shape of a turn: <c>{"id","model","content","refusal","finish_reason","usage":{…},"cost_usd",…,"context":{…}}</c>.
 /// Fields the server did not report are null, never 0. <c>refusal</c> is the model's refusal (null when it did not
 /// refuse); <c>content</c> is the answer as printed and kept in the conversation, so for a refusal it is the same text.
 /// </summary>
@@ -34,9 +34,29 @@ internal static class TurnJsonWriter
             json.WriteNumber("latency_ms", Math.Round(turn.Latency.TotalMilliseconds, 1));
             json.WriteNumberOrNull("time_to_first_token_ms", turn.TimeToFirstToken is { } ttft ? Math.Round(ttft.TotalMilliseconds, 1) : null);
             json.WriteString("conversation_id", conversationId);
+            WriteContext(json, turn.Context);
             json.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    // What the context policy did: always the same fields, 0 when every message was sent (null when not known).
+    private static void WriteContext(Utf8JsonWriter json, ContextReport? context)
+    {
+        if (context is null)
+        {
+            json.WriteNull("context");
+            return;
+        }
+
+        json.WriteStartObject("context");
+        json.WriteString("policy", context.Policy);
+        json.WriteNumberOrNull("window", context.ContextWindow);
+        json.WriteBoolean("window_learned", context.IsLearnedWindow);
+        json.WriteNumber("messages_sent", context.MessagesSent);
+        json.WriteNumber("dropped_messages", context.MessagesDropped);
+        json.WriteNumber("summarized_messages", context.MessagesSummarized);
+        json.WriteEndObject();
     }
 }

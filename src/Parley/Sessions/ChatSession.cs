@@ -33,7 +33,7 @@ public sealed class ChatSession
         _options.Context ??= ContextPolicy.TokenBudget();
         _catalog = _options.Catalog ?? ModelCatalog.BuiltIn;
         _counter = _options.TokenCounter ?? new TokenCounter();
-        _context = new SessionContext(_options, _catalog, _counter, PriceOf, call => RecordSideCall(call.Usage, call.CostUsd));
+        _context = new SessionContext(_options, _catalog, _counter, PriceOf, call => RecordSideCall(call.Usage, call.CostUsd), () => Endpoint);
         _preflight = new PromptPreflight(_counter);
         ConversationId = _options.ConversationId;
         StartHistory();
@@ -56,6 +56,12 @@ public sealed class ChatSession
 
     /// <summary>The client turns are sent through (its middleware can be found with <c>GetService</c>).</summary>
     public IChatClient Client => _client;
+
+    /// <summary>
+    /// The server turns go to — the client's <see cref="ChatClientMetadata.ProviderUri"/> — or null when the client does
+    /// not name one. Context limits learned from a server are kept per endpoint and model.
+    /// </summary>
+    public Uri? Endpoint => _client.GetService<ChatClientMetadata>()?.ProviderUri is { IsAbsoluteUri: true } uri ? uri : null;
 
     /// <summary>The model catalog used for windows and prices.</summary>
     public ModelCatalog Catalog => _catalog;
@@ -381,10 +387,21 @@ public sealed class ChatSession
 
     private void Preflight(IReadOnlyList<ChatMessage> request)
     {
-        // The same window as the policy's: the catalog's, or a smaller limit learned from the server.
         if (_context.Budget() is not { } budget)
         {
             return;
+        }
+
+        // A limit learned from a server trims the history but never refuses a request on its own word: only the
+        // catalog's window does (a learned limit may be stale or wrong; the server's own error stays the authority).
+        if (budget.IsLearnedWindow)
+        {
+            if (ContextBudget.For(budget.Model, _counter, _options.ReserveOutputTokens ?? _options.ChatOptions?.MaxOutputTokens) is not { } catalog)
+            {
+                return;
+            }
+
+            budget = catalog;
         }
 
         _preflight.Check(request, budget.Model, budget.ContextWindow, budget.ReservedOutput);
@@ -588,6 +605,8 @@ public sealed class ChatSession
             Latency = turn.Latency,
             TimeToFirstToken = turn.TimeToFirstToken,
             Error = turn.Error,
+            MessagesDropped = turn.Context?.MessagesDropped,
+            MessagesSummarized = turn.Context?.MessagesSummarized,
         }, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         _context.Remember(turn.AssistantMessage, record.AssistantSequence);
     }

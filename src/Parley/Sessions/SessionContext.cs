@@ -15,16 +15,23 @@ internal sealed class SessionContext
     private readonly TokenCounter _counter;
     private readonly Func<string?, UsageDetails?, decimal?> _price;
     private readonly Action<SummaryCall> _recordCall;
-    private readonly Dictionary<string, int> _learned = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>A learned limit under the catalog's window divided by this is suspect (reported, still used to trim).</summary>
+    internal const int SuspectFraction = 4;
+
+    private readonly Func<Uri?> _endpoint;
+    private readonly Dictionary<(string Endpoint, string Model), int> _learned = [];
+    private readonly HashSet<(string Endpoint, string Model)> _suspectReported = [];
     private readonly Dictionary<ChatMessage, long> _sequences = new(ReferenceEqualityComparer.Instance);
     private readonly List<SummaryCall> _unsaved = [];
     private bool _summaryUnsaved;
     private bool _recovering;
 
     public SessionContext(
-        ChatSessionOptions options, ModelCatalog catalog, TokenCounter counter, Func<string?, UsageDetails?, decimal?> price, Action<SummaryCall> recordCall)
+        ChatSessionOptions options, ModelCatalog catalog, TokenCounter counter, Func<string?, UsageDetails?, decimal?> price, Action<SummaryCall> recordCall,
+        Func<Uri?> endpoint)
     {
         _options = options;
+        _endpoint = endpoint;
         _catalog = catalog;
         _counter = counter;
         _price = price;
@@ -50,6 +57,11 @@ internal sealed class SessionContext
         if (window is null)
         {
             return null;
+        }
+
+        if (learned is { } suspect && model.ContextWindow is { } catalogWindow && IsSuspect(suspect, catalogWindow))
+        {
+            ReportSuspect(model, suspect, catalogWindow);
         }
 
         var budget = ContextBudget.For(model, _counter, _options.ReserveOutputTokens ?? _options.ChatOptions?.MaxOutputTokens, window);
@@ -170,13 +182,19 @@ internal sealed class SessionContext
             return false;
         }
 
-        _learned[model.Id] = effective;
+        var endpoint = _endpoint();
+        _learned[(Key(endpoint), model.Id.ToLowerInvariant())] = effective;
         _recovering = true;
         var saved = false;
-        if (_options.OnContextLimitLearned is { } remember)
+        if (_options.OnContextLimitLearned is { } remember && endpoint is not null)
         {
-            remember(model.Id, limit);
+            remember(endpoint, model.Id, limit);
             saved = true;
+        }
+
+        if (model.ContextWindow is { } catalogWindow && IsSuspect(effective, catalogWindow))
+        {
+            _suspectReported.Add((Key(endpoint), model.Id.ToLowerInvariant())); // the warning below says it already
         }
 
         var catalog = model.ContextWindow is { } window ? $" (the catalog says {window.ToString("N0", CultureInfo.InvariantCulture)})" : string.Empty;
@@ -261,6 +279,35 @@ internal sealed class SessionContext
         return LearnedLimit(placeholder.Id) is null ? null : placeholder;
     }
 
-    private int? LearnedLimit(string modelId) =>
-        _learned.TryGetValue(modelId, out var limit) ? limit : _options.LearnedContextLimit?.Invoke(modelId);
+    // Limits are learned per endpoint and model: one server's limit never applies to another with the same model name.
+    private int? LearnedLimit(string modelId)
+    {
+        var endpoint = _endpoint();
+        if (_learned.TryGetValue((Key(endpoint), modelId.ToLowerInvariant()), out var limit))
+        {
+            return limit;
+        }
+
+        return endpoint is not null && _options.LearnedContextLimit?.Invoke(endpoint, modelId) is { } saved && saved > 0 ? saved : null;
+    }
+
+    private static string Key(Uri? endpoint) => endpoint is null ? string.Empty : LearnedModelFacts.EndpointKey(endpoint);
+
+    /// <summary>True when a learned limit is so far below the catalog's window (under a quarter) that it may be wrong.</summary>
+    internal static bool IsSuspect(int learned, int catalogWindow) => (long)learned * SuspectFraction < catalogWindow;
+
+    private void ReportSuspect(ModelInfo model, int learned, int catalogWindow)
+    {
+        var endpoint = _endpoint();
+        if (!_suspectReported.Add((Key(endpoint), model.Id.ToLowerInvariant())))
+        {
+            return;
+        }
+
+        var where = endpoint is null ? string.Empty : $" at {Key(endpoint)}";
+        _options.OnWarning?.Invoke(
+            $"the context limit learned for {model.Id}{where} ({learned.ToString("N0", CultureInfo.InvariantCulture)} tokens) is far below "
+            + $"the catalog's {catalogWindow.ToString("N0", CultureInfo.InvariantCulture)} and may be wrong: the history is trimmed to it, "
+            + "but no request is refused because of it");
+    }
 }

@@ -385,6 +385,8 @@ public sealed class InMemoryConversationStore : IConversationStore
         TimeToFirstToken = outcome.TimeToFirstToken is { } ttft ? TimeSpan.FromMilliseconds(Math.Round(ttft.TotalMilliseconds)) : null,
         FinishReason = outcome.FinishReason,
         Error = outcome.Error,
+        MessagesDropped = outcome.MessagesDropped,
+        MessagesSummarized = outcome.MessagesSummarized,
         UpdatedAt = now,
     };
 

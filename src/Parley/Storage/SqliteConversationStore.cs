@@ -33,7 +33,8 @@ public sealed class SqliteConversationStore : IConversationStore
 
     private const string TurnColumns =
         "id, conversation_id, kind, status, user_seq, assistant_seq, model, input_tokens, output_tokens, cached_input_tokens, "
-        + "reasoning_tokens, total_tokens, cost_usd, latency_ms, ttft_ms, finish_reason, error, created_at, updated_at";
+        + "reasoning_tokens, total_tokens, cost_usd, latency_ms, ttft_ms, finish_reason, error, created_at, updated_at, "
+        + "context_dropped, context_summarized";
 
     private const string InterruptedByExit = "The process that wrote this turn ended before the answer was saved.";
 
@@ -274,7 +275,8 @@ public sealed class SqliteConversationStore : IConversationStore
                     status = $status, assistant_seq = $assistant_seq, model = coalesce($model, model),
                     input_tokens = $input, output_tokens = $output, cached_input_tokens = $cached, reasoning_tokens = $reasoning,
                     total_tokens = $total, cost_usd = $cost, latency_ms = $latency, ttft_ms = $ttft,
-                    finish_reason = $finish_reason, error = $error, updated_at = $now
+                    finish_reason = $finish_reason, error = $error, updated_at = $now,
+                    context_dropped = $context_dropped, context_summarized = $context_summarized
                 WHERE id = $id;
                 """))
             {
@@ -306,9 +308,11 @@ public sealed class SqliteConversationStore : IConversationStore
             string turnId = StorageText.NewId();
             using (var command = Command(c, transaction, """
                 INSERT INTO turns (id, conversation_id, kind, status, model, input_tokens, output_tokens, cached_input_tokens,
-                                   reasoning_tokens, total_tokens, cost_usd, latency_ms, ttft_ms, finish_reason, error, created_at, updated_at)
+                                   reasoning_tokens, total_tokens, cost_usd, latency_ms, ttft_ms, finish_reason, error, created_at, updated_at,
+                                   context_dropped, context_summarized)
                 VALUES ($id, $conversation_id, 'summary', $status, $model, $input, $output, $cached,
-                        $reasoning, $total, $cost, $latency, $ttft, $finish_reason, $error, $now, $now);
+                        $reasoning, $total, $cost, $latency, $ttft, $finish_reason, $error, $now, $now,
+                        $context_dropped, $context_summarized);
                 """))
             {
                 Add(command, "$id", turnId);
@@ -848,6 +852,8 @@ public sealed class SqliteConversationStore : IConversationStore
         Error = NullableString(reader, 16),
         CreatedAt = StorageText.ParseTime(reader.GetString(17)),
         UpdatedAt = StorageText.ParseTime(reader.GetString(18)),
+        MessagesDropped = NullableInt64(reader, 19) is { } dropped ? (int)dropped : null,
+        MessagesSummarized = NullableInt64(reader, 20) is { } summarized ? (int)summarized : null,
     };
 
     private static void AddOutcome(SqliteCommand command, TurnOutcome outcome)
@@ -865,6 +871,8 @@ public sealed class SqliteConversationStore : IConversationStore
         Add(command, "$ttft", outcome.TimeToFirstToken is { } ttft ? (long)Math.Round(ttft.TotalMilliseconds) : null);
         Add(command, "$finish_reason", outcome.FinishReason?.Value);
         Add(command, "$error", outcome.Error);
+        Add(command, "$context_dropped", outcome.MessagesDropped);
+        Add(command, "$context_summarized", outcome.MessagesSummarized);
     }
 
     /// <summary>The provider's total, else input + output when either is known.</summary>

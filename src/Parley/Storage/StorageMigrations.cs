@@ -160,6 +160,18 @@ internal static class StorageMigrations
             CREATE INDEX turns_pending ON turns (status) WHERE status = 'pending';
             """,
         []),
+
+        new(4, "what the context policy left out of each turn", """
+            ALTER TABLE turns ADD COLUMN context_dropped INTEGER;
+            ALTER TABLE turns ADD COLUMN context_summarized INTEGER;
+            """,
+        [
+            new("turns", null, new Dictionary<string, string>
+            {
+                ["context_dropped"] = "Earlier messages the context policy did not send with this chat turn (0: none); NULL for summary calls and for turns saved before schema version 4.",
+                ["context_summarized"] = "Earlier messages sent only as the running summary (0: none); NULL for summary calls and for turns saved before schema version 4.",
+            }),
+        ]),
     ];
 
     /// <summary>Gets the newest schema version this build knows.</summary>

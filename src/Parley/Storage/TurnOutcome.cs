@@ -28,4 +28,10 @@ public sealed class TurnOutcome
 
     /// <summary>Gets the error text for a failed or interrupted turn. It must not contain secrets.</summary>
     public string? Error { get; init; }
+
+    /// <summary>Gets how many earlier messages the context policy left out of the request (null: not a chat turn, or unknown).</summary>
+    public int? MessagesDropped { get; init; }
+
+    /// <summary>Gets how many earlier messages were sent only as the running summary (null: not a chat turn, or unknown).</summary>
+    public int? MessagesSummarized { get; init; }
 }

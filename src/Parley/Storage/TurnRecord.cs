@@ -44,6 +44,15 @@ public sealed record TurnRecord
     /// <summary>Gets the error text of a failed or interrupted turn.</summary>
     public string? Error { get; init; }
 
+    /// <summary>
+    /// Gets how many earlier messages the context policy left out of this chat turn's request; null for summary calls
+    /// and for turns saved before Parley recorded it.
+    /// </summary>
+    public int? MessagesDropped { get; init; }
+
+    /// <summary>Gets how many earlier messages this chat turn sent only as the running summary; null as for <see cref="MessagesDropped"/>.</summary>
+    public int? MessagesSummarized { get; init; }
+
     /// <summary>Gets when the turn began.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 

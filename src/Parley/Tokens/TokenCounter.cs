@@ -30,13 +30,31 @@ public sealed class TokenCounter
     private readonly PromptPrefixCache<int> bounds = new();
     private readonly ConcurrentDictionary<string, double?> ratios = new(StringComparer.OrdinalIgnoreCase); // null: nothing learned yet
     private readonly LearnedModelFacts? facts;
+    private readonly Uri? endpoint;
     private readonly object toolGate = new();
     private (string Encoding, AITool[] Tools, int Tokens, bool Estimated)? lastTools;
     private int messageTokenizations;
 
     /// <summary>Creates a counter.</summary>
     /// <param name="facts">Where calibration ratios are remembered across runs, or null to keep them in memory only.</param>
-    public TokenCounter(LearnedModelFacts? facts = null) => this.facts = facts;
+    /// <param name="endpoint">
+    /// The server whose prompts this counter calibrates against: ratios are read from and saved to
+    /// <paramref name="facts"/> under this base URL and the model (another server with the same model name learns its
+    /// own). Null keeps ratios in memory only, even with <paramref name="facts"/>.
+    /// </param>
+    public TokenCounter(LearnedModelFacts? facts = null, Uri? endpoint = null)
+    {
+        if (endpoint is { IsAbsoluteUri: false })
+        {
+            throw new ArgumentException("The endpoint must be an absolute URL.", nameof(endpoint));
+        }
+
+        this.facts = endpoint is null ? null : facts;
+        this.endpoint = endpoint;
+    }
+
+    /// <summary>The server this counter calibrates against (null: ratios are kept in memory only).</summary>
+    public Uri? Endpoint => endpoint;
 
     /// <summary>
     /// How tool-call arguments and non-string tool results are serialized on the wire. Microsoft.Extensions.AI's
@@ -168,7 +186,7 @@ public sealed class TokenCounter
         bool first = ratios.TryGetValue(model.Id, out double? known) && known is null;
         double updated = first ? observed : current + (LearningRate * (observed - current));
         ratios[model.Id] = updated;
-        facts?.SetCalibrationRatio(model.Id, updated);
+        facts?.SetCalibrationRatio(endpoint!, model.Id, updated);
         return updated;
     }
 
@@ -184,7 +202,7 @@ public sealed class TokenCounter
         }
 
         // The learned-facts file is read once per model and process; later changes come through Calibrate.
-        double? ratio = ratios.GetOrAdd(model.Id, id => facts?.GetCalibrationRatio(id));
+        double? ratio = ratios.GetOrAdd(model.Id, id => facts?.GetCalibrationRatio(endpoint!, id));
         return ratio ?? 1.0;
     }
 

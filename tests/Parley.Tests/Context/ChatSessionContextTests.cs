@@ -140,8 +140,8 @@ public class ChatSessionContextTests
         var warnings = new List<string>();
         var session = Session(server, "loopback-big", ContextPolicy.TokenBudget(), o =>
         {
-            o.LearnedContextLimit = id => learned.TryGetValue(id, out var n) ? n : null;
-            o.OnContextLimitLearned = (id, n) => learned[id] = n;
+            o.LearnedContextLimit = (endpoint, id) => learned.TryGetValue(LearnedModelFacts.EndpointKey(endpoint) + " " + id, out var n) ? n : null;
+            o.OnContextLimitLearned = (endpoint, id, n) => learned[LearnedModelFacts.EndpointKey(endpoint) + " " + id] = n;
             o.OnWarning = warnings.Add;
         });
 
@@ -153,7 +153,7 @@ public class ChatSessionContextTests
 
         Assert.Single(server.Requests, r => r.PromptSize > 2000);
         Assert.Equal(31, server.Requests.Count);
-        Assert.Equal(2000, learned["loopback-big"]);
+        Assert.Equal(2000, Assert.Single(learned, e => e.Key == LearnedModelFacts.EndpointKey(server.OpenAIBaseUrl) + " loopback-big").Value);
         Assert.Contains("limits loopback-big to 2,000 tokens", Assert.Single(warnings));
         var recovered = Assert.Single(turns, t => t.Context!.Recovered);
         Assert.Equal(TurnStatus.Complete, recovered.Status);
@@ -164,13 +164,81 @@ public class ChatSessionContextTests
         // A new session that reads the learned limit never overflows.
         server.ContextWindow = 2000;
         var before = server.Requests.Count;
-        var next = Session(server, "loopback-big", ContextPolicy.TokenBudget(), o => o.LearnedContextLimit = id => learned.GetValueOrDefault(id));
+        var next = Session(server, "loopback-big", ContextPolicy.TokenBudget(), o => o.LearnedContextLimit = (endpoint, id) => learned.GetValueOrDefault(LearnedModelFacts.EndpointKey(endpoint) + " " + id));
         for (var i = 0; i < 30; i++)
         {
             await Turn(next, Question(i, 100), streaming);
         }
 
         Assert.All(server.Requests.Skip(before), r => Assert.True(r.PromptSize <= 2000, $"{r.PromptSize} words"));
+    }
+
+    [Fact]
+    public async Task LearnedLimit_FromAnotherEndpointWithTheSameModel_IsNotApplied()
+    {
+        using var temp = new TempDirectory();
+        var facts = new LearnedModelFacts(temp.File("learned-models.json"));
+        await using var small = await LoopbackServer.StartAsync(new LoopbackServerOptions { ContextWindow = 2000 });
+        await using var normal = await LoopbackServer.StartAsync();
+        void Remember(ChatSessionOptions o)
+        {
+            o.LearnedContextLimit = facts.GetContextLimit;
+            o.OnContextLimitLearned = facts.SetContextLimit;
+        }
+
+        var learning = Session(small, "loopback-big", ContextPolicy.TokenBudget(), Remember);
+        for (var i = 0; i < 30; i++)
+        {
+            await learning.SendAsync(Question(i, 100));
+        }
+
+        Assert.Equal(2000, facts.GetContextLimit(small.OpenAIBaseUrl, "loopback-big"));
+
+        var other = Session(normal, "loopback-big", ContextPolicy.TokenBudget(), Remember);
+        for (var i = 0; i < 8; i++)
+        {
+            await other.SendAsync(Question(i, 100));
+        }
+
+        Assert.Equal(0, other.LastTurn!.Context!.MessagesDropped);
+        Assert.False(other.LastTurn.Context.IsLearnedWindow);
+        Assert.Equal(16, normal.Requests[^1].Messages.Count); // the system message and all 15 messages so far
+    }
+
+    [Fact]
+    public async Task Endpoint_OpenAIAndOllamaClients_IsTheServersBaseUrl()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+
+        var openAI = new ChatSession(ServerClients.Create(server, "gpt-4o-mini"));
+        var ollama = new ChatSession(OllamaServerClients.Create(server));
+
+        Assert.Equal(LearnedModelFacts.EndpointKey(server.OpenAIBaseUrl), LearnedModelFacts.EndpointKey(openAI.Endpoint!));
+        Assert.Equal(LearnedModelFacts.EndpointKey(server.BaseAddress), LearnedModelFacts.EndpointKey(ollama.Endpoint!));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task LearnedLimit_FarBelowTheCatalogWindow_WarnsOnceAndNeverRefusesToSend(bool streaming)
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var warnings = new List<string>();
+        var session = Session(server, "loopback-big", ContextPolicy.TokenBudget(), o =>
+        {
+            o.LearnedContextLimit = (_, _) => 100; // under a quarter of the catalog's 4,000
+            o.OnWarning = warnings.Add;
+        });
+
+        var first = await Turn(session, Question(0, 300), streaming);
+        await Turn(session, Question(1, 300), streaming);
+
+        Assert.Equal(TurnStatus.Complete, first.Status);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal(Question(0, 300), server.Requests[0].Messages[^1].Content);
+        var warning = Assert.Single(warnings);
+        Assert.Contains("far below", warning);
+        Assert.Contains("100 tokens", warning);
     }
 
     [Fact]

@@ -89,8 +89,20 @@ public sealed class SqliteConversationStoreTests : IDisposable
         await using (var old = await SqliteConversationStore.OpenCoreAsync(DatabasePath, null, targetVersion: 1, CancellationToken.None))
         {
             id = (await old.CreateConversationAsync(new NewConversation())).Id;
-            var pending = await old.BeginTurnAsync(id, new ChatMessage(ChatRole.User, "什么是人工智能？"));
-            await old.CompleteTurnAsync(pending, new ChatMessage(ChatRole.Assistant, "人工智能是计算机科学的一个分支。"), new TurnOutcome { CostUsd = 0.5m });
+            await old.BeginTurnAsync(id, new ChatMessage(ChatRole.User, "什么是人工智能？"));
+        }
+
+        // The answer as a version-1 Parley saved it (today's code writes columns version 1 does not have).
+        using (var raw = Raw(DatabasePath))
+        using (var complete = raw.CreateCommand())
+        {
+            complete.CommandText = """
+                INSERT INTO messages (conversation_id, seq, role, content, created_at)
+                    SELECT conversation_id, 2, 'assistant', '人工智能是计算机科学的一个分支。', created_at FROM messages WHERE conversation_id = $id;
+                UPDATE turns SET status = 'complete', assistant_seq = 2, cost_usd = 0.5 WHERE conversation_id = $id;
+                """;
+            complete.Parameters.AddWithValue("$id", id);
+            complete.ExecuteNonQuery();
         }
 
         using (var raw = Raw(DatabasePath))
@@ -104,6 +116,7 @@ public sealed class SqliteConversationStoreTests : IDisposable
             var loaded = await store.LoadAsync(id);
             Assert.Equal(2, loaded.Messages.Count);
             Assert.Equal(0.5m, Assert.Single(loaded.Turns).CostUsd);
+            Assert.Null(loaded.Turns[0].MessagesDropped); // not recorded before schema version 4: unknown, not 0
             Assert.Equal(id, Assert.Single(await store.SearchAsync("人工智能")).ConversationId);
         }
 

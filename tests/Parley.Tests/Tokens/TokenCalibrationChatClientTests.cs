@@ -18,7 +18,7 @@ public class TokenCalibrationChatClientTests
         var reported = estimate + 7;
         server.Enqueue(ScriptedResponse.Text("Paris.", promptTokens: reported, completionTokens: 2));
         var facts = new LearnedModelFacts(temp.File("learned-models.json"));
-        var counter = new TokenCounter(facts);
+        var counter = new TokenCounter(facts, server.OpenAIBaseUrl);
         double? seen = null;
         using var client = ServerClients.Create(server, "llama3.2").AsBuilder()
             .UseTokenCalibration(counter, ModelCatalog.BuiltIn, c => c.Calibrated = (_, ratio) => seen = ratio)
@@ -30,8 +30,8 @@ public class TokenCalibrationChatClientTests
 
         var expected = reported / (double)estimate;
         Assert.Equal(expected, seen!.Value, 6);
-        Assert.Equal(expected, facts.GetCalibrationRatio("llama3.2")!.Value, 6);
-        Assert.Equal(reported, new TokenCounter(facts).CountPrompt(messages.Take(2), model).Value); // a later run uses it
+        Assert.Equal(expected, facts.GetCalibrationRatio(server.OpenAIBaseUrl, "llama3.2")!.Value, 6);
+        Assert.Equal(reported, new TokenCounter(facts, server.OpenAIBaseUrl).CountPrompt(messages.Take(2), model).Value); // a later run uses it
     }
 
     [Theory]
@@ -43,7 +43,7 @@ public class TokenCalibrationChatClientTests
         await using var server = await LoopbackServer.StartAsync();
         server.Enqueue(ScriptedResponse.Text("ok", promptTokens: 40, completionTokens: 1));
         var facts = new LearnedModelFacts(temp.File("learned-models.json"));
-        using var client = ServerClients.Create(server).AsBuilder().UseTokenCalibration(new TokenCounter(facts), configure: c =>
+        using var client = ServerClients.Create(server).AsBuilder().UseTokenCalibration(new TokenCounter(facts, server.OpenAIBaseUrl), configure: c =>
         {
             c.OnlyWhenTokenizerLoaded = true;
             c.TokenizerLoaded = _ => loaded;
@@ -52,7 +52,7 @@ public class TokenCalibrationChatClientTests
         await Send(client, [new(ChatRole.User, "hello there")], new ChatOptions { ModelId = "my-vllm-model" }, streaming: true);
         await client.GetService<TokenCalibrationChatClient>()!.WhenCalibratedAsync();
 
-        Assert.Equal(learns, facts.GetCalibrationRatio("my-vllm-model") is not null);
+        Assert.Equal(learns, facts.GetCalibrationRatio(server.OpenAIBaseUrl, "my-vllm-model") is not null);
     }
 
     [Theory]
@@ -64,12 +64,12 @@ public class TokenCalibrationChatClientTests
         await using var server = await LoopbackServer.StartAsync();
         server.Enqueue(ScriptedResponse.Text("ok", promptTokens: 40, completionTokens: 1));
         var facts = new LearnedModelFacts(temp.File("learned-models.json"));
-        using var client = ServerClients.Create(server).AsBuilder().UseTokenCalibration(new TokenCounter(facts)).Build();
+        using var client = ServerClients.Create(server).AsBuilder().UseTokenCalibration(new TokenCounter(facts, server.OpenAIBaseUrl)).Build();
 
         await Send(client, [new(ChatRole.User, "hello there")], new ChatOptions { ModelId = "my-vllm-model" }, streaming);
         await client.GetService<TokenCalibrationChatClient>()!.WhenCalibratedAsync();
 
-        Assert.NotNull(facts.GetCalibrationRatio("my-vllm-model"));
+        Assert.NotNull(facts.GetCalibrationRatio(server.OpenAIBaseUrl, "my-vllm-model"));
     }
 
     [Theory]
@@ -81,7 +81,7 @@ public class TokenCalibrationChatClientTests
         await using var server = await LoopbackServer.StartAsync();
         server.Enqueue(ScriptedResponse.Text("ok", promptTokens: 400, completionTokens: 1));
         var file = temp.File("learned-models.json");
-        using var client = ServerClients.Create(server).AsBuilder().UseTokenCalibration(new TokenCounter(new LearnedModelFacts(file))).Build();
+        using var client = ServerClients.Create(server).AsBuilder().UseTokenCalibration(new TokenCounter(new LearnedModelFacts(file), server.OpenAIBaseUrl)).Build();
 
         await Send(client, [new(ChatRole.User, "hello")], new ChatOptions { ModelId = "gpt-4o-mini" }, streaming);
         await client.GetService<TokenCalibrationChatClient>()!.WhenCalibratedAsync();
@@ -97,7 +97,7 @@ public class TokenCalibrationChatClientTests
         using var temp = new TempDirectory();
         var file = temp.File("learned-models.json");
         using var inner = new Resilience.FakeChatClient();
-        using var client = inner.AsBuilder().UseTokenCalibration(new TokenCounter(new LearnedModelFacts(file))).Build();
+        using var client = inner.AsBuilder().UseTokenCalibration(new TokenCounter(new LearnedModelFacts(file), new Uri("http://127.0.0.1:1/v1"))).Build();
 
         await Send(client, [new(ChatRole.User, "hello")], new ChatOptions { ModelId = "llama3.2" }, streaming);
         await client.GetService<TokenCalibrationChatClient>()!.WhenCalibratedAsync();

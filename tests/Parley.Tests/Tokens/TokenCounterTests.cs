@@ -254,22 +254,25 @@ public class TokenCounterTests
     }
 
     [Fact]
-    public void Calibrate_WithLearnedFacts_IsRememberedAcrossRuns()
+    public void Calibrate_WithLearnedFacts_IsRememberedAcrossRunsForThatEndpointOnly()
     {
         string path = Path.Combine(Path.GetTempPath(), $"parley-calibration-{Guid.NewGuid():N}.json");
         try
         {
             ModelInfo model = Model("llama3.2:3b");
             List<ChatMessage> prompt = [new(ChatRole.User, "Remember how my server counts tokens.")];
-            var firstRun = new TokenCounter(new LearnedModelFacts(path));
+            var endpoint = new Uri("http://127.0.0.1:11434/v1");
+            var firstRun = new TokenCounter(new LearnedModelFacts(path), endpoint);
             int estimate = firstRun.CountPrompt(prompt, model).Value;
             firstRun.Calibrate(model, prompt, null, (int)(estimate * 1.5));
 
-            var secondRun = new TokenCounter(new LearnedModelFacts(path));
+            var secondRun = new TokenCounter(new LearnedModelFacts(path), endpoint);
+            var otherServer = new TokenCounter(new LearnedModelFacts(path), new Uri("http://127.0.0.1:8000/v1"));
 
             Assert.Equal(firstRun.GetCalibrationRatio(model), secondRun.GetCalibrationRatio(model));
             Assert.Equal(firstRun.CountPrompt(prompt, model), secondRun.CountPrompt(prompt, model));
-            Assert.NotNull(new LearnedModelFacts(path).GetCalibrationRatio("llama3.2"));
+            Assert.NotNull(new LearnedModelFacts(path).GetCalibrationRatio(endpoint, "llama3.2"));
+            Assert.Equal(1.0, otherServer.GetCalibrationRatio(model));
         }
         finally
         {
