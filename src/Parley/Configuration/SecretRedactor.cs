@@ -119,7 +119,7 @@ public sealed class SecretRedactor
             text.Append(colon >= 0 ? url.UserInfo[..colon] + ":" + Mask : Mask).Append('@');
         }
 
-        text.Append(url.GetComponents(UriComponents.HostAndPort, UriFormat.UriEscaped)).Append(url.AbsolutePath);
+        text.Append(url.Authority).Append(url.AbsolutePath);
         var pairs = QueryPairs(url).ToList();
         for (var i = 0; i < pairs.Count; i++)
         {

@@ -61,6 +61,27 @@ public class TerminalInjectionTests
         await AssertTerminalUntouchedAsync(terminal, screen);
     }
 
+    [Theory]
+    [InlineData("show")]
+    [InlineData("list")]
+    [InlineData("search")]
+    public async Task History_InTerminal_HostileSavedConversation_DoesNotControlTheTerminal(string view)
+    {
+        using var parley = new ParleyProcess();
+        var id = await ParleyDatabase.AddConversationAsync(parley, "before-clear hidden-text \u001b]0;PWNED-TITLE\u0007\u001b[8m hostile \u001b]52;c;UFdORUQ=\u0007\u001b[2J", Hostile);
+        string[] args = view switch
+        {
+            "show" => ["history", "show", id],
+            "list" => ["history"],
+            _ => ["history", "search", "hostile"],
+        };
+        using var terminal = await parley.StartInTerminalWithOptionsAsync(ClipboardOn, args);
+
+        var screen = await terminal.WaitForAsync("[exit 0]");
+
+        await AssertTerminalUntouchedAsync(terminal, screen);
+    }
+
     private static async Task AssertTerminalUntouchedAsync(TmuxSession terminal, string screen)
     {
         Assert.Contains("before-clear", screen);
