@@ -27,7 +27,7 @@ public class SecretSafetyTests
         var result = await parley.RunAsync(stdin: "", "hello");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("invalid key", result.Stderr);
+        Assert.Contains("error: the server reported an error: invalid key *** (also seen: ***)", result.Stderr);
         Assert.DoesNotContain(Key, result.Stderr + result.Stdout);
         Assert.DoesNotContain(OtherKey, result.Stderr + result.Stdout);
         var error = await LastTurnErrorAsync(parley);

@@ -22,6 +22,7 @@ internal static class ApiErrorDescriber
                 400 when error.IsContextLengthExceeded => $"the prompt is too long for the model: {text}",
                 400 or 422 => $"the request was rejected ({error.StatusCode}): {text}",
                 >= 500 => $"server error ({error.StatusCode}) from {SecretRedactor.Authority(provider.BaseUrl)}: {text} — try again later",
+                null => $"the server reported an error: {text}",
                 _ => $"request failed ({error.StatusCode}): {text}",
             },
             ApiFailureKind.ConnectionRefused when provider.Kind == ProviderKind.Ollama => $"{text} — is Ollama running? (start it with `ollama serve`, or set OLLAMA_HOST to its address)",
