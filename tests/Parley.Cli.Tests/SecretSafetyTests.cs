@@ -115,6 +115,21 @@ public class SecretSafetyTests
     }
 
     [Fact]
+    public async Task HugeErrorBody_WithVerbose_DetailsBoundedAndKeyMasked()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.Enqueue(ScriptedResponse.Error(400, $"bad request from {Key}: " + new string('x', 2 * 1024 * 1024)));
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl, Key);
+
+        var result = await parley.RunAsync(stdin: "", "--verbose", "hello");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("bytes more)", result.Stderr);
+        Assert.DoesNotContain(Key, result.Stderr);
+        Assert.True(result.Stderr.Length < 200 * 1024, $"stderr has {result.Stderr.Length} characters");
+    }
+
+    [Fact]
     public async Task PipedAnswer_WithEscapeSequences_BytesExactlyAsSent()
     {
         await using var server = await LoopbackServer.StartAsync();

@@ -13,6 +13,7 @@ namespace Parley.Cli;
 /// </summary>
 internal sealed class ConsoleInteraction
 {
+    private const int MaxDetailCharacters = 64 * 1024;
     private readonly TextWriter _answer;
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
     private bool _answerEndsWithNewline = true;
@@ -141,8 +142,11 @@ internal sealed class ConsoleInteraction
     /// <summary>An error on stderr (one line).</summary>
     public void Error(string text) => Status.MarkupLine($"[red]error:[/] {Markup.Escape(ForStatus(text))}");
 
-    /// <summary>Unstyled text on stderr (stack traces under --verbose).</summary>
-    public void Detail(string text) => Status.WriteLine(ForStatus(text));
+    /// <summary>
+    /// Unstyled text on stderr (stack traces under --verbose), bounded: an exception's message can hold a whole
+    /// error body.
+    /// </summary>
+    public void Detail(string text) => Status.WriteLine(ForStatus(ErrorExcerpt.Of(text, MaxDetailCharacters)));
 
     // stderr is for people, piped or not: secrets masked, no control sequences.
     private string ForStatus(string text) => UntrustedText.ForTerminal(Secrets.Redact(text));
