@@ -66,7 +66,7 @@ internal static class CliApplication
         catch (ParleyException e)
         {
             Services().Interaction.Error(e.Message);
-            ShowDetail(e, parse.GetValue(verbose));
+            ShowDetail(Services(), e, parse.GetValue(verbose));
             return ExitCodes.RuntimeError;
         }
         catch (Exception e) when (MissingNativeLibrary.Find(e) is { } missing)
@@ -78,7 +78,7 @@ internal static class CliApplication
         catch (Exception e)
         {
             Services().Interaction.Error($"unexpected failure: {e.GetType().Name}: {e.Message}");
-            ShowDetail(e, parse.GetValue(verbose));
+            ShowDetail(Services(), e, parse.GetValue(verbose));
             if (!parse.GetValue(verbose))
             {
                 Services().Interaction.Note("run again with --verbose for details");
@@ -88,11 +88,11 @@ internal static class CliApplication
         }
     }
 
-    private static void ShowDetail(Exception e, bool verbose)
+    private static void ShowDetail(CliServices services, Exception e, bool verbose)
     {
         if (verbose)
         {
-            Console.Error.WriteLine(e.ToString());
+            services.Interaction.Detail(e.ToString());
         }
     }
 }

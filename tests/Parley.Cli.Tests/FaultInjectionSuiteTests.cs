@@ -50,6 +50,20 @@ public class FaultInjectionSuiteTests
         yield return new("100,000 tiny chunks", s => s.Enqueue(ScriptedResponse.Many(100_000)), 0);
         yield return new("Ctrl+C mid-stream", s => s.Enqueue(ScriptedResponse.Text("a b c d").StallAfterChunks(2)), 130, Interrupt: true);
         yield return new("connection refused", _ => { }, 1, ["--max-retries", "1", "--base-url", "http://127.0.0.1:9/v1"], Refused: true);
+        foreach (var secretCase in SecretCases())
+        {
+            yield return secretCase;
+        }
+    }
+
+    // Secrets (issue #14): server text that echoes the key, the key inside the base URL, a huge error body.
+    // AssertKeyNowhere then checks stdout, stderr and every file Parley wrote.
+    private static IEnumerable<FaultCase> SecretCases()
+    {
+        yield return new("key echoed in a streamed error frame", s => s.Enqueue(ScriptedResponse.Text("a b c").WithStreamError($"invalid api key {Key}")), 1);
+        yield return new("key echoed in a 401 body", s => s.Enqueue(ScriptedResponse.Error(401, $"Incorrect API key provided: {Key}")), 1);
+        yield return new("50 MB error body", s => s.Enqueue(ScriptedResponse.Error(400, "too big: " + new string('z', 50 * 1024 * 1024))), 1);
+        yield return new("key in the base URL, connection refused", _ => { }, 1, ["--max-retries", "0", "--base-url", $"http://parley:{Key}@127.0.0.1:9/v1?api_key={Key}"], Refused: true);
     }
 
     [Fact]

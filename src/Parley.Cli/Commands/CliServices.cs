@@ -29,7 +29,7 @@ internal sealed class CliServices
         Interaction.Error(ApiErrorDescriber.Describe(error, provider));
         if (Verbose)
         {
-            Interaction.Detail(SecretMasker.Redact(error.ToString(), provider.ApiKey));
+            Interaction.Detail(provider.Secrets.Redact(error.ToString()));
         }
     }
 
@@ -110,7 +110,7 @@ internal sealed class CliServices
         await SqliteConversationStore.OpenAsync(Paths.DatabaseFile, cancellationToken).ConfigureAwait(false);
 
     public async Task<ProviderResolver> CreateResolverAsync(CancellationToken cancellationToken) =>
-        new(Environment, await LoadConfigAsync(cancellationToken).ConfigureAwait(false), Paths.ConfigFile);
+        new(Environment, await LoadConfigAsync(cancellationToken).ConfigureAwait(false), Paths.ConfigFile, Interaction.Secrets);
 
     private void WarnAboutLiteralKeys(ParleyConfig config)
     {

@@ -63,7 +63,7 @@ internal static class ConfigCommand
             var entry = new JsonObject
             {
                 ["kind"] = ProviderKindNames.ToName(resolved.Kind),
-                ["base_url"] = resolved.BaseUrl.ToString(),
+                ["base_url"] = SecretRedactor.RedactUrl(resolved.BaseUrl),
                 ["api_key_env"] = settings.ApiKeyEnv,
                 ["api_key"] = resolved.ApiKey is null ? null : SecretMasker.Mask(resolved.ApiKey),
                 ["default_model"] = resolved.Model,

@@ -27,6 +27,7 @@ internal sealed class MarkdownAnswerPresenter : IAnswerPresenter
 
     public async Task WriteAsync(string chunk, CancellationToken cancellationToken)
     {
+        chunk = UntrustedText.ForTerminal(chunk);
         if (chunk.Length == 0)
         {
             return;

@@ -11,7 +11,7 @@ internal static class TerminalReplFactory
         InputHistory history;
         try
         {
-            Directory.CreateDirectory(services.Paths.DataDirectory);
+            PrivateFiles.CreateFolder(services.Paths.DataDirectory);
             history = await InputHistory.LoadAsync(Path.Combine(services.Paths.DataDirectory, "history.txt"), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

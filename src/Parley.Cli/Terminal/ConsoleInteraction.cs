@@ -7,10 +7,13 @@ namespace Parley.Cli;
 /// <summary>
 /// The one way commands talk to the terminal. stdout carries only the answer (flushed chunk by chunk, so it pipes);
 /// notes, warnings, errors and usage go to stderr through Spectre.Console, which escapes model text and turns styling
-/// off for <c>NO_COLOR</c> and non-terminal output.
+/// off for <c>NO_COLOR</c> and non-terminal output. Text written to a terminal carries no control sequences
+/// (<see cref="UntrustedText"/>); piped stdout keeps the answer's bytes. Everything on stderr has the known secrets
+/// masked (<see cref="Secrets"/>) and no control sequences.
 /// </summary>
 internal sealed class ConsoleInteraction
 {
+    private const int MaxDetailCharacters = 64 * 1024;
     private readonly TextWriter _answer;
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
     private bool _answerEndsWithNewline = true;
@@ -22,6 +25,9 @@ internal sealed class ConsoleInteraction
         AnswerIsTerminal = answerIsTerminal;
         Output = output ?? PlainConsole(answer);
     }
+
+    /// <summary>Every secret known to this process (filled as the configuration is read); masked on stderr.</summary>
+    public SecretRedactor Secrets { get; } = new();
 
     /// <summary>The stderr console.</summary>
     public IAnsiConsole Status { get; }
@@ -72,6 +78,11 @@ internal sealed class ConsoleInteraction
     /// <summary>Writes a piece of the answer to stdout and flushes it at once.</summary>
     public async Task WriteAnswerAsync(string text, CancellationToken cancellationToken)
     {
+        if (AnswerIsTerminal)
+        {
+            text = UntrustedText.ForTerminal(text);
+        }
+
         if (text.Length == 0)
         {
             return;
@@ -97,22 +108,22 @@ internal sealed class ConsoleInteraction
     /// <summary>Writes a whole line of machine output (e.g. JSON or a bare number) to stdout.</summary>
     public async Task WriteOutputLineAsync(string line)
     {
-        await _answer.WriteLineAsync(line).ConfigureAwait(false);
+        await _answer.WriteLineAsync(AnswerIsTerminal ? UntrustedText.ForTerminal(line) : line).ConfigureAwait(false);
         await _answer.FlushAsync().ConfigureAwait(false);
     }
 
     /// <summary>Writes a table (or another renderable) to stdout through <see cref="Output"/>.</summary>
     public async Task WriteRenderableAsync(IRenderable renderable)
     {
-        Output.Write(renderable);
+        Output.Write(AnswerIsTerminal ? new UntrustedRenderable(renderable) : renderable);
         await _answer.FlushAsync().ConfigureAwait(false);
     }
 
     /// <summary>A plain note on stderr.</summary>
-    public void Note(string text) => Status.MarkupLine($"[grey]{Markup.Escape(text)}[/]");
+    public void Note(string text) => Status.MarkupLine($"[grey]{Markup.Escape(ForStatus(text))}[/]");
 
     /// <summary>A warning on stderr.</summary>
-    public void Warn(string text) => Status.MarkupLine($"[yellow]warning:[/] {Markup.Escape(text)}");
+    public void Warn(string text) => Status.MarkupLine($"[yellow]warning:[/] {Markup.Escape(ForStatus(text))}");
 
     /// <summary>A warning on stderr, shown once per process however often it is given.</summary>
     public void WarnOnce(string text)
@@ -129,10 +140,16 @@ internal sealed class ConsoleInteraction
     }
 
     /// <summary>An error on stderr (one line).</summary>
-    public void Error(string text) => Status.MarkupLine($"[red]error:[/] {Markup.Escape(text)}");
+    public void Error(string text) => Status.MarkupLine($"[red]error:[/] {Markup.Escape(ForStatus(text))}");
 
-    /// <summary>Unstyled text on stderr (stack traces under --verbose).</summary>
-    public void Detail(string text) => Status.WriteLine(text);
+    /// <summary>
+    /// Unstyled text on stderr (stack traces under --verbose), bounded: an exception's message can hold a whole
+    /// error body.
+    /// </summary>
+    public void Detail(string text) => Status.WriteLine(ForStatus(ErrorExcerpt.Of(text, MaxDetailCharacters)));
+
+    // stderr is for people, piped or not: secrets masked, no control sequences.
+    private string ForStatus(string text) => UntrustedText.ForTerminal(Secrets.Redact(text));
 
     private static IAnsiConsole PlainConsole(TextWriter writer)
     {

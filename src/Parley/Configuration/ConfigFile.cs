@@ -90,7 +90,7 @@ public static class ConfigFile
             return false;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        PrivateFiles.CreateFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,

@@ -18,7 +18,14 @@ public sealed class ProviderResolver
     private readonly Dictionary<string, ProviderSettings> _providers;
 
     /// <summary>Creates a resolver over the given sources.</summary>
-    public ProviderResolver(EnvironmentSource environment, ParleyConfig config, string configPath)
+    /// <param name="environment">The process environment and .env.</param>
+    /// <param name="config">The config file's content.</param>
+    /// <param name="configPath">Where the config file is (named in errors).</param>
+    /// <param name="secrets">
+    /// The registry the configured secrets are added to (every provider's key and base-URL secrets, and the flags'
+    /// key and URL at <see cref="Resolve"/>); a new one when null. Available as <see cref="Secrets"/>.
+    /// </param>
+    public ProviderResolver(EnvironmentSource environment, ParleyConfig config, string configPath, SecretRedactor? secrets = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(config);
@@ -36,7 +43,20 @@ public sealed class ProviderResolver
         {
             _providers[name] = _providers.TryGetValue(name, out var builtIn) ? Merge(builtIn, settings) : settings;
         }
+
+        Secrets = secrets ?? new SecretRedactor();
+        foreach (var settings in _providers.Values)
+        {
+            Secrets.Add(settings.ApiKey);
+            Secrets.Add(NonEmpty(settings.ApiKeyEnv) is { } variable ? environment.Get(variable) : null);
+            Secrets.AddUrl(settings.BaseUrl);
+        }
+
+        Secrets.AddUrl(environment.Get("OPENAI_BASE_URL"));
     }
+
+    /// <summary>Every secret the configuration holds; errors and saved turns are masked with it.</summary>
+    public SecretRedactor Secrets { get; }
 
     /// <summary>The names of every provider known (built-in and configured).</summary>
     public IReadOnlyCollection<string> ProviderNames => _providers.Keys;
@@ -112,19 +132,27 @@ public sealed class ProviderResolver
             model = aliased;
         }
 
+        Secrets.Add(overrides.ApiKey);
+        Secrets.AddUrl(overrides.BaseUrl);
         var baseUrlText = NonEmpty(overrides.BaseUrl)
             ?? (string.Equals(name, BuiltInProviders.OpenAIName, StringComparison.OrdinalIgnoreCase) ? _environment.Get("OPENAI_BASE_URL") : null)
             ?? NonEmpty(settings.BaseUrl)
             ?? throw new ParleyConfigurationException($"provider '{name}' has no base_url in {_configPath}.");
         if (!Uri.TryCreate(baseUrlText, UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
         {
-            throw new ParleyConfigurationException($"the base URL '{baseUrlText}' of provider '{name}' is not an http(s) URL.");
+            throw new ParleyConfigurationException($"the base URL '{Secrets.Redact(baseUrlText)}' of provider '{name}' is not an http(s) URL.");
         }
 
         var keyVariable = NonEmpty(settings.ApiKeyEnv);
-        var apiKey = NonEmpty(overrides.ApiKey)
-            ?? (keyVariable is null ? null : _environment.Get(keyVariable))
-            ?? NonEmpty(settings.ApiKey);
+        var (apiKey, keySource) = NonEmpty(overrides.ApiKey) is { } flagKey ? (flagKey, "--api-key")
+            : (keyVariable is null ? null : _environment.Get(keyVariable)) is { } envKey ? (envKey, KeySourceOf(keyVariable!, envKey))
+            : (NonEmpty(settings.ApiKey), $"the api_key of provider '{name}' in {_configPath}");
+        if (apiKey is not null && apiKey.Any(IsControl))
+        {
+            throw new ParleyConfigurationException(
+                $"the API key from {keySource} contains a control character (a line break or similar): remove it and try again.");
+        }
+
         var needsKey = kind is ProviderKind.OpenAI or ProviderKind.AzureOpenAI || keyVariable is not null;
         if (requireKey && needsKey && apiKey is null)
         {
@@ -141,8 +169,17 @@ public sealed class ProviderResolver
             Model = model,
             ApiVersion = NonEmpty(settings.ApiVersion),
             Aliases = aliases,
+            Secrets = Secrets,
         };
     }
+
+    // C0 controls (CR, LF, tab, …), DEL and C1 controls: in a header they inject lines or break the request.
+    private static bool IsControl(char c) => c < ' ' || c is >= '\u007f' and <= '\u009f';
+
+    private string KeySourceOf(string variable, string value) =>
+        _environment.DotEnv.TryGetValue(variable, out var fromFile) && string.Equals(fromFile, value, StringComparison.Ordinal)
+            ? $"{variable} in .env"
+            : $"the environment variable {variable}";
 
     private static ProviderSettings Merge(ProviderSettings builtIn, ProviderSettings configured) => new()
     {

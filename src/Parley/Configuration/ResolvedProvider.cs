@@ -27,7 +27,13 @@ public sealed record ResolvedProvider
     /// <summary>Model aliases of this provider.</summary>
     public IReadOnlyDictionary<string, string> Aliases { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Every secret known when this provider was resolved (all configured keys and URL secrets); error messages and
+    /// saved errors are masked with it. Register more (e.g. a gateway's virtual keys) with <see cref="SecretRedactor.Add"/>.
+    /// </summary>
+    public SecretRedactor Secrets { get; init; } = new();
+
     /// <summary>A copy with the key replaced by <c>***</c> (safe to show).</summary>
     public override string ToString() =>
-        $"{Name} ({ProviderKindNames.ToName(Kind)}) {BaseUrl} model={Model} key={(ApiKey is null ? "none" : SecretMasker.Mask(ApiKey))}";
+        $"{Name} ({ProviderKindNames.ToName(Kind)}) {SecretRedactor.RedactUrl(BaseUrl)} model={Model} key={(ApiKey is null ? "none" : SecretMasker.Mask(ApiKey))}";
 }

@@ -117,7 +117,7 @@ public sealed class LearnedModelFacts
             string? directory = System.IO.Path.GetDirectoryName(Path);
             if (!string.IsNullOrEmpty(directory))
             {
-                Directory.CreateDirectory(directory);
+                PrivateFiles.CreateFolder(directory);
             }
 
             using FileStream fileLock = AcquireLock();
@@ -144,7 +144,12 @@ public sealed class LearnedModelFacts
             string temporary = $"{Path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
             try
             {
-                File.WriteAllText(temporary, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                using (var stream = new FileStream(temporary, PrivateFiles.Options(FileMode.CreateNew, FileAccess.Write)))
+                using (var writer = new StreamWriter(stream))
+                {
+                    writer.Write(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                }
+
                 File.Move(temporary, Path, overwrite: true);
             }
             finally
@@ -166,7 +171,7 @@ public sealed class LearnedModelFacts
             try
             {
                 // The lock file is left in place: deleting it on close would let two processes lock different inodes.
-                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+                return new FileStream(lockPath, PrivateFiles.Options(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {

@@ -23,6 +23,6 @@ internal static class OllamaChatClients
             DefaultModel = provider.Model,
             ContextLength = models.GetContextLengthAsync,
         });
-        return new ErrorTranslatingChatClient(client, new ApiErrorTranslator(provider.BaseUrl, provider.ApiKey));
+        return new ErrorTranslatingChatClient(client, new ApiErrorTranslator(provider.BaseUrl, provider.ApiKey, provider.Secrets));
     }
 }

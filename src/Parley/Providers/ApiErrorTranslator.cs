@@ -8,20 +8,46 @@ using System.Text.Json;
 
 namespace Parley;
 
-/// <summary>Turns the exceptions of the OpenAI SDK and of <see cref="HttpClient"/> into <see cref="ParleyApiException"/>.</summary>
+/// <summary>
+/// Turns the exceptions of the OpenAI SDK and of <see cref="HttpClient"/> into <see cref="ParleyApiException"/>, and is
+/// the one point where server text leaves the provider layer: every message it passes on (HTTP error bodies, error
+/// frames inside a stream, connection errors) has the known secrets masked and is bounded to an excerpt.
+/// </summary>
 internal sealed class ApiErrorTranslator
 {
     private readonly Uri _endpoint;
-    private readonly string? _secret;
+    private readonly SecretRedactor _secrets;
 
-    public ApiErrorTranslator(Uri endpoint, string? secret)
+    /// <param name="endpoint">The provider's base URL (its password and key-like query values are masked too).</param>
+    /// <param name="apiKey">The provider's key.</param>
+    /// <param name="secrets">Every other secret known (other providers' keys, a gateway's virtual keys); not changed.</param>
+    public ApiErrorTranslator(Uri endpoint, string? apiKey, SecretRedactor? secrets = null)
     {
         _endpoint = endpoint;
-        _secret = secret;
+        _secrets = (secrets ?? new SecretRedactor()).Extend();
+        _secrets.Add(apiKey);
+        _secrets.AddUrl(endpoint);
     }
 
     /// <summary>Translates <paramref name="exception"/>; null when it is not a provider failure (e.g. user cancellation).</summary>
-    public ParleyApiException? Translate(Exception exception, bool userCancelled)
+    public ParleyApiException? Translate(Exception exception, bool userCancelled) =>
+        TranslateCore(exception, userCancelled) is { } translated ? Scrub(translated) : null;
+
+    /// <summary>
+    /// <paramref name="error"/> with its message masked and bounded (the same instance when there was nothing to change).
+    /// </summary>
+    public ParleyApiException Scrub(ParleyApiException error)
+    {
+        var message = ErrorExcerpt.Of(_secrets.Redact(error.Message));
+        return string.Equals(message, error.Message, StringComparison.Ordinal)
+            ? error
+            : new ParleyApiException(error.Kind, message, error.StatusCode, error.ErrorType, error.ErrorCode, error.RetryAfter, error.InnerException)
+            {
+                PartialText = error.PartialText,
+            };
+    }
+
+    private ParleyApiException? TranslateCore(Exception exception, bool userCancelled)
     {
         return exception switch
         {
@@ -33,18 +59,18 @@ internal sealed class ApiErrorTranslator
             OperationCanceledException timeout => new ParleyApiException(
                 ApiFailureKind.Timeout, $"no answer from {Host} in time", innerException: timeout),
             TimeoutException timeout => new ParleyApiException(
-                ApiFailureKind.Timeout, $"no answer from {Host} in time: {Clean(timeout.Message)}", innerException: timeout),
+                ApiFailureKind.Timeout, $"no answer from {Host} in time: {timeout.Message}", innerException: timeout),
             IOException io => new ParleyApiException(
-                ApiFailureKind.StreamInterrupted, $"the connection to {Host} broke: {Clean(io.Message)}", innerException: io),
+                ApiFailureKind.StreamInterrupted, $"the connection to {Host} broke: {io.Message}", innerException: io),
             JsonException json => new ParleyApiException(
-                ApiFailureKind.InvalidResponse, $"{Host} sent a response that is not valid JSON: {Clean(FirstLine(json.Message))}", innerException: json),
+                ApiFailureKind.InvalidResponse, $"{Host} sent a response that is not valid JSON: {FirstLine(json.Message)}", innerException: json),
             FormatException or InvalidOperationException or KeyNotFoundException => new ParleyApiException(
-                ApiFailureKind.InvalidResponse, $"{Host} sent a response Parley cannot read: {Clean(FirstLine(exception.Message))}", innerException: exception),
+                ApiFailureKind.InvalidResponse, $"{Host} sent a response Parley cannot read: {FirstLine(exception.Message)}", innerException: exception),
             _ => null,
         };
     }
 
-    private string Host => _endpoint.GetLeftPart(UriPartial.Authority);
+    private string Host => SecretRedactor.Authority(_endpoint);
 
     private ParleyApiException FromResponse(ClientResultException result)
     {
@@ -78,7 +104,7 @@ internal sealed class ApiErrorTranslator
                 : body.Length == 0 ? "the server sent no error details" : Truncate(body.Trim(), 300);
         }
 
-        return new ParleyApiException(ApiFailureKind.HttpError, Clean(message), status, type, code, retryAfter, result);
+        return new ParleyApiException(ApiFailureKind.HttpError, message, status, type, code, retryAfter, result);
     }
 
     private ParleyApiException FromHttp(HttpRequestException http)
@@ -98,9 +124,9 @@ internal sealed class ApiErrorTranslator
         {
             ApiFailureKind.ConnectionRefused => $"cannot connect to {Host}: connection refused",
             ApiFailureKind.HostNotFound => $"cannot resolve the host {_endpoint.Host}",
-            ApiFailureKind.Tls => $"the TLS handshake with {Host} failed: {Clean(FindInner<AuthenticationException>(http)?.Message ?? http.Message)}",
+            ApiFailureKind.Tls => $"the TLS handshake with {Host} failed: {FindInner<AuthenticationException>(http)?.Message ?? http.Message}",
             ApiFailureKind.StreamInterrupted => $"the connection to {Host} closed before the answer was complete",
-            _ => $"the connection to {Host} failed: {Clean(http.Message)}",
+            _ => $"the connection to {Host} failed: {http.Message}",
         };
         return new ParleyApiException(kind, message, innerException: http);
     }
@@ -171,8 +197,6 @@ internal sealed class ApiErrorTranslator
 
         return null;
     }
-
-    private string Clean(string text) => SecretMasker.Redact(text, _secret);
 
     private static string FirstLine(string text)
     {

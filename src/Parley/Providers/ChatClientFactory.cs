@@ -70,7 +70,7 @@ public static class ChatClientFactory
             client = new MaxTokensFieldChatClient(client);
         }
 
-        return new ErrorTranslatingChatClient(client, new ApiErrorTranslator(provider.BaseUrl, provider.ApiKey));
+        return new ErrorTranslatingChatClient(client, new ApiErrorTranslator(provider.BaseUrl, provider.ApiKey, provider.Secrets));
     }
 
     /// <summary>

@@ -56,7 +56,7 @@ internal sealed class ErrorTranslatingChatClient : DelegatingChatClient
 
             if (StreamErrorReader.TryRead(update) is { } streamError)
             {
-                throw WithPartial(streamError, partial.ToString());
+                throw WithPartial(_translator.Scrub(streamError), partial.ToString());
             }
 
             partial.Append(update.Text);

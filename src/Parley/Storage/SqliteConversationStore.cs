@@ -95,10 +95,13 @@ public sealed class SqliteConversationStore : IConversationStore
         string? folder = Path.GetDirectoryName(fullPath);
         if (!string.IsNullOrEmpty(folder))
         {
-            Directory.CreateDirectory(folder);
+            PrivateFiles.CreateFolder(folder);
         }
 
         await SqliteDatabaseFile.InspectAsync(fullPath, cancellationToken).ConfigureAwait(false);
+
+        // Created empty and private first: SQLite gives the -wal and -shm files the database file's mode.
+        PrivateFiles.CreateFile(fullPath);
 
         var connection = new SqliteConnection(SqliteDatabaseFile.ConnectionString(fullPath, SqliteOpenMode.ReadWriteCreate));
         var store = new SqliteConversationStore(fullPath, connection, options);

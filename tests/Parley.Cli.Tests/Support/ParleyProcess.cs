@@ -141,11 +141,14 @@ public sealed class ParleyProcess : IDisposable
     }
 
     /// <summary>Starts parley in a real terminal (tmux) with this process's environment and working directory.</summary>
-    public Task<TmuxSession> StartInTerminalAsync(params string[] args)
+    public Task<TmuxSession> StartInTerminalAsync(params string[] args) => StartInTerminalWithOptionsAsync([], args);
+
+    /// <summary>Starts parley in a real terminal (tmux) whose server has <paramref name="tmuxOptions"/> set first.</summary>
+    public Task<TmuxSession> StartInTerminalWithOptionsAsync(IReadOnlyList<(string Name, string Value)> tmuxOptions, params string[] args)
     {
         var (program, prefix) = Command;
         var command = string.Join(' ', new[] { program }.Concat(prefix).Concat(args).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
-        return TmuxSession.StartAsync(command, _environment, WorkingDirectory);
+        return TmuxSession.StartAsync(command, _environment, WorkingDirectory, tmuxOptions);
     }
 
     /// <summary>

@@ -14,7 +14,12 @@ public sealed class TmuxSession : IDisposable
     private TmuxSession(string socket) => _socket = socket;
 
     /// <summary>Starts <paramref name="command"/> (a shell command line) in an 100×40 terminal.</summary>
-    public static async Task<TmuxSession> StartAsync(string command, IReadOnlyDictionary<string, string?> environment, string workingDirectory)
+    /// <param name="command">The shell command line.</param>
+    /// <param name="environment">Variables to set (or, with null, remove).</param>
+    /// <param name="workingDirectory">Where the command runs.</param>
+    /// <param name="globalOptions">tmux options (name, value) set on the server before the command starts.</param>
+    public static async Task<TmuxSession> StartAsync(
+        string command, IReadOnlyDictionary<string, string?> environment, string workingDirectory, IReadOnlyList<(string Name, string Value)>? globalOptions = null)
     {
         var socket = Path.Combine(Path.GetTempPath(), "parley-tmux-" + Guid.NewGuid().ToString("N")[..8]);
         var session = new TmuxSession(socket);
@@ -22,7 +27,9 @@ public sealed class TmuxSession : IDisposable
         var set = environment.Where(e => e.Value is not null).Select(e => $"{e.Key}={Quote(e.Value!)}");
         var exports = string.Join(' ', unset.Concat(set));
         var script = $"cd {Quote(workingDirectory)} && env {exports} TERM=xterm-256color {command}; echo \"[exit $?]\"; sleep 600";
-        await session.RunTmuxAsync("new-session", "-d", "-s", session._name, "-x", "100", "-y", "40", "bash", "-c", script);
+        // start-server and the options come first in the same tmux call, so they apply before the command runs.
+        var options = (globalOptions ?? []).SelectMany(o => new[] { "set-option", "-g", o.Name, o.Value, ";" });
+        await session.RunTmuxAsync(["start-server", ";", .. options, "new-session", "-d", "-s", session._name, "-x", "100", "-y", "40", "bash", "-c", script]);
         return session;
     }
 
@@ -34,6 +41,15 @@ public sealed class TmuxSession : IDisposable
 
     /// <summary>The visible screen.</summary>
     public Task<string> ScreenAsync() => RunTmuxAsync("capture-pane", "-p", "-t", _name);
+
+    /// <summary>The pane's title (what an escape sequence such as OSC 0 or OSC 2 would change).</summary>
+    public async Task<string> TitleAsync() => (await RunTmuxAsync("display-message", "-p", "-t", _name, "#{pane_title}")).TrimEnd('\n');
+
+    /// <summary>The names of tmux's paste buffers (OSC 52 creates one when set-clipboard is on).</summary>
+    public async Task<string> BuffersAsync() => await RunTmuxAsync("list-buffers", "-F", "#{buffer_name}: #{buffer_sample}");
+
+    /// <summary>The visible screen with its text attributes as escape sequences (capture-pane -e).</summary>
+    public Task<string> StyledScreenAsync() => RunTmuxAsync("capture-pane", "-p", "-e", "-t", _name);
 
     /// <summary>Waits until the screen shows <paramref name="text"/>; fails with the screen when it does not.</summary>
     public async Task<string> WaitForAsync(string text, int timeoutSeconds = 30)
