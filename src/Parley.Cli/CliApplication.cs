@@ -72,7 +72,7 @@ internal static class CliApplication
         catch (Exception e) when (MissingNativeLibrary.Find(e) is { } missing)
         {
             Services().Interaction.Error(MissingNativeLibrary.Describe(missing));
-            ShowDetail(e, parse.GetValue(verbose));
+            ShowDetail(Services(), e, parse.GetValue(verbose));
             return ExitCodes.RuntimeError;
         }
         catch (Exception e)
