@@ -124,9 +124,8 @@ public sealed class ChatSession
     public async Task<ChatTurn> SendAsync(string userText, CancellationToken cancellationToken = default)
     {
         var user = CreateUserMessage(userText);
-        var pending = await BeginSaveAsync(user, cancellationToken).ConfigureAwait(false);
+        var (request, pending) = await PrepareAndSaveAsync(user, cancellationToken).ConfigureAwait(false);
         var started = _options.TimeProvider.GetTimestamp();
-        var request = await PrepareSavedRequestAsync(user, pending, cancellationToken).ConfigureAwait(false);
         ChatResponse response;
         var recovered = false;
         while (true)
@@ -168,9 +167,8 @@ public sealed class ChatSession
         string userText, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var user = CreateUserMessage(userText);
-        var pending = await BeginSaveAsync(user, cancellationToken).ConfigureAwait(false);
+        var (request, pending) = await PrepareAndSaveAsync(user, cancellationToken).ConfigureAwait(false);
         var started = _options.TimeProvider.GetTimestamp();
-        var request = await PrepareSavedRequestAsync(user, pending, cancellationToken).ConfigureAwait(false);
         TimeSpan? firstToken = null;
         var response = new StreamedResponseBuilder();
         var recovered = false;
@@ -388,16 +386,25 @@ public sealed class ChatSession
         return request;
     }
 
-    // The question is saved first (BeginSaveAsync), so a summary call the policy makes — the first network call — can
-    // never lose it; that call's record follows. A request refused before sending (window, budget) or a failed summary
-    // ends the saved turn as failed; the conversation in memory stays as it was.
-    private async Task<List<ChatMessage>> PrepareSavedRequestAsync(ChatMessage user, PendingTurn? pending, CancellationToken cancellationToken)
+    // The question is saved before any network call. The built-in policies other than summarize never call out: the
+    // request is prepared first, so one refused before sending (window, budget) leaves nothing behind. Any other
+    // policy — summarize, a custom reducer — may call a model: the question is saved first, so that call can never
+    // lose it, and the call's record follows; a request then refused, or a failed summary, ends the saved turn as
+    // failed (the conversation in memory stays as it was).
+    private async Task<(List<ChatMessage> Request, PendingTurn? Pending)> PrepareAndSaveAsync(ChatMessage user, CancellationToken cancellationToken)
     {
+        if (_options.Context is KeepAllPolicy or LastMessagesPolicy or TokenBudgetPolicy)
+        {
+            var prepared = await PrepareRequestAsync(user, cancellationToken).ConfigureAwait(false);
+            return (prepared, await BeginSaveAsync(user, cancellationToken).ConfigureAwait(false));
+        }
+
+        var pending = await BeginSaveAsync(user, cancellationToken).ConfigureAwait(false);
         try
         {
             var request = await PrepareRequestAsync(user, cancellationToken).ConfigureAwait(false);
             await SaveContextAsync(cancellationToken).ConfigureAwait(false);
-            return request;
+            return (request, pending);
         }
         catch (Exception e)
         {
