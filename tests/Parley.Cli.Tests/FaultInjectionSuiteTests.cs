@@ -212,9 +212,27 @@ public class FaultInjectionSuiteTests
         var r = await parley.RunAsync("", "history", "export", id, "-o", target);
 
         Assert.True(r.ExitCode == 2, r.ToString());
-        Assert.Contains("would overwrite the conversation database", r.Stderr);
+        Assert.Contains("would overwrite", r.Stderr);
         Assert.Equal(before, Hash(database));
         Assert.Equal(2, (await ParleyDatabase.ListAsync(parley)).Count);
+    }
+
+    [Fact]
+    public async Task FaultSuite_ExportOverACopyOfTheDatabase_RefusedByItsHeader()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
+        await parley.RunAsync("", "first");
+        var id = (await ParleyDatabase.ListAsync(parley))[0].Id;
+        var copy = Path.Combine(parley.WorkingDirectory, "backup.db");
+        File.Copy(ParleyDatabase.PathOf(parley), copy);
+        var before = Hash(copy);
+
+        var r = await parley.RunAsync("", "history", "export", id, "-o", copy);
+
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains("would overwrite an SQLite database", r.Stderr);
+        Assert.Equal(before, Hash(copy));
     }
 
     [Theory]
@@ -240,7 +258,7 @@ public class FaultInjectionSuiteTests
         var r = await parley.RunAsync($"hello\n/save {target}\n", "chat");
 
         Assert.DoesNotContain("saved ", r.Stderr);
-        Assert.Contains("would overwrite the conversation database", r.Stderr);
+        Assert.Contains("would overwrite", r.Stderr);
         Assert.Equal("ok", ParleyDatabase.IntegrityCheck(parley));
         Assert.Equal(4, (await ParleyDatabase.ListAsync(parley)).Count);
     }

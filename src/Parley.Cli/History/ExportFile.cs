@@ -20,6 +20,30 @@ internal static class ExportFile
                 throw new CliUsageException($"{shownName} would overwrite the conversation database ({file}); choose another file");
             }
         }
+
+        // Where stat is not available (or another database is named), the file's first bytes still tell: an export
+        // never replaces an SQLite database or write-ahead log.
+        if (StartsLikeADatabase(target))
+        {
+            throw new CliUsageException($"{shownName} would overwrite an SQLite database ({FileIdentity.FinalPath(target)}); choose another file");
+        }
+    }
+
+    private static bool StartsLikeADatabase(string target)
+    {
+        Span<byte> head = stackalloc byte[16];
+        try
+        {
+            using var stream = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            var database = read == 16 && head.SequenceEqual("SQLite format 3\0"u8);
+            var wal = read >= 4 && head[0] == 0x37 && head[1] == 0x7f && head[2] == 0x06 && head[3] is 0x82 or 0x83;
+            return database || wal;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // missing or unreadable: the write itself will say so
+        }
     }
 
     /// <summary>Writes <paramref name="text"/> (UTF-8, no BOM) to <paramref name="target"/> after <see cref="RefuseDatabase"/>.</summary>
