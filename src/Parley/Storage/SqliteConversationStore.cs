@@ -766,12 +766,19 @@ public sealed class SqliteConversationStore : IConversationStore
                 continue;
             }
 
-            foreach (var turn in turns)
+            try
             {
-                if (await CompleteInTransactionAsync(_connection, turn.TurnId, turn.ConversationId, turn.AssistantMessage, null, turn.Outcome, importing: true, cancellationToken).ConfigureAwait(false) is not null)
+                foreach (var turn in turns)
                 {
-                    imported++;
+                    if (await CompleteInTransactionAsync(_connection, turn.TurnId, turn.ConversationId, turn.AssistantMessage, null, turn.Outcome, importing: true, cancellationToken).ConfigureAwait(false) is not null)
+                    {
+                        imported++;
+                    }
                 }
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
+            {
+                break; // still locked by another process: the files wait for the next open (a turn imported already is skipped then)
             }
 
             File.Delete(file);
