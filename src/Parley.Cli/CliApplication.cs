@@ -14,6 +14,8 @@ internal static class CliApplication
             // A repeated Ctrl+C while the program is already ending lets the runtime end the process.
             context.Cancel = interrupts.OnInterrupt();
         });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => context.Cancel = interrupts.OnTerminate(ExitCodes.Terminated));
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => context.Cancel = interrupts.OnTerminate(ExitCodes.HungUp));
 
         CliServices? services = null;
         CliServices Services() => services ??= CliServices.ForProcess(interrupts);
@@ -38,14 +40,15 @@ internal static class CliApplication
 
         try
         {
-            return await parse.InvokeAsync(
+            var code = await parse.InvokeAsync(
                 new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null },
                 interrupts.ApplicationToken).ConfigureAwait(false);
+            return interrupts.TerminationExitCode ?? code;
         }
         catch (OperationCanceledException) when (interrupts.ApplicationInterrupted)
         {
             Services().Interaction.Note("interrupted");
-            return ExitCodes.Interrupted;
+            return interrupts.TerminationExitCode ?? ExitCodes.Interrupted;
         }
         catch (Exception e) when (e is CliUsageException or ParleyConfigurationException or MissingApiKeyException or MessageFormatException or ContextWindowExceededException)
         {

@@ -2,11 +2,16 @@ namespace Parley.Cli;
 
 /// <summary>
 /// Routes Ctrl+C (SIGINT): while a turn streams it stops only that turn; otherwise it ends the program (exit 130).
+/// SIGTERM and SIGHUP (a service manager, <c>timeout</c>, a closed terminal) end the program the same way — what was
+/// shown is saved, marked interrupted — with exit 143 or 129.
 /// </summary>
 internal sealed class InterruptController : IDisposable
 {
     private readonly CancellationTokenSource _application = new();
     private CancellationTokenSource? _turn;
+
+    /// <summary>The exit code a terminating signal asks for (143 SIGTERM, 129 SIGHUP), or null when none came.</summary>
+    public int? TerminationExitCode { get; private set; }
 
     /// <summary>Cancelled when the program should end.</summary>
     public CancellationToken ApplicationToken => _application.Token;
@@ -46,6 +51,22 @@ internal sealed class InterruptController : IDisposable
         }
 
         _application.Cancel();
+        return true;
+    }
+
+    /// <summary>
+    /// Handles SIGTERM or SIGHUP: the turn and the program end (the partial answer is saved on the way out). Returns
+    /// false for a repeated signal while the program is already ending, so the runtime ends the process.
+    /// </summary>
+    public bool OnTerminate(int exitCode)
+    {
+        if (_application.IsCancellationRequested && TerminationExitCode is not null)
+        {
+            return false;
+        }
+
+        TerminationExitCode ??= exitCode;
+        _application.Cancel(); // the turn's token is linked to it
         return true;
     }
 

@@ -105,9 +105,23 @@ internal sealed class CliServices
         return _catalog;
     }
 
-    /// <summary>Opens the conversation database (created on first use).</summary>
-    public async Task<IConversationStore> OpenStoreAsync(CancellationToken cancellationToken) =>
-        await SqliteConversationStore.OpenAsync(Paths.DatabaseFile, cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Opens the conversation database (created on first use) and says when it imported answers that an earlier run
+    /// left in recovery files. <c>PARLEY_DB_WAIT_MS</c> sets how long a finished answer waits for a locked database.
+    /// </summary>
+    public async Task<IConversationStore> OpenStoreAsync(CancellationToken cancellationToken)
+    {
+        var wait = Environment.Get("PARLEY_DB_WAIT_MS") is { } text && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            ? TimeSpan.FromMilliseconds(ms)
+            : (TimeSpan?)null;
+        var store = await SqliteConversationStore.OpenAsync(Paths.DatabaseFile, new ConversationStoreOptions { SaveWait = wait }, cancellationToken).ConfigureAwait(false);
+        if (store.ImportedRecoveryCount is > 0 and var imported)
+        {
+            Interaction.Note($"imported {imported} answer{(imported == 1 ? string.Empty : "s")} that an earlier run saved to a recovery file while the database was locked");
+        }
+
+        return store;
+    }
 
     public async Task<ProviderResolver> CreateResolverAsync(CancellationToken cancellationToken) =>
         new(Environment, await LoadConfigAsync(cancellationToken).ConfigureAwait(false), Paths.ConfigFile, Interaction.Secrets);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 
 namespace Parley.Cli;
 
@@ -35,11 +34,7 @@ internal sealed class HistoryExportCommand
         if (outputFile is not null)
         {
             target = Path.GetFullPath(outputFile);
-            var database = Path.GetFullPath(_services.Paths.DatabaseFile);
-            if (new[] { database, database + "-wal", database + "-shm", database + "-journal" }.Contains(target, StringComparer.Ordinal))
-            {
-                throw new CliUsageException($"-o {outputFile} would overwrite the conversation database; choose another file");
-            }
+            ExportFile.RefuseDatabase(target, _services.Paths.DatabaseFile, $"-o {outputFile}");
         }
 
         await using var store = await _services.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
@@ -54,7 +49,7 @@ internal sealed class HistoryExportCommand
 
         try
         {
-            await File.WriteAllTextAsync(target, text, new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
+            await ExportFile.WriteAsync(target, text, _services.Paths.DatabaseFile, $"-o {outputFile}", cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -184,8 +184,12 @@ internal static class ReplCommands
         var path = Path.GetFullPath(file);
         try
         {
-            await File.WriteAllTextAsync(path, OpenAIMessageFormat.Write(context.Session.History) + "\n", ct).ConfigureAwait(false);
+            await ExportFile.WriteAsync(path, OpenAIMessageFormat.Write(context.Session.History) + "\n", context.Services.Paths.DatabaseFile, $"/save {file}", ct).ConfigureAwait(false);
             context.Ui.Note($"saved {context.Session.History.Count} messages to {path}");
+        }
+        catch (CliUsageException e)
+        {
+            context.Ui.Error(e.Message);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -30,7 +30,7 @@ internal static class ApiErrorDescriber
             ApiFailureKind.HostNotFound => $"{text} — check the base URL and your network connection",
             ApiFailureKind.Tls => $"{text} — check the URL's scheme (http or https) and the server's certificate",
             ApiFailureKind.Timeout => $"{text} — the server may be overloaded or unreachable; try again",
-            ApiFailureKind.StreamInterrupted => $"{text}; the partial answer was kept",
+            ApiFailureKind.StreamInterrupted when error.PartialText.Length > 0 => $"{text}; the partial answer was kept",
             ApiFailureKind.InvalidResponse when provider.Kind == ProviderKind.Ollama => $"{text} — is {baseUrl} an Ollama server?",
             ApiFailureKind.InvalidResponse => $"{text} — is {baseUrl} an OpenAI-compatible API?",
             _ => text,

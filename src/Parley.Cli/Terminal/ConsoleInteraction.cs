@@ -123,7 +123,19 @@ internal sealed class ConsoleInteraction
     public void Note(string text) => Status.MarkupLine($"[grey]{Markup.Escape(ForStatus(text))}[/]");
 
     /// <summary>A warning on stderr.</summary>
-    public void Warn(string text) => Status.MarkupLine($"[yellow]warning:[/] {Markup.Escape(ForStatus(text))}");
+    public void Warn(string text)
+    {
+        // A warning that comes at the end of a streamed answer (e.g. its usage could not be read) starts on its own
+        // line in a terminal: the answer's line is ended first (the newline it would have got anyway).
+        if (!_answerEndsWithNewline)
+        {
+            _answer.WriteLine();
+            _answer.Flush();
+            _answerEndsWithNewline = true;
+        }
+
+        Status.MarkupLine($"[yellow]warning:[/] {Markup.Escape(ForStatus(text))}");
+    }
 
     /// <summary>A warning on stderr, shown once per process however often it is given.</summary>
     public void WarnOnce(string text)

@@ -114,7 +114,9 @@ internal sealed class ApiErrorTranslator
         {
             HttpRequestError.NameResolutionError => ApiFailureKind.HostNotFound,
             HttpRequestError.SecureConnectionError => ApiFailureKind.Tls,
-            HttpRequestError.ResponseEnded => ApiFailureKind.StreamInterrupted,
+            // Before any response header: the server closed the connection without answering (a restart, an idle
+            // keep-alive connection it had dropped). Nothing was received, so it is retried like any failed connection.
+            HttpRequestError.ResponseEnded => ApiFailureKind.ConnectionFailed,
             _ when socket?.SocketErrorCode == SocketError.ConnectionRefused => ApiFailureKind.ConnectionRefused,
             _ when socket?.SocketErrorCode is SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => ApiFailureKind.HostNotFound,
             _ when FindInner<AuthenticationException>(http) is not null => ApiFailureKind.Tls,
@@ -125,7 +127,7 @@ internal sealed class ApiErrorTranslator
             ApiFailureKind.ConnectionRefused => $"cannot connect to {Host}: connection refused",
             ApiFailureKind.HostNotFound => $"cannot resolve the host {_endpoint.Host}",
             ApiFailureKind.Tls => $"the TLS handshake with {Host} failed: {FindInner<AuthenticationException>(http)?.Message ?? http.Message}",
-            ApiFailureKind.StreamInterrupted => $"the connection to {Host} closed before the answer was complete",
+            _ when http.HttpRequestError == HttpRequestError.ResponseEnded => $"{Host} closed the connection without responding",
             _ => $"the connection to {Host} failed: {http.Message}",
         };
         return new ParleyApiException(kind, message, innerException: http);

@@ -10,9 +10,9 @@ namespace Parley;
 /// would be the choices' fragments mixed together. The non-streaming path already reads choice 0.
 /// </summary>
 /// <remarks>
-/// Reading the index goes through the SDK's JSON patch (a few microseconds), so it is read only when it can differ
-/// from 0: on chunks that start a choice (they carry the role) and, once a second choice has shown up, on every chunk.
-/// A chunk without choices (the usage chunk, an error object) is passed on.
+/// The index is read on every chunk (through the SDK's JSON patch, a few microseconds): a server need not send the
+/// role in the first chunk of each choice, so no chunk can be assumed to be choice 0. A chunk without choices (the
+/// usage chunk, an error object) is passed on.
 /// </remarks>
 internal sealed class FirstChoiceChatClient : DelegatingChatClient
 {
@@ -24,12 +24,10 @@ internal sealed class FirstChoiceChatClient : DelegatingChatClient
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var severalChoices = false;
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
         {
-            if (update.RawRepresentation is StreamingChatCompletionUpdate raw && (severalChoices || raw.Role is not null) && ChoiceIndex(raw) is > 0)
+            if (update.RawRepresentation is StreamingChatCompletionUpdate raw && ChoiceIndex(raw) is > 0)
             {
-                severalChoices = true;
                 continue;
             }
 

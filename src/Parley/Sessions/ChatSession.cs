@@ -8,7 +8,8 @@ namespace Parley;
 /// One conversation with a model: send or stream a turn, remember it, show it, reset it. Each turn appends the user
 /// message, asks the context policy what to send, checks that the prompt fits the model's window, calls the client,
 /// and records the answer with its usage, cost, latency and time to first token. With a store, the question is saved
-/// before the request (so a crash never loses it) and the answer after it.
+/// before any network call — a summary call of the context policy included — so a crash never loses it, and the
+/// answer after the request.
 /// </summary>
 /// <remarks>A session is not thread-safe: one turn at a time.</remarks>
 public sealed class ChatSession
@@ -129,8 +130,7 @@ public sealed class ChatSession
     public async Task<ChatTurn> SendAsync(string userText, CancellationToken cancellationToken = default)
     {
         var user = CreateUserMessage(userText);
-        var request = await PrepareRequestAsync(user, cancellationToken).ConfigureAwait(false);
-        var pending = await BeginSaveAsync(user, cancellationToken).ConfigureAwait(false);
+        var (request, pending) = await PrepareAndSaveAsync(user, cancellationToken).ConfigureAwait(false);
         var started = _options.TimeProvider.GetTimestamp();
         ChatResponse response;
         var recovered = false;
@@ -173,8 +173,7 @@ public sealed class ChatSession
         string userText, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var user = CreateUserMessage(userText);
-        var request = await PrepareRequestAsync(user, cancellationToken).ConfigureAwait(false);
-        var pending = await BeginSaveAsync(user, cancellationToken).ConfigureAwait(false);
+        var (request, pending) = await PrepareAndSaveAsync(user, cancellationToken).ConfigureAwait(false);
         var started = _options.TimeProvider.GetTimestamp();
         TimeSpan? firstToken = null;
         var response = new StreamedResponseBuilder();
@@ -204,6 +203,14 @@ public sealed class ChatSession
                         request = await RecoverAsync(user, pending, started, cancellationToken).ConfigureAwait(false);
                         enumerator = _client.GetStreamingResponseAsync(request, CreateChatOptions(), cancellationToken).GetAsyncEnumerator(cancellationToken);
                         continue;
+                    }
+
+                    if (response.FinishReason is not null && e is ParleyApiException { Kind: ApiFailureKind.InvalidResponse })
+                    {
+                        // The answer is complete (its finish reason arrived); only what followed it — the usage report —
+                        // could not be read. The answer is kept as complete, with its usage unknown.
+                        _options.OnWarning?.Invoke($"the answer is complete, but the server's report after it could not be read ({e.Message}); its usage is unknown");
+                        break;
                     }
 
                     await RecordFailureAsync(user, pending, request.Count, e, started, response.Text, firstToken, response.Refusal).ConfigureAwait(false);
@@ -383,6 +390,50 @@ public sealed class ChatSession
         }
 
         return request;
+    }
+
+    // The question is saved before any network call. The built-in policies other than summarize never call out: the
+    // request is prepared first, so one refused before sending (window, budget) leaves nothing behind. Any other
+    // policy — summarize, a custom reducer — may call a model: the question is saved first, so that call can never
+    // lose it, and the call's record follows; a request then refused, or a failed summary, ends the saved turn as
+    // failed (the conversation in memory stays as it was).
+    private async Task<(List<ChatMessage> Request, PendingTurn? Pending)> PrepareAndSaveAsync(ChatMessage user, CancellationToken cancellationToken)
+    {
+        if (_options.Context is KeepAllPolicy or LastMessagesPolicy or TokenBudgetPolicy)
+        {
+            var prepared = await PrepareRequestAsync(user, cancellationToken).ConfigureAwait(false);
+            return (prepared, await BeginSaveAsync(user, cancellationToken).ConfigureAwait(false));
+        }
+
+        var pending = await BeginSaveAsync(user, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var request = await PrepareRequestAsync(user, cancellationToken).ConfigureAwait(false);
+            await SaveContextAsync(cancellationToken).ConfigureAwait(false);
+            return (request, pending);
+        }
+        catch (Exception e)
+        {
+            await AbandonSaveAsync(pending, e).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task AbandonSaveAsync(PendingTurn? pending, Exception error)
+    {
+        if (pending is null || _options.Store is not { } store)
+        {
+            return;
+        }
+
+        var cancelled = error is OperationCanceledException;
+        await store.CompleteTurnAsync(pending, null, new TurnOutcome
+        {
+            Status = cancelled ? TurnStatus.Interrupted : TurnStatus.Failed,
+            Model = _options.Model,
+            Error = cancelled ? "interrupted" : error.Message,
+        }, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        await SaveContextAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     private void Preflight(IReadOnlyList<ChatMessage> request)
@@ -609,5 +660,9 @@ public sealed class ChatSession
             MessagesSummarized = turn.Context?.MessagesSummarized,
         }, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         _context.Remember(turn.AssistantMessage, record.AssistantSequence);
+        if (record.RecoveryFile is { } file)
+        {
+            _options.OnWarning?.Invoke($"the conversation database stayed locked: this turn was saved to the recovery file {file}, which the next run imports");
+        }
     }
 }

@@ -24,6 +24,9 @@ internal sealed class StreamedResponseBuilder
     /// <summary>The text so far.</summary>
     public string Text => _text.ToString();
 
+    /// <summary>The finish reason, once the server sent it (the answer is complete then).</summary>
+    public ChatFinishReason? FinishReason => _finishReason;
+
     /// <summary>The refusal so far (<see cref="ModelRefusal"/>), or null when there is none.</summary>
     public string? Refusal => _refusal?.ToString();
 

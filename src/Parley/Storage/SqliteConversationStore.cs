@@ -12,15 +12,16 @@ namespace Parley;
 /// <para>
 /// Durability: <c>journal_mode=WAL</c> with <c>synchronous=NORMAL</c>. A committed turn survives a
 /// crash of the process; after a power loss or OS crash the last transactions may be lost, but the
-/// database stays consistent. Writers wait up to 5 s for another process's lock (busy timeout).
+/// database stays consistent. Writers wait up to 5 s for another process's lock (busy timeout); saving a
+/// finished turn waits longer, then falls back to a recovery file (see <see cref="CompleteTurnAsync"/>).
 /// </para>
 /// <para>
 /// Opening checks the file first, reading only: a file that is not a Parley database (not SQLite, or
 /// SQLite without Parley's <c>application_id</c>), comes from a newer Parley, or is corrupt throws
-/// <see cref="ParleyStorageException"/> and is never modified. The corruption check on every open
-/// is cheap (header, schema, and the first and last pages of every table, where appends write);
-/// the full <c>PRAGMA quick_check</c> runs before an older schema is migrated in place. Damage
-/// found later fails the operation with <see cref="ParleyStorageException"/> and rolls it back.
+/// <see cref="ParleyStorageException"/> and is never modified. An open runs <c>PRAGMA quick_check</c>
+/// (every page read once) before anything is written, unless the file is exactly as the last Parley that
+/// checked it closed it (same length and write time, no WAL: a stamp file beside it). Damage found later
+/// fails the operation with <see cref="ParleyStorageException"/> and rolls it back.
 /// Older schemas are migrated in place. Pending turns left by processes that have ended are marked
 /// <see cref="TurnStatus.Interrupted"/>; pending turns of running processes are left alone.
 /// </para>
@@ -42,6 +43,8 @@ public sealed class SqliteConversationStore : IConversationStore
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeProvider _timeProvider;
     private readonly TimeZoneInfo _timeZone;
+    private readonly TimeSpan _saveWait;
+    private bool _opened;
     private bool _disposed;
 
     private SqliteConversationStore(string databasePath, SqliteConnection connection, ConversationStoreOptions? options)
@@ -50,6 +53,7 @@ public sealed class SqliteConversationStore : IConversationStore
         _connection = connection;
         _timeProvider = options?.TimeProvider ?? TimeProvider.System;
         _timeZone = options?.TimeZone ?? TimeZoneInfo.Local;
+        _saveWait = options?.SaveWait ?? ConversationStoreOptions.DefaultSaveWait;
     }
 
     /// <summary>Gets the full path of the database file.</summary>
@@ -60,6 +64,12 @@ public sealed class SqliteConversationStore : IConversationStore
 
     /// <summary>Gets how many pending turns of ended processes were marked interrupted when the store opened.</summary>
     public int RecoveredTurnCount { get; private set; }
+
+    /// <summary>
+    /// Gets how many turns were imported, when the store opened, from recovery files: turns a process saved beside the
+    /// database because it stayed locked past <see cref="ConversationStoreOptions.SaveWait"/>.
+    /// </summary>
+    public int ImportedRecoveryCount { get; private set; }
 
     /// <summary>Opens (or creates) the database at <see cref="ParleyDataPaths.DefaultDatabasePath()"/>.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -116,7 +126,9 @@ public sealed class SqliteConversationStore : IConversationStore
             await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, null, "PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
             await StorageMigrations.MigrateAsync(connection, targetVersion, store._timeProvider, cancellationToken).ConfigureAwait(false);
+            store.ImportedRecoveryCount = await store.ImportRecoveryFilesAsync(cancellationToken).ConfigureAwait(false);
             store.RecoveredTurnCount = await store.RecoverStaleTurnsAsync(cancellationToken).ConfigureAwait(false);
+            store._opened = true;
             return store;
         }
         catch (SqliteException exception) when (SqliteDatabaseFile.Translate(fullPath, exception) is { } translated)
@@ -244,57 +256,18 @@ public sealed class SqliteConversationStore : IConversationStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A finished turn is never dropped for a lock: while another process holds the database, the save is tried again
+    /// with back-off for up to <see cref="ConversationStoreOptions.SaveWait"/> (default 30 s); if the database stays
+    /// locked, the turn goes to a recovery file beside it (<see cref="TurnRecord.RecoveryFile"/> says where), which the
+    /// next process that opens the store imports (<see cref="ImportedRecoveryCount"/>).
+    /// </remarks>
     public Task<TurnRecord> CompleteTurnAsync(PendingTurn turn, ChatMessage? assistantMessage, TurnOutcome outcome, IReadOnlyDictionary<string, int>? assistantTokenCounts = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(turn);
         ArgumentNullException.ThrowIfNull(outcome);
         RequireFinal(outcome);
-        return RunAsync(async c =>
-        {
-            using var transaction = c.BeginTransaction(deferred: false);
-            using (var check = Command(c, transaction, "SELECT status FROM turns WHERE id = $id AND conversation_id = $conversation_id;"))
-            {
-                Add(check, "$id", turn.Id);
-                Add(check, "$conversation_id", turn.ConversationId);
-                object? status = await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                if (status is null)
-                {
-                    await RequireConversationAsync(c, transaction, turn.ConversationId, cancellationToken).ConfigureAwait(false);
-                    throw new InvalidOperationException($"Turn {turn.Id} is not stored in conversation {turn.ConversationId}.");
-                }
-
-                if (!string.Equals((string)status, "pending", StringComparison.Ordinal))
-                {
-                    throw new InvalidOperationException($"Turn {turn.Id} is already {status}; a turn is completed once.");
-                }
-            }
-
-            string now = NowText();
-            long? assistantSeq = assistantMessage is null
-                ? null
-                : await InsertMessageAsync(c, transaction, turn.ConversationId, assistantMessage, assistantTokenCounts, now, cancellationToken).ConfigureAwait(false);
-            using (var command = Command(c, transaction, """
-                UPDATE turns SET
-                    status = $status, assistant_seq = $assistant_seq, model = coalesce($model, model),
-                    input_tokens = $input, output_tokens = $output, cached_input_tokens = $cached, reasoning_tokens = $reasoning,
-                    total_tokens = $total, cost_usd = $cost, latency_ms = $latency, ttft_ms = $ttft,
-                    finish_reason = $finish_reason, error = $error, updated_at = $now,
-                    context_dropped = $context_dropped, context_summarized = $context_summarized
-                WHERE id = $id;
-                """))
-            {
-                Add(command, "$id", turn.Id);
-                Add(command, "$assistant_seq", assistantSeq);
-                Add(command, "$now", now);
-                AddOutcome(command, outcome);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await TouchConversationAsync(c, transaction, turn.ConversationId, now, cancellationToken).ConfigureAwait(false);
-            var record = await ReadTurnAsync(c, transaction, turn.Id, cancellationToken).ConfigureAwait(false);
-            transaction.Commit();
-            return record;
-        }, cancellationToken);
+        return CompleteOrRecoverAsync(turn, assistantMessage, outcome, assistantTokenCounts, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -620,6 +593,10 @@ public sealed class SqliteConversationStore : IConversationStore
 
             _disposed = true;
             await _connection.DisposeAsync().ConfigureAwait(false);
+            if (_opened)
+            {
+                IntegrityStamp.Record(DatabasePath);
+            }
         }
         finally
         {
@@ -653,6 +630,169 @@ public sealed class SqliteConversationStore : IConversationStore
         {
             _gate.Release();
         }
+    }
+
+    private async Task<TurnRecord> CompleteOrRecoverAsync(
+        PendingTurn turn, ChatMessage? assistantMessage, TurnOutcome outcome, IReadOnlyDictionary<string, int>? assistantTokenCounts, CancellationToken cancellationToken)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var pause = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                return (await RunAsync(
+                    c => CompleteInTransactionAsync(c, turn.Id, turn.ConversationId, assistantMessage, assistantTokenCounts, outcome, importing: false, cancellationToken),
+                    cancellationToken).ConfigureAwait(false))!;
+            }
+            catch (ParleyStorageException e) when (SqliteDatabaseFile.IsLocked(e))
+            {
+                var left = _saveWait - waited.Elapsed;
+                if (left <= TimeSpan.Zero)
+                {
+                    return await SaveToRecoveryFileAsync(turn, assistantMessage, outcome).ConfigureAwait(false);
+                }
+
+                await Task.Delay(pause < left ? pause : left, cancellationToken).ConfigureAwait(false);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(4).Ticks));
+            }
+        }
+    }
+
+    private async Task<TurnRecord> SaveToRecoveryFileAsync(PendingTurn turn, ChatMessage? assistantMessage, TurnOutcome outcome)
+    {
+        var file = await RecoveryFile.WriteAsync(DatabasePath, new RecoveredTurn
+        {
+            TurnId = turn.Id,
+            ConversationId = turn.ConversationId,
+            UserSequence = turn.UserSequence,
+            AssistantText = assistantMessage?.Text,
+            AssistantMessageId = assistantMessage?.MessageId,
+            Outcome = outcome,
+        }, CancellationToken.None).ConfigureAwait(false);
+        return new TurnRecord
+        {
+            Id = turn.Id,
+            ConversationId = turn.ConversationId,
+            Kind = TurnKind.Chat,
+            Status = outcome.Status,
+            UserSequence = turn.UserSequence,
+            Model = outcome.Model,
+            Usage = outcome.Usage ?? new UsageDetails(),
+            CostUsd = outcome.CostUsd,
+            Latency = outcome.Latency,
+            TimeToFirstToken = outcome.TimeToFirstToken,
+            FinishReason = outcome.FinishReason,
+            Error = outcome.Error,
+            CreatedAt = turn.CreatedAt,
+            UpdatedAt = Now(),
+            RecoveryFile = file,
+        };
+    }
+
+    // Completes a pending turn in one transaction. On import, a turn already completed (or gone) is skipped (null), and
+    // a turn marked interrupted because its process ended is completed all the same: the recovery file has its answer.
+    private async Task<TurnRecord?> CompleteInTransactionAsync(
+        SqliteConnection c, string turnId, string conversationId, ChatMessage? assistantMessage, IReadOnlyDictionary<string, int>? assistantTokenCounts,
+        TurnOutcome outcome, bool importing, CancellationToken cancellationToken)
+    {
+        using var transaction = c.BeginTransaction(deferred: false);
+        using (var check = Command(c, transaction, "SELECT status, error FROM turns WHERE id = $id AND conversation_id = $conversation_id;"))
+        {
+            Add(check, "$id", turnId);
+            Add(check, "$conversation_id", conversationId);
+            string? status = null, error = null;
+            using (var reader = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    status = reader.GetString(0);
+                    error = NullableString(reader, 1);
+                }
+            }
+
+            var open = string.Equals(status, "pending", StringComparison.Ordinal)
+                || (importing && string.Equals(status, "interrupted", StringComparison.Ordinal) && string.Equals(error, InterruptedByExit, StringComparison.Ordinal));
+            if (importing && !open)
+            {
+                return null;
+            }
+
+            if (status is null)
+            {
+                await RequireConversationAsync(c, transaction, conversationId, cancellationToken).ConfigureAwait(false);
+                throw new InvalidOperationException($"Turn {turnId} is not stored in conversation {conversationId}.");
+            }
+
+            if (!open)
+            {
+                throw new InvalidOperationException($"Turn {turnId} is already {status}; a turn is completed once.");
+            }
+        }
+
+        string now = NowText();
+        long? assistantSeq = assistantMessage is null
+            ? null
+            : await InsertMessageAsync(c, transaction, conversationId, assistantMessage, assistantTokenCounts, now, cancellationToken).ConfigureAwait(false);
+        using (var command = Command(c, transaction, """
+            UPDATE turns SET
+                status = $status, assistant_seq = $assistant_seq, model = coalesce($model, model),
+                input_tokens = $input, output_tokens = $output, cached_input_tokens = $cached, reasoning_tokens = $reasoning,
+                total_tokens = $total, cost_usd = $cost, latency_ms = $latency, ttft_ms = $ttft,
+                finish_reason = $finish_reason, error = $error, updated_at = $now,
+                context_dropped = $context_dropped, context_summarized = $context_summarized
+            WHERE id = $id;
+            """))
+        {
+            Add(command, "$id", turnId);
+            Add(command, "$assistant_seq", assistantSeq);
+            Add(command, "$now", now);
+            AddOutcome(command, outcome);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await TouchConversationAsync(c, transaction, conversationId, now, cancellationToken).ConfigureAwait(false);
+        var record = await ReadTurnAsync(c, transaction, turnId, cancellationToken).ConfigureAwait(false);
+        transaction.Commit();
+        return record;
+    }
+
+    // Imports the turns other processes left in recovery files while the database was locked; a file is deleted once
+    // its turns are in the database. A file that cannot be read is left where it is, for a person to look at.
+    private async Task<int> ImportRecoveryFilesAsync(CancellationToken cancellationToken)
+    {
+        var imported = 0;
+        foreach (var file in RecoveryFile.Find(DatabasePath))
+        {
+            IReadOnlyList<RecoveredTurn> turns;
+            try
+            {
+                turns = await RecoveryFile.ReadAsync(file, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or FormatException or OverflowException)
+            {
+                continue;
+            }
+
+            try
+            {
+                foreach (var turn in turns)
+                {
+                    if (await CompleteInTransactionAsync(_connection, turn.TurnId, turn.ConversationId, turn.AssistantMessage, null, turn.Outcome, importing: true, cancellationToken).ConfigureAwait(false) is not null)
+                    {
+                        imported++;
+                    }
+                }
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
+            {
+                break; // still locked by another process: the files wait for the next open (a turn imported already is skipped then)
+            }
+
+            File.Delete(file);
+        }
+
+        return imported;
     }
 
     private async Task<int> RecoverStaleTurnsAsync(CancellationToken cancellationToken)

@@ -96,8 +96,10 @@ internal static class SqliteDatabaseFile
 
                 await ProbeTablesAsync(connection, cancellationToken).ConfigureAwait(false);
 
-                // A full check reads every page: worth it before a migration rewrites the schema, too slow for every open.
-                if (version < StorageMigrations.LatestVersion)
+                // Before any write: damage anywhere (not only where appends write) is refused while the file is still
+                // as it was. quick_check reads every page, so it is skipped only when the file is exactly as the last
+                // Parley that checked it left it (IntegrityStamp).
+                if (!IntegrityStamp.Matches(path))
                 {
                     string check = await QuickCheckAsync(connection, cancellationToken).ConfigureAwait(false);
                     if (!string.Equals(check, "ok", StringComparison.Ordinal))
@@ -116,6 +118,10 @@ internal static class SqliteDatabaseFile
             }
         }
     }
+
+    /// <summary>True when <paramref name="exception"/> is another process's lock outlasting the busy timeout.</summary>
+    public static bool IsLocked(ParleyStorageException exception) =>
+        exception.InnerException is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked };
 
     /// <summary>Maps an SQLite error to a clear <see cref="ParleyStorageException"/>, or returns <see langword="null"/> to keep it.</summary>
     /// <param name="path">The database file.</param>

@@ -58,4 +58,10 @@ public sealed record TurnRecord
 
     /// <summary>Gets when the turn last changed.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>
+    /// Gets the recovery file the turn was written to because the database stayed locked (the next open imports it);
+    /// <see langword="null"/> when the turn is in the database.
+    /// </summary>
+    public string? RecoveryFile { get; init; }
 }

@@ -181,6 +181,15 @@ public sealed class ParleyProcess : IDisposable
         }
     }
 
+    /// <summary>Sends <paramref name="signal"/> (e.g. 15 for SIGTERM, 1 for SIGHUP) to a running process.</summary>
+    public static void Signal(Process process, int signal)
+    {
+        if (kill(process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({signal}) failed: {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
     public void Dispose()
     {
         try
