@@ -29,7 +29,7 @@ internal static class UsageReportView
         parts.Add(Table("By conversation", "conversation", conversations, shortIds));
         if (report.Total.UnpricedTurns > 0)
         {
-            parts.Add(new Text($"{report.Total.UnpricedTurns.ToString(Invariant)} turn(s) used a model without a known price; their cost is not included.\n"));
+            parts.Add(new Text($"{Wording.Count(report.Total.UnpricedTurns, "turn")} used a model without a known price; their cost is not included.\n"));
         }
 
         return new Rows(parts);
@@ -56,14 +56,14 @@ internal static class UsageReportView
 
     private static string Summary(UsageReportRow row)
     {
-        var text = $"{row.ChatTurns.ToString(Invariant)} turns";
+        var text = Wording.Count(row.ChatTurns, "turn");
         if (row.SummaryCalls > 0)
         {
-            text += $" + {row.SummaryCalls.ToString(Invariant)} summary calls";
+            text += $" + {Wording.Count(row.SummaryCalls, "summary call")}";
         }
 
         return text + $" · {row.InputTokenCount.ToString("#,0", Invariant)} in / {row.OutputTokenCount.ToString("#,0", Invariant)} out"
-            + $" · {row.TotalTokenCount.ToString("#,0", Invariant)} tokens · {UsageLineFormatter.Cost(row.CostUsd)}";
+            + $" · {Wording.Count(row.TotalTokenCount, "token")} · {UsageLineFormatter.Cost(row.CostUsd)}";
     }
 
     private static Table Table(string title, string keyName, IEnumerable<UsageReportRow> rows, IReadOnlyDictionary<string, string>? shortIds)
