@@ -64,9 +64,15 @@ public class InputLimitTests
     [Theory]
     [InlineData("")]
     [InlineData("tokens")]
+    [InlineData("chat")]
     public async Task StandardInput_OverTheLimit_Exit2WithoutReadingTheRest(string command)
     {
-        string[] args = command.Length == 0 ? ["--no-log"] : [command];
+        string[] args = command switch
+        {
+            "" => ["--no-log"],
+            "chat" => ["chat", "--no-log"],
+            _ => [command],
+        };
         await using var server = await LoopbackServer.StartAsync();
         using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
         using var process = parley.Start(args);

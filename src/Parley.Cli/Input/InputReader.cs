@@ -4,7 +4,7 @@ namespace Parley.Cli;
 
 /// <summary>
 /// Reads every file and standard input Parley takes a prompt from (prompt files, <c>--messages</c>, <c>tokens -f</c>,
-/// <c>history import</c>, piped text), and stops at <see cref="LimitBytes"/>: <c>/dev/zero</c> is refused at once
+/// <c>history import</c>, piped text and piped chat), and stops at <see cref="LimitBytes"/>: <c>/dev/zero</c> is refused at once
 /// instead of filling the memory.
 /// </summary>
 internal static class InputReader
@@ -31,22 +31,19 @@ internal static class InputReader
         return await ReadAsync(stdin, "standard input", cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reads a stream to its end, or throws as soon as it passes the limit.</summary>
+    /// <summary>Reads a stream to its end, or throws as soon as it passes the limit (the stream is disposed).</summary>
     public static async Task<ArraySegment<byte>> ReadAsync(Stream stream, string name, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
-        var chunk = new byte[81_920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        await using (var capped = new CappedStream(stream, name))
         {
-            if (buffer.Length + read > LimitBytes)
-            {
-                throw new CliUsageException($"{name} is larger than the {LimitBytes / (1024 * 1024)} MiB input limit");
-            }
-
-            buffer.Write(chunk, 0, read);
+            await capped.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
 
         return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
+
+    /// <summary>Standard input as text lines for piped chat: the same limit, over the whole session.</summary>
+    public static TextReader StandardInputLines() =>
+        new StreamReader(new CappedStream(Console.OpenStandardInput(), "standard input"), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
 }
