@@ -21,15 +21,10 @@ internal static class CliApplication
         CliServices Services() => services ??= CliServices.ForProcess(interrupts);
         var verbose = new Option<bool>("--verbose") { Description = "Show details (stack traces) on errors", Recursive = true };
         var root = CommandTree.Build(Services, verbose, args);
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        var parse = CommandTree.Parse(root, args);
+        if (parse.Action is not { ClearsParseErrors: true } && UsageErrors.Describe(parse) is { } usageError)
         {
-            foreach (var error in parse.Errors)
-            {
-                Services().Interaction.Error(error.Message);
-            }
-
-            Services().Interaction.Note("run 'parley --help' for usage");
+            Services().Interaction.Error(usageError);
             return ExitCodes.UsageError;
         }
 

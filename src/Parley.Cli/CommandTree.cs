@@ -1,13 +1,18 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace Parley.Cli;
 
 /// <summary>The <c>parley</c> command tree: the one-shot prompt at the root, subcommands beside it.</summary>
 internal static class CommandTree
 {
-    public static RootCommand Build(Func<CliServices> services, Option<bool> verbose, IReadOnlyList<string> rawArgs)
+    /// <summary>The command's name in help and errors, whatever the executable is called (Parley.Cli.dll, parley).</summary>
+    public const string Name = "parley";
+
+    public static Command Build(Func<CliServices> services, Option<bool> verbose, IReadOnlyList<string> rawArgs)
     {
-        var root = new RootCommand("parley: chat with OpenAI and OpenAI-compatible models (Ollama, vLLM, LM Studio, Azure OpenAI).");
+        // A named Command rather than RootCommand, which takes its name from the executable ("Parley.Cli" under dotnet).
+        var root = new Command(Name, "parley: chat with OpenAI and OpenAI-compatible models (Ollama, vLLM, LM Studio, Azure OpenAI).");
         var connection = new ConnectionOptionSet();
         var generation = new GenerationOptionSet();
         var reliability = new ReliabilityOptionSet();
@@ -22,6 +27,10 @@ internal static class CommandTree
         var conversation = new ConversationOptionSet();
         var contextOptions = new ContextOptionSet();
 
+        var help = new HelpOption();
+        help.Action = new CommandHelpAction((HelpAction)help.Action!, root, prompt);
+        root.Add(help);
+        root.Add(new VersionOption());
         root.Add(prompt);
         connection.AddTo(root);
         generation.AddTo(root);
@@ -46,9 +55,9 @@ internal static class CommandTree
         {
             var words = parse.GetValue(prompt) ?? [];
             var separator = rawArgs.Contains("--");
-            if (!separator && words.FirstOrDefault(w => w.Length > 1 && w[0] == '-' && !double.TryParse(w, System.Globalization.CultureInfo.InvariantCulture, out _)) is { } unknown)
+            if (!separator && words.FirstOrDefault(UsageErrors.LooksLikeOption) is { } unknown)
             {
-                throw new CliUsageException($"unknown option '{unknown}' (run 'parley --help'; to send text that starts with '-', put it after --)");
+                throw new CliUsageException($"{UsageErrors.UnknownOption(unknown, root)} (run 'parley --help'; to send text that starts with '-', put it after --)");
             }
 
             if (words.Length == 1 && !separator && CommandSuggester.Suggest(words[0], commandNames) is { } suggestion)
@@ -75,9 +84,16 @@ internal static class CommandTree
                 Stream = !parse.GetValue(noStream),
                 Json = parse.GetValue(json),
                 ShowUsage = parse.GetValue(usage),
+                ShowHelp = () => Parse(root, ["--help"]).Invoke(),
             };
             return await new PromptCommand(services()).RunAsync(request, ct).ConfigureAwait(false);
         });
         return root;
     }
+
+    /// <summary>
+    /// Parses the arguments under <paramref name="root"/>. The root's name goes first, so a prompt that happens to be
+    /// "parley" is a prompt, not the command name the parser would otherwise skip.
+    /// </summary>
+    public static ParseResult Parse(Command root, IReadOnlyList<string> args) => root.Parse([root.Name, .. args]);
 }

@@ -45,7 +45,7 @@ internal static class ChatCommand
             await using var built = await new SessionBuilder(s).BuildAsync(request, ct).ConfigureAwait(false);
             var context = new ReplContext(built.Session, built.Provider, built.Resolver, s, parse.GetValue(usage)) { Reliability = request.Reliability };
             var interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
-            IReplInput input = interactive ? await TerminalReplFactory.CreateInputAsync(s, ct).ConfigureAwait(false) : new PipedReplInput(Console.In);
+            IReplInput input = interactive ? await TerminalReplFactory.CreateInputAsync(s, ct).ConfigureAwait(false) : new PipedReplInput(InputReader.StandardInputLines());
             IAnswerPresenter presenter = interactive ? TerminalReplFactory.CreatePresenter(s) : new PlainAnswerPresenter(s.Interaction);
             if (interactive)
             {

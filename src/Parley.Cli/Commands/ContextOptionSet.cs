@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
-using System.Globalization;
 
 namespace Parley.Cli;
 
@@ -19,8 +17,8 @@ internal sealed class ContextOptionSet
                 r.AddError($"--context must be keep-all, last:N, budget or summarize (got '{r.Tokens[^1].Value}')");
             }
         });
-        ReserveOutput.Validators.Add(r => RequireWhole(r, ReserveOutput.Name, 0));
-        KeepLast.Validators.Add(r => RequireWhole(r, KeepLast.Name, 0));
+        OptionValues.Whole(ReserveOutput, 0, int.MaxValue, "a whole number of at least 0");
+        OptionValues.Whole(KeepLast, 0, int.MaxValue, "a whole number of at least 0");
         SummarizeAt.Validators.Add(r =>
         {
             if (r.Tokens.Count > 0 && !ContextThreshold.TryParse(r.Tokens[^1].Value, out _))
@@ -80,19 +78,5 @@ internal sealed class ContextOptionSet
             SummaryModel = result.GetValue(SummaryModel),
             KeepLast = result.GetValue(KeepLast),
         };
-    }
-
-    private static void RequireWhole(OptionResult result, string name, int min)
-    {
-        if (result.Tokens.Count == 0)
-        {
-            return;
-        }
-
-        var text = result.Tokens[^1].Value;
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min)
-        {
-            result.AddError($"{name} must be a whole number of at least {min} (got '{text}')");
-        }
     }
 }

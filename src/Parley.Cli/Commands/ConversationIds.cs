@@ -20,7 +20,19 @@ internal static class ConversationIds
         }
         catch (ArgumentException e)
         {
-            throw new CliUsageException(e.Message);
+            throw new CliUsageException(WithoutParameterName(e));
         }
+    }
+
+    // ArgumentException.Message ends with " (Parameter 'idOrPrefix')": the library's name for it, not the user's.
+    private static string WithoutParameterName(ArgumentException e)
+    {
+        if (e.ParamName is null)
+        {
+            return e.Message;
+        }
+
+        var suffix = new ArgumentException(string.Empty, e.ParamName).Message;
+        return e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message[..^suffix.Length] : e.Message;
     }
 }

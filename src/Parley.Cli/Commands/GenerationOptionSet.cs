@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
-using System.Globalization;
 using Microsoft.Extensions.AI;
 
 namespace Parley.Cli;
@@ -10,11 +8,12 @@ internal sealed class GenerationOptionSet
 {
     public GenerationOptionSet()
     {
-        MaxTokens.Validators.Add(r => RequireRange(r, MaxTokens, 1, int.MaxValue, "a positive whole number"));
-        Temperature.Validators.Add(r => RequireRange(r, Temperature, 0, 2, "a number from 0 to 2"));
-        TopP.Validators.Add(r => RequireRange(r, TopP, 0, 1, "a number from 0 to 1"));
-        MaxCost.Validators.Add(r => RequireRange(r, MaxCost, 0, 1_000_000, "a dollar amount of 0 or more, e.g. 0.05"));
-        ReasoningEffortOption.AcceptOnlyFromAmong("low", "medium", "high");
+        OptionValues.Whole(MaxTokens, 1, int.MaxValue, "a positive whole number");
+        OptionValues.Real(Temperature, 0, 2, "a number from 0 to 2");
+        OptionValues.Real(TopP, 0, 1, "a number from 0 to 1");
+        OptionValues.Whole(Seed, long.MinValue, long.MaxValue, "a whole number");
+        OptionValues.Money(MaxCost, 0, 1_000_000, "a dollar amount of 0 or more, e.g. 0.05");
+        OptionValues.OneOf(ReasoningEffortOption, "low", "medium", "high");
     }
 
     public Option<string?> System { get; } = new("--system", "-s")
@@ -101,19 +100,5 @@ internal sealed class GenerationOptionSet
         }
 
         return options;
-    }
-
-    private static void RequireRange<T>(OptionResult result, Option<T> option, double min, double max, string expected)
-    {
-        if (result.Tokens.Count == 0)
-        {
-            return;
-        }
-
-        var text = result.Tokens[^1].Value;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            result.AddError($"{option.Name} must be {expected} (got '{text}')");
-        }
     }
 }

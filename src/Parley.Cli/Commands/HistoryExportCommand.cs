@@ -20,7 +20,7 @@ internal sealed class HistoryExportCommand
             Description = "md (a readable transcript) or json (messages array + usage per turn); default: from -o's extension, else md",
             HelpName = "md|json",
         };
-        format.AcceptOnlyFromAmong("md", "json");
+        OptionValues.OneOf(format, "md", "json");
         var output = new Option<string?>("--output", "-o") { Description = "Write to this file instead of stdout", HelpName = "FILE" };
         var command = new Command("export", "Export a saved conversation as Markdown or JSON") { id, format, output };
         command.SetAction((parse, ct) => new HistoryExportCommand(services()).RunAsync(parse.GetValue(id)!, parse.GetValue(format), parse.GetValue(output), ct));

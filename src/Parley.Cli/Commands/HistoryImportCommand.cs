@@ -32,8 +32,8 @@ internal sealed class HistoryImportCommand
         try
         {
             json = file == "-"
-                ? await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false)
-                : await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
+                ? PromptReader.Decode(await InputReader.ReadStandardInputAsync(cancellationToken).ConfigureAwait(false))
+                : await InputReader.ReadFileTextAsync(file, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -58,7 +58,7 @@ internal sealed class HistoryImportCommand
         var created = await store.ImportAsync(settings, imported.Messages, cancellationToken).ConfigureAwait(false);
         var shortId = ShortIds.Of(await HistoryCommand.ShortIdsAsync(store, cancellationToken).ConfigureAwait(false), created.Id);
         await _services.Interaction.WriteOutputLineAsync(created.Id).ConfigureAwait(false);
-        _services.Interaction.Note($"imported {imported.Messages.Count} messages as \"{created.Title ?? "(untitled)"}\"; continue it with: parley chat --cid {shortId}");
+        _services.Interaction.Note($"imported {Wording.Count(imported.Messages.Count, "message")} as \"{created.Title ?? "(untitled)"}\"; continue it with: parley chat --cid {shortId}");
         return ExitCodes.Ok;
     }
 }

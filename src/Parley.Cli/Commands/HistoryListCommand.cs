@@ -20,6 +20,7 @@ internal sealed class HistoryListCommand
             DefaultValueFactory = _ => DefaultLimit,
         };
         var json = new Option<bool>("--json") { Description = "Print a JSON array (full ids, numbers, ISO 8601 UTC times)" };
+        OptionValues.Whole(limit, 0, int.MaxValue, "a whole number: 0 (all) or more");
         history.Add(limit);
         history.Add(json);
         history.SetAction((parse, ct) => new HistoryListCommand(services()).RunAsync(parse.GetValue(limit), parse.GetValue(json), ct));

@@ -25,7 +25,7 @@ internal sealed class HistoryRemoveCommand
         await store.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
         var turns = stored.Turns.Count(t => t.Kind == TurnKind.Chat);
         _services.Interaction.Note(
-            $"removed conversation {id} \"{stored.Conversation.Title ?? "(untitled)"}\" ({turns} {(turns == 1 ? "turn" : "turns")}, {stored.Messages.Count} messages)");
+            $"removed conversation {id} \"{stored.Conversation.Title ?? "(untitled)"}\" ({Wording.Count(turns, "turn")}, {Wording.Count(stored.Messages.Count, "message")})");
         return ExitCodes.Ok;
     }
 }

@@ -23,6 +23,7 @@ internal sealed class HistorySearchCommand
             HelpName = "N",
             DefaultValueFactory = _ => HistoryListCommand.DefaultLimit,
         };
+        OptionValues.Whole(limit, 1, int.MaxValue, "a whole number of 1 or more");
         var json = new Option<bool>("--json") { Description = "Print a JSON array of hits (full ids)" };
         var command = new Command("search", "Find saved conversations by text (full-text trigram index: works for Chinese, Japanese, …)") { text, limit, json };
         command.SetAction((parse, ct) => new HistorySearchCommand(services()).RunAsync(string.Join(' ', parse.GetValue(text) ?? []), parse.GetValue(limit), parse.GetValue(json), ct));

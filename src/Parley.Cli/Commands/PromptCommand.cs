@@ -14,6 +14,9 @@ internal sealed record PromptRequest
     public bool Json { get; init; }
 
     public bool ShowUsage { get; init; }
+
+    /// <summary>Prints <c>parley --help</c> and returns its exit code: what a bare <c>parley</c> (no prompt, no input) does.</summary>
+    public Func<int>? ShowHelp { get; init; }
 }
 
 /// <summary>One-shot prompts: the tutorial's sections 2, 3 and 10 (send, read the structure, choose the options).</summary>
@@ -28,6 +31,12 @@ internal sealed class PromptCommand
         var ui = _services.Interaction;
         var stdin = await PromptReader.ReadStandardInputAsync(cancellationToken).ConfigureAwait(false);
         var prompt = PromptReader.Combine(stdin, request.Words);
+        if (prompt.Length == 0 && request.Session.MessagesFile is null && request.ShowHelp is { } showHelp)
+        {
+            // Nothing given at all (a terminal, /dev/null, an empty pipe): say what parley does instead of "empty prompt".
+            return showHelp();
+        }
+
         if (string.IsNullOrWhiteSpace(prompt) && request.Session.MessagesFile is null)
         {
             throw new CliUsageException("empty prompt: give it as an argument (parley \"Tell me a joke\") or on standard input (echo text | parley)");

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
-using System.Globalization;
 
 namespace Parley.Cli;
 
@@ -9,10 +7,10 @@ internal sealed class ReliabilityOptionSet
 {
     public ReliabilityOptionSet()
     {
-        MaxRetries.Validators.Add(r => Require(r, MaxRetries.Name, 0, 100, "a whole number from 0 to 100"));
-        IdleTimeout.Validators.Add(r => Require(r, IdleTimeout.Name, 0.001, 86_400, "a number of seconds above 0"));
-        Timeout.Validators.Add(r => Require(r, Timeout.Name, 0.001, 86_400, "a number of seconds above 0"));
-        ConnectTimeout.Validators.Add(r => Require(r, ConnectTimeout.Name, 0.001, 3_600, "a number of seconds above 0"));
+        OptionValues.Whole(MaxRetries, 0, 100, "a whole number from 0 to 100");
+        OptionValues.Real(IdleTimeout, 0.001, 86_400, "a number of seconds above 0");
+        OptionValues.Real(Timeout, 0.001, 86_400, "a number of seconds above 0");
+        OptionValues.Real(ConnectTimeout, 0.001, 3_600, "a number of seconds above 0");
     }
 
     public Option<int?> MaxRetries { get; } = new("--max-retries")
@@ -54,18 +52,4 @@ internal sealed class ReliabilityOptionSet
         Seconds(result.GetValue(ConnectTimeout)));
 
     private static TimeSpan? Seconds(double? value) => value is { } v ? TimeSpan.FromSeconds(v) : null;
-
-    private static void Require(OptionResult result, string name, double min, double max, string expected)
-    {
-        if (result.Tokens.Count == 0)
-        {
-            return;
-        }
-
-        var text = result.Tokens[^1].Value;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            result.AddError($"{name} must be {expected} (got '{text}')");
-        }
-    }
 }

@@ -51,9 +51,9 @@ internal sealed class TokensCommand
         {
             var words = parse.GetValue(text) ?? [];
             var separator = parse.Tokens.Any(t => t.Type == TokenType.DoubleDash);
-            if (!separator && words.FirstOrDefault(w => w.Length > 1 && w[0] == '-' && !double.TryParse(w, CultureInfo.InvariantCulture, out _)) is { } unknown)
+            if (!separator && words.FirstOrDefault(UsageErrors.LooksLikeOption) is { } unknown)
             {
-                throw new CliUsageException($"unknown option '{unknown}' (run 'parley tokens --help'; to count text that starts with '-', put it after --)");
+                throw new CliUsageException($"{UsageErrors.UnknownOption(unknown, command)} (run 'parley tokens --help'; to count text that starts with '-', put it after --)");
             }
 
             var request = new TokensRequest
@@ -116,7 +116,7 @@ internal sealed class TokensCommand
         {
             try
             {
-                return await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
+                return await InputReader.ReadFileTextAsync(file, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -19,6 +19,7 @@ internal sealed class UsageCommand
             HelpName = "N",
             DefaultValueFactory = _ => HistoryListCommand.DefaultLimit,
         };
+        OptionValues.Whole(limit, 0, int.MaxValue, "a whole number: 0 (all) or more");
         var json = new Option<bool>("--json") { Description = "Print JSON: total, by_day, by_model, by_conversation" };
         var command = new Command("usage", "Tokens and cost of saved conversations by day, by model and by conversation") { since, limit, json };
         command.SetAction((parse, ct) => new UsageCommand(services()).RunAsync(parse.GetValue(since), parse.GetValue(limit), parse.GetValue(json), ct));

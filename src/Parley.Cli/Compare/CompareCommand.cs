@@ -21,6 +21,7 @@ internal static class CompareCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var runs = new Option<int>("--runs") { Description = "Ask every model N times and show medians", HelpName = "N", DefaultValueFactory = _ => 1 };
+        OptionValues.Whole(runs, 1, int.MaxValue, "a whole number of 1 or more");
         var sequential = new Option<bool>("--sequential") { Description = "One model at a time (isolates timings); default: all at once" };
         var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per model" };
         var csv = new Option<bool>("--csv") { Description = "Print CSV, one row per model" };

@@ -95,7 +95,7 @@ internal static class TranscriptText
         var turns = transcript.Stored.Turns;
         var chatTurns = transcript.ChatTurns.Count();
         var tokens = turns.Sum(t => t.Usage.TotalTokenCount ?? ((t.Usage.InputTokenCount ?? 0) + (t.Usage.OutputTokenCount ?? 0)));
-        var line = $"{chatTurns.ToString(Invariant)} {(chatTurns == 1 ? "turn" : "turns")} · {tokens.ToString("#,0", Invariant)} tokens";
+        var line = $"{Wording.Count(chatTurns, "turn")} · {Wording.Count(tokens, "token")}";
         if (turns.Any(t => t.CostUsd is not null))
         {
             line += " · " + UsageLineFormatter.Cost(turns.Sum(t => t.CostUsd ?? 0m));

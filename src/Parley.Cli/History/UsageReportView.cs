@@ -31,7 +31,7 @@ internal static class UsageReportView
         parts.Add(Table("By conversation", "conversation", conversations, shortIds, summaries));
         if (report.Total.UnpricedTurns > 0)
         {
-            parts.Add(new Text($"{report.Total.UnpricedTurns.ToString(Invariant)} turn(s) used a model without a known price; their cost is not included.\n"));
+            parts.Add(new Text($"{Wording.Count(report.Total.UnpricedTurns, "turn")} used a model without a known price; their cost is not included.\n"));
         }
 
         return new Rows(parts);
@@ -58,22 +58,21 @@ internal static class UsageReportView
 
     private static string Summary(UsageReportRow row)
     {
-        var text = Count(row.ChatTurns, "turn");
+        var text = Wording.Count(row.ChatTurns, "turn");
         if (row.SummaryCalls > 0)
         {
-            text += " + " + Count(row.SummaryCalls, "summary call");
+            text += " + " + Wording.Count(row.SummaryCalls, "summary call");
         }
 
         if (row.UnfinishedTurns > 0)
         {
-            text += " + " + Count(row.UnfinishedTurns, "unfinished turn");
+            text += " + " + Wording.Count(row.UnfinishedTurns, "unfinished turn");
         }
 
         return text + $" · {row.InputTokenCount.ToString("#,0", Invariant)} in / {row.OutputTokenCount.ToString("#,0", Invariant)} out"
-            + $" · {row.TotalTokenCount.ToString("#,0", Invariant)} tokens · {UsageLineFormatter.Cost(row.CostUsd)}";
+            + $" · {Wording.Count(row.TotalTokenCount, "token")} · {UsageLineFormatter.Cost(row.CostUsd)}";
     }
 
-    private static string Count(int count, string noun) => $"{count.ToString(Invariant)} {noun}{(count == 1 ? string.Empty : "s")}";
 
     // A count as a table cell: "-" for none, so a model used only for summaries does not read as "0 turns".
     private static Text CountCell(int count) => new(count == 0 ? "-" : count.ToString(Invariant));

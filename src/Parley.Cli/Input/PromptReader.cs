@@ -8,7 +8,7 @@ internal static class PromptReader
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Reads all of stdin when it is redirected; null when stdin is a terminal.</summary>
-    /// <exception cref="CliUsageException">stdin is not valid UTF-8.</exception>
+    /// <exception cref="CliUsageException">stdin is not valid UTF-8, or larger than the input limit.</exception>
     public static async Task<string?> ReadStandardInputAsync(CancellationToken cancellationToken)
     {
         if (!Console.IsInputRedirected)
@@ -16,13 +16,8 @@ internal static class PromptReader
             return null;
         }
 
-        using var buffer = new MemoryStream();
-        await using (var stdin = Console.OpenStandardInput())
-        {
-            await stdin.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        }
-
-        return Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        var bytes = await InputReader.ReadStandardInputAsync(cancellationToken).ConfigureAwait(false);
+        return Decode(bytes);
     }
 
     /// <summary>Decodes stdin bytes strictly, naming the offset of the first invalid byte.</summary>

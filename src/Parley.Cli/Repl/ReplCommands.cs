@@ -185,7 +185,7 @@ internal static class ReplCommands
         try
         {
             await ExportFile.WriteAsync(path, OpenAIMessageFormat.Write(context.Session.History) + "\n", context.Services.Paths.DatabaseFile, $"/save {file}", ct).ConfigureAwait(false);
-            context.Ui.Note($"saved {context.Session.History.Count} messages to {path}");
+            context.Ui.Note($"saved {Wording.Count(context.Session.History.Count, "message")} to {path}");
         }
         catch (CliUsageException e)
         {

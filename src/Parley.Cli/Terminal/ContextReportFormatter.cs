@@ -68,10 +68,10 @@ internal static class ContextReportFormatter
     {
         SummarizingPolicy s => "summarize"
             + (report.SummaryThreshold is { } at ? $" · summarizes past {N(at)} tokens" : string.Empty)
-            + $" · keeps the last {N(s.Options.KeepLastTurns)} turns verbatim"
+            + $" · keeps the last {Wording.Count(s.Options.KeepLastTurns, "turn")} verbatim"
             + (s.Options.SummaryModel is { } model ? $" · summaries by {model}" : string.Empty),
         TokenBudgetPolicy => "budget · the newest messages that fit the window minus the answer's reserve",
-        LastMessagesPolicy last => $"{last.Name} · the system message and the last {N(last.Count)} messages",
+        LastMessagesPolicy last => $"{last.Name} · the system message and the last {Wording.Count(last.Count, "message")}",
         KeepAllPolicy => "keep-all · the whole conversation",
         _ => report.Policy,
     };

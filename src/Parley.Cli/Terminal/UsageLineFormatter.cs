@@ -3,9 +3,20 @@ using System.Text;
 
 namespace Parley.Cli;
 
-/// <summary>Owns the usage line: <c>Tokens: 1,234 in (200 cached) / 56 out · $0.0012 · 1.9 s · 28 tok/s</c>.</summary>
+/// <summary>
+/// Owns the usage line: <c>Tokens: 1,234 in (200 cached) / 56 out · $0.0012 · 1.9 s · 28 tok/s</c>. The time is
+/// in milliseconds under 0.1 s. The speed is shown only when it means something: measured by the server (Ollama's
+/// <c>eval_duration</c>), or over at least <see cref="MinimumSpeedTokens"/> tokens generated in at least
+/// <see cref="MinimumSpeedTime"/> (an instant answer's "16036 tok/s" is the clock's resolution, not the model's speed).
+/// </summary>
 internal static class UsageLineFormatter
 {
+    /// <summary>The fewest output tokens a client-measured speed is shown for.</summary>
+    public const int MinimumSpeedTokens = 5;
+
+    /// <summary>The shortest generation time a client-measured speed is shown for.</summary>
+    public static readonly TimeSpan MinimumSpeedTime = TimeSpan.FromMilliseconds(250);
+
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public static string Format(ChatTurn turn, bool pricingEnabled)
@@ -40,8 +51,8 @@ internal static class UsageLineFormatter
             line.Append(" · cost unknown");
         }
 
-        line.Append(" · ").Append(turn.Latency.TotalSeconds.ToString("0.0", Invariant)).Append(" s");
-        if (turn.OutputTokensPerSecond is { } speed)
+        line.Append(" · ").Append(Duration(turn.Latency));
+        if (MeaningfulSpeed(turn) is { } speed)
         {
             line.Append(" · ").Append(speed.ToString("0", Invariant)).Append(" tok/s");
         }
@@ -66,6 +77,29 @@ internal static class UsageLineFormatter
         {
             line.Append(" · ").Append(Cost(made.Sum(c => c.CostUsd!.Value)));
         }
+    }
+
+    /// <summary>A latency: <c>1.9 s</c>, or <c>45 ms</c> under 0.1 s (never <c>0.0 s</c>).</summary>
+    public static string Duration(TimeSpan time) => time >= TimeSpan.FromMilliseconds(95)
+        ? time.TotalSeconds.ToString("0.0", Invariant) + " s"
+        : Math.Max(1, Math.Round(time.TotalMilliseconds)).ToString("0", Invariant) + " ms";
+
+    private static double? MeaningfulSpeed(ChatTurn turn)
+    {
+        if (turn.OutputTokensPerSecond is not { } speed)
+        {
+            return null;
+        }
+
+        if (ServerTimings.GenerationTime(turn.Usage) is not null)
+        {
+            return speed;
+        }
+
+        // The speed is output / generation time, so the time it was measured over is output / speed.
+        var output = turn.Usage!.OutputTokenCount!.Value;
+        var measuredOver = TimeSpan.FromSeconds(output / speed);
+        return output >= MinimumSpeedTokens && measuredOver >= MinimumSpeedTime ? speed : null;
     }
 
     public static string Cost(decimal cost) =>
