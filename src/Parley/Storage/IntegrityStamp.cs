@@ -42,7 +42,9 @@ internal static class IntegrityStamp
                 return;
             }
 
-            File.WriteAllText(PathOf(databasePath), Describe(databasePath) + "\n");
+            using var stream = new FileStream(PathOf(databasePath), PrivateFiles.Options(FileMode.Create, FileAccess.Write, FileShare.None));
+            using var writer = new StreamWriter(stream);
+            writer.Write(Describe(databasePath) + "\n");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
