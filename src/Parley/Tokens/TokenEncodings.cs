@@ -73,23 +73,22 @@ internal static partial class TokenEncodings
         }
 
         Tokenizer tokenizer = Get(encoding);
-        return LongPieceTokenizer.MayHaveLongPiece(text) && LongPieces(encoding).HasLongPiece(text)
-            ? LongPieces(encoding).Count(text)
-            : tokenizer.CountTokens(text);
+        return HasLongPiece(encoding, text) ? LongPieces(encoding).Count(text) : tokenizer.CountTokens(text);
     }
 
     /// <summary>Encodes <paramref name="text"/> to token ids (special tokens as plain text), as <see cref="Count"/> counts.</summary>
     public static IReadOnlyList<int> EncodeToIds(string encoding, string text)
     {
         Tokenizer tokenizer = Get(encoding);
-        return LongPieceTokenizer.MayHaveLongPiece(text) && LongPieces(encoding).HasLongPiece(text)
-            ? LongPieces(encoding).EncodeToIds(text)
-            : tokenizer.EncodeToIds(text);
+        return HasLongPiece(encoding, text) ? LongPieces(encoding).EncodeToIds(text) : tokenizer.EncodeToIds(text);
     }
 
     /// <summary>The long-piece path of <paramref name="encoding"/> (built on first use from the loaded tokenizer).</summary>
     internal static LongPieceTokenizer LongPieces(string encoding) =>
         (TokenizerKey(encoding) == O200kBase ? O200kLongPieces : Cl100kLongPieces).Value;
+
+    private static bool HasLongPiece(string encoding, string text) =>
+        LongPieceTokenizer.MayHaveLongPiece(text) && LongPieces(encoding).HasLongPiece(text);
 
     private static Lazy<Tokenizer> Lazy(string encoding) =>
         TokenizerKey(encoding) == O200kBase ? O200k : Cl100k;
