@@ -1,13 +1,30 @@
 // Token-counting peers: npm tiktoken (Rust compiled to WASM) and js-tiktoken (pure JavaScript), o200k_base.
 // Usage: node tokens.mjs <tiktoken|js-tiktoken> <texts dir> <seconds per rep> <reps>
+//        node tokens.mjs tiktoken-runs <texts dir>
 // The texts dir holds the files written by the .NET harness (same bytes for every peer); short.txt has one
 // message per line, counted one by one. Prints one JSON line per text class, then a load line.
+// tiktoken-runs: one timed count of each 100 KB run without spaces (run-*-100k.txt): tiktoken's merge is
+// quadratic there (about 30 s each; 1 MB aborts the WASM module), js-tiktoken's worse (20 s for 10 KB).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [peer, dir, secondsText, repsText] = process.argv.slice(2);
 const seconds = Number(secondsText);
 const reps = Number(repsText);
+
+if (peer === 'tiktoken-runs') {
+  const { get_encoding } = await import('tiktoken');
+  const encoding = get_encoding('o200k_base');
+  for (const name of ['run-a', 'run-latin', 'run-cjk']) {
+    const raw = readFileSync(join(dir, `${name}-100k.txt`));
+    const text = raw.toString('utf8');
+    const start = process.hrtime.bigint();
+    const tokens = encoding.encode_ordinary(text).length;
+    const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+    console.log(JSON.stringify({ text: `${name}-100k`, bytes: raw.length, tokens, mbps: raw.length / elapsed / 1e6 }));
+  }
+  process.exit(0);
+}
 
 const loadStart = process.hrtime.bigint();
 let count;

@@ -46,6 +46,21 @@ public class TokensCommandTests
     }
 
     [Fact]
+    public async Task Tokens_FileOfOneMegabyteWithoutSpaces_CountsItExactly()
+    {
+        // One pre-token piece of 1,000,000 bytes: Microsoft.ML.Tokenizers' merge alone took over 120 s (the process
+        // helper gives up after 90 s). Runs of 'a' merge into 8-letter tokens from the left (npm tiktoken: 12,500 for
+        // 100,000; LongPieceTokenizerTests checks it), so the whole run counts ten times its tenth.
+        using var parley = new ParleyProcess();
+        await File.WriteAllTextAsync(Path.Combine(parley.WorkingDirectory, "run.txt"), new string('a', 1_000_000));
+
+        var r = await parley.RunAsync(stdin: "", "tokens", "-f", "run.txt", "-m", "gpt-4o");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal((10 * Exact(new string('a', 100_000), "gpt-4o")) + "\n", r.Stdout);
+    }
+
+    [Fact]
     public async Task Tokens_Stdin_IsCounted()
     {
         using var parley = new ParleyProcess();

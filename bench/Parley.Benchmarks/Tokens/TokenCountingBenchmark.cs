@@ -13,6 +13,8 @@ internal sealed class TokenCountingBenchmark : IBenchmarkSection
 {
     private static readonly string[] PeerNames = ["parley", "tiktoken", "js-tiktoken"];
     private readonly Dictionary<string, Dictionary<string, TokenPeerLine>> _lines = [];
+    private Dictionary<string, TokenPeerLine> _parleyRuns = [];
+    private Dictionary<string, TokenPeerLine> _tiktokenRuns = [];
     private BenchSettings? _settings;
 
     public async Task RunAsync(BenchSettings settings, string workDirectory)
@@ -41,7 +43,35 @@ internal sealed class TokenCountingBenchmark : IBenchmarkSection
                 Console.Error.WriteLine($"  tokens {peer,-12} {line.Text,-8} {line.Mbps,8:0.00} MB/s  {line.Tokens,9} tokens");
             }
         }
+
+        // The worst case: runs without spaces. npm tiktoken counts only the 100 KB ones (its merge is quadratic).
+        TokenTexts.WriteRuns(texts, settings.TextScale);
+        var parleyRuns = await ChildProcess.RunAsync(ChildProcess.Harness, ["tokens-runs", texts, settings.Smoke ? "1" : "3"]);
+        var tiktokenRuns = await ChildProcess.RunAsync("node", [script, "tiktoken-runs", texts]);
+        foreach (var (peer, run) in new[] { ("parley", parleyRuns), ("tiktoken", tiktokenRuns) })
+        {
+            if (!run.Succeeded)
+            {
+                throw new InvalidOperationException(run.Describe($"token runs {peer}"));
+            }
+        }
+
+        _parleyRuns = ParseLines(parleyRuns.Stdout);
+        _tiktokenRuns = ParseLines(tiktokenRuns.Stdout);
+        foreach (var line in _parleyRuns.Values.Concat(_tiktokenRuns.Values))
+        {
+            Console.Error.WriteLine($"  tokens runs {line.Text,-16} {1000 * line.Bytes / (line.Mbps * 1e6),9:0.0} ms  {line.Tokens,9} tokens");
+        }
     }
+
+    private static Dictionary<string, TokenPeerLine> ParseLines(string stdout) =>
+        stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonSerializer.Deserialize(line, BenchJson.Default.TokenPeerLine)!)
+            .ToDictionary(line => line.Text);
+
+    private static double Milliseconds(TokenPeerLine line) => 1000.0 * line.Bytes!.Value / (line.Mbps!.Value * 1e6);
+
+    private bool RunCountsEqual(string run) => _parleyRuns[run + "-100k"].Tokens == _tiktokenRuns[run + "-100k"].Tokens;
 
     private TokenPeerLine Line(string peer, string text) => _lines[peer][text];
 
@@ -58,6 +88,12 @@ internal sealed class TokenCountingBenchmark : IBenchmarkSection
             var unequal = TokenTexts.Classes.Where(t => !CountsEqual(t)).ToArray();
             yield return new TargetCheck("Token counting", "identical counts (all peers, all classes)",
                 unequal.Length == 0 ? "all equal" : "differ on " + string.Join(", ", unequal), unequal.Length == 0);
+            var runTimes = TokenTexts.RunClasses.Select(r => (Run: r, Ms: Milliseconds(_parleyRuns[r]), Cpu: _parleyRuns[r].CpuMs!.Value)).ToArray();
+            yield return new TargetCheck("Token counting", "1 MB without spaces counted in under 1 s of CPU (worst case, no size limit)",
+                string.Join(", ", runTimes.Select(r => $"{r.Run} {r.Cpu:0} ms CPU ({r.Ms:0} ms wall)")), runTimes.All(r => r.Cpu < 1000));
+            var unequalRuns = TokenTexts.RunClasses.Where(r => !RunCountsEqual(r)).ToArray();
+            yield return new TargetCheck("Token counting", "identical counts on 100 KB runs without spaces (Parley / npm tiktoken)",
+                unequalRuns.Length == 0 ? "all equal" : "differ on " + string.Join(", ", unequalRuns), unequalRuns.Length == 0);
         }
     }
 
@@ -72,6 +108,16 @@ internal sealed class TokenCountingBenchmark : IBenchmarkSection
             }
 
             metrics[$"tokens/{peer}/load_ms"] = _lines.TryGetValue(peer, out var l) && l.TryGetValue("load", out var load) ? load.LoadMs : null;
+        }
+
+        foreach (var (peer, runs) in new[] { ("parley", _parleyRuns), ("tiktoken", _tiktokenRuns) })
+        {
+            foreach (var line in runs.Values)
+            {
+                metrics[$"tokens-runs/{peer}/{line.Text}/ms"] = Milliseconds(line);
+                metrics[$"tokens-runs/{peer}/{line.Text}/cpu_ms"] = line.CpuMs;
+                metrics[$"tokens-runs/{peer}/{line.Text}/tokens"] = line.Tokens;
+            }
         }
     }
 
@@ -94,5 +140,27 @@ internal sealed class TokenCountingBenchmark : IBenchmarkSection
 
         md.AppendLine();
         md.AppendLine($"Vocabulary load (process start excluded, first count included): Parley {Line("parley", "load").LoadMs:0} ms, tiktoken {Line("tiktoken", "load").LoadMs:0} ms, js-tiktoken {Line("js-tiktoken", "load").LoadMs:0} ms.").AppendLine();
+        WriteRunsMarkdown(md);
+    }
+
+    private void WriteRunsMarkdown(StringBuilder md)
+    {
+        md.AppendLine("### Worst case: runs without spaces").AppendLine();
+        md.AppendLine("One pre-token piece each (`TokenTexts.WriteRuns`): `run-a` = the letter a repeated, `run-latin` = random lowercase letters, `run-cjk` = random Hanzi; 1 MB and its first 100 KB. " +
+            "Parley (harness process, JIT): one warm-up count, then the fastest of 3 single counts (wall; and the least process CPU time of the 3). npm tiktoken: one count of the 100 KB runs only — its merge is quadratic too " +
+            "(1 MB aborts its WASM module with `RuntimeError: unreachable`); js-tiktoken is not run (20 s for 10 KB of `a`).").AppendLine();
+        md.AppendLine("| text | bytes | Parley tokens | Parley ms (CPU ms) | npm tiktoken tokens | npm tiktoken ms | equal |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|:-:|");
+        foreach (var run in TokenTexts.RunClasses)
+        {
+            foreach (var name in new[] { run + "-100k", run })
+            {
+                var p = _parleyRuns[name];
+                var t = _tiktokenRuns.GetValueOrDefault(name);
+                md.AppendLine($"| {name} | {p.Bytes:N0} | {p.Tokens:N0} | {Milliseconds(p):0} ({p.CpuMs:0}) | {(t is null ? "—" : $"{t.Tokens:N0}")} | {(t is null ? "—" : $"{Milliseconds(t):0}")} | {(t is null ? "—" : p.Tokens == t.Tokens ? "yes" : "**NO**")} |");
+            }
+        }
+
+        md.AppendLine();
     }
 }

@@ -11,6 +11,12 @@ internal static class TokenTexts
 {
     public static readonly string[] Classes = ["short", "english", "cjk", "code"];
 
+    /// <summary>
+    /// The worst case: runs without spaces, each one pre-token piece (a merge over the whole run). Written at
+    /// 1 MB (<c>NAME.txt</c>) and as its first 100 KB (<c>NAME-100k.txt</c>), the size npm tiktoken can still count.
+    /// </summary>
+    public static readonly string[] RunClasses = ["run-a", "run-latin", "run-cjk"];
+
     private static readonly string[] Words = (
         "the of and to a in is it you that he was for on are with as I his they be at one have this from or had by hot " +
         "word but what some we can out other were all there when up use your how said an each she which do their time if " +
@@ -57,6 +63,33 @@ internal static class TokenTexts
         File.WriteAllText(Path.Combine(directory, "english.txt"), English(new SplitMix(2), (int)(512 * 1024 * scale)), utf8);
         File.WriteAllText(Path.Combine(directory, "cjk.txt"), Cjk(new SplitMix(3), (int)(96 * 1024 * scale)), utf8);
         File.WriteAllText(Path.Combine(directory, "code.txt"), Code(new SplitMix(4), (int)(512 * 1024 * scale)), utf8);
+    }
+
+    /// <summary>Writes the runs without spaces (<see cref="RunClasses"/>) into <paramref name="directory"/>.</summary>
+    /// <param name="scale">1 for 1 MB and 100 KB, smaller for the smoke run.</param>
+    public static void WriteRuns(string directory, double scale)
+    {
+        Directory.CreateDirectory(directory);
+        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        foreach (var name in RunClasses)
+        {
+            var random = new SplitMix(5);
+            var bytesPerChar = name == "run-cjk" ? 3 : 1; // every char of Hanzi is 3 UTF-8 bytes
+            var run = new StringBuilder();
+            for (var i = (int)(1_000_000 * scale) / bytesPerChar; i > 0; i--)
+            {
+                run.Append(name switch
+                {
+                    "run-a" => 'a',
+                    "run-latin" => (char)('a' + random.Next(26)),
+                    _ => Hanzi[Skewed(random, Hanzi.Length)],
+                });
+            }
+
+            var text = run.ToString();
+            File.WriteAllText(Path.Combine(directory, name + ".txt"), text, utf8);
+            File.WriteAllText(Path.Combine(directory, name + "-100k.txt"), text[..((int)(100_000 * scale) / bytesPerChar)], utf8);
+        }
     }
 
     /// <summary>Chat messages of 3 to 40 words, one per line.</summary>
