@@ -131,10 +131,10 @@ public sealed class SqliteConversationStore : IConversationStore
             store._opened = true;
             return store;
         }
-        catch (SqliteException exception) when (SqliteDatabaseFile.Translate(fullPath, exception) is { } translated)
+        catch (SqliteException exception)
         {
             await store.DisposeAsync().ConfigureAwait(false);
-            throw translated;
+            throw SqliteDatabaseFile.Translate(fullPath, exception);
         }
         catch
         {
@@ -622,9 +622,9 @@ public sealed class SqliteConversationStore : IConversationStore
             cancellationToken.ThrowIfCancellationRequested();
             return await action(_connection).ConfigureAwait(false);
         }
-        catch (SqliteException exception) when (SqliteDatabaseFile.Translate(DatabasePath, exception) is { } translated)
+        catch (SqliteException exception)
         {
-            throw translated;
+            throw SqliteDatabaseFile.Translate(DatabasePath, exception);
         }
         finally
         {

@@ -108,9 +108,9 @@ internal static class SqliteDatabaseFile
                     }
                 }
             }
-            catch (SqliteException exception) when (Translate(path, exception, untouched: true) is { } translated)
+            catch (SqliteException exception) when (exception.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase or SqliteBusy or SqliteLocked)
             {
-                throw translated;
+                throw Translate(path, exception, untouched: true);
             }
             catch (SqliteException exception)
             {
@@ -123,18 +123,21 @@ internal static class SqliteDatabaseFile
     public static bool IsLocked(ParleyStorageException exception) =>
         exception.InnerException is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked };
 
-    /// <summary>Maps an SQLite error to a clear <see cref="ParleyStorageException"/>, or returns <see langword="null"/> to keep it.</summary>
+    /// <summary>
+    /// Maps an SQLite error to a <see cref="ParleyStorageException"/>: corruption and another process's lock get their own
+    /// advice; any other failure (read-only, disk full, I/O) names the database and SQLite's reason.
+    /// </summary>
     /// <param name="path">The database file.</param>
     /// <param name="exception">The error.</param>
     /// <param name="untouched">Whether the error came before Parley wrote anything (otherwise the failing transaction was rolled back).</param>
-    public static ParleyStorageException? Translate(string path, SqliteException exception, bool untouched = false) => exception.SqliteErrorCode switch
+    public static ParleyStorageException Translate(string path, SqliteException exception, bool untouched = false) => exception.SqliteErrorCode switch
     {
         SqliteCorrupt or SqliteNotADatabase => Corrupt(path, exception.Message, exception, untouched),
         SqliteBusy or SqliteLocked => new ParleyStorageException(
             path,
             $"'{path}' is locked by another process; gave up after {BusyTimeout.TotalSeconds:0} s. Try again.",
             exception),
-        _ => null,
+        _ => new ParleyStorageException(path, $"the conversation database {path} failed: {exception.Message}", exception),
     };
 
     private static ParleyStorageException NotParley(string path, string reason) =>

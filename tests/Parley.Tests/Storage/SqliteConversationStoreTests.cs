@@ -434,4 +434,21 @@ public sealed class SqliteConversationStoreTests : IDisposable
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => store.ListAsync());
     }
+
+    [Theory]
+    [InlineData("PRAGMA query_only = 1;", 8)] // SQLITE_READONLY
+    [InlineData("PRAGMA max_page_count = 1;", 13)] // SQLITE_FULL: no page left to grow into
+    public async Task Write_ProviderFailure_ThrowsParleyStorageExceptionNamingTheDatabase(string pragma, int sqliteError)
+    {
+        await using var store = await SqliteConversationStore.OpenAsync(DatabasePath);
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        Scalar(store.Connection, pragma);
+
+        var error = await Assert.ThrowsAsync<ParleyStorageException>(
+            () => store.AppendMessagesAsync(conversation.Id, [new ChatMessage(ChatRole.User, new string('x', 200_000))]));
+
+        Assert.StartsWith($"the conversation database {DatabasePath} failed: ", error.Message);
+        Assert.Equal(DatabasePath, error.DatabasePath);
+        Assert.Equal(sqliteError, Assert.IsType<SqliteException>(error.InnerException).SqliteErrorCode);
+    }
 }
