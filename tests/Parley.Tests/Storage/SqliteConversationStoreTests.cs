@@ -305,7 +305,7 @@ public sealed class SqliteConversationStoreTests : IDisposable
         {
             var loaded = await store.LoadAsync(id);
             var turn = Assert.Single(loaded.Turns);
-            Assert.Equal(expected, SqliteConversationStore.FormatStatus(turn.Status));
+            Assert.Equal(expected, SqliteRows.FormatStatus(turn.Status));
             Assert.Equal(expected == "interrupted" ? 1 : 0, store.RecoveredTurnCount);
             Assert.Equal("The question survives", Assert.Single(loaded.Messages).Message.Text);
             if (expected == "interrupted")
@@ -450,5 +450,19 @@ public sealed class SqliteConversationStoreTests : IDisposable
         Assert.StartsWith($"the conversation database {DatabasePath} failed: ", error.Message);
         Assert.Equal(DatabasePath, error.DatabasePath);
         Assert.Equal(sqliteError, Assert.IsType<SqliteException>(error.InnerException).SqliteErrorCode);
+    }
+
+    [Fact]
+    public async Task OpenInMemory_TwoStores_EachKeepsOnlyItsOwnConversations()
+    {
+        await using var first = await SqliteConversationStore.OpenInMemoryAsync();
+        await using var second = await SqliteConversationStore.OpenInMemoryAsync();
+
+        var conversation = await first.CreateConversationAsync(new NewConversation { Title = "mine" });
+
+        Assert.Null(first.DatabasePath);
+        Assert.Equal([conversation.Id], (await first.ListAsync()).Select(c => c.Id));
+        Assert.Empty(await second.ListAsync());
+        Assert.Equal(AllVersions, Versions(first.Connection));
     }
 }
