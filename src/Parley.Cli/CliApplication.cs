@@ -56,11 +56,6 @@ internal static class CliApplication
             Services().Interaction.Error(e.Message);
             return ExitCodes.RuntimeError;
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e)
-        {
-            Services().Interaction.Error($"the conversation database {Services().Paths.DatabaseFile} failed: {e.Message}");
-            return ExitCodes.RuntimeError;
-        }
         catch (ParleyException e)
         {
             Services().Interaction.Error(e.Message);

@@ -3,7 +3,7 @@ namespace Parley.Cli;
 /// <summary>Resolves a conversation id or prefix typed by the user, turning store errors into usage errors.</summary>
 internal static class ConversationIds
 {
-    public static async Task<string> ResolveAsync(IConversationStore store, string idOrPrefix, CancellationToken cancellationToken)
+    public static async Task<string> ResolveAsync(IConversationHistory store, string idOrPrefix, CancellationToken cancellationToken)
     {
         try
         {

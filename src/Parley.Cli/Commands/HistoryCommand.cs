@@ -35,7 +35,7 @@ internal static class HistoryCommand
     };
 
     /// <summary>Short ids (8+ characters, unique among all saved conversations) for display.</summary>
-    public static async Task<IReadOnlyDictionary<string, string>> ShortIdsAsync(IConversationStore store, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyDictionary<string, string>> ShortIdsAsync(IConversationHistory store, CancellationToken cancellationToken)
     {
         var all = await store.ListAsync(null, cancellationToken).ConfigureAwait(false);
         return ShortIds.Compute(all.Select(c => c.Id));

@@ -97,7 +97,7 @@ public sealed class ChatSession
     /// unless <paramref name="options"/> sets them.
     /// </summary>
     public static async Task<ChatSession> ResumeAsync(
-        IChatClient client, IConversationStore store, string conversationId, ChatSessionOptions? options = null, CancellationToken cancellationToken = default)
+        IChatClient client, IConversationLog store, string conversationId, ChatSessionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(store);

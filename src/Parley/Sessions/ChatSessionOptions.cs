@@ -72,7 +72,7 @@ public sealed class ChatSessionOptions
     public Action<string>? OnWarning { get; set; }
 
     /// <summary>Where turns are saved (null: memory only).</summary>
-    public IConversationStore? Store { get; set; }
+    public IConversationLog? Store { get; set; }
 
     /// <summary>The saved conversation to continue (set by <see cref="ChatSession.ResumeAsync"/>); null starts a new one on the first turn.</summary>
     public string? ConversationId { get; set; }

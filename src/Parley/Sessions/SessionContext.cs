@@ -229,7 +229,7 @@ internal sealed class SessionContext
     }
 
     /// <summary>Saves the summary calls made since the last save and the running summary, if it changed.</summary>
-    public async Task SaveAsync(IConversationStore store, string conversationId, CancellationToken cancellationToken)
+    public async Task SaveAsync(IConversationLog store, string conversationId, CancellationToken cancellationToken)
     {
         foreach (var call in _unsaved)
         {

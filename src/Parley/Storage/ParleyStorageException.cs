@@ -30,7 +30,7 @@ public sealed class ParleyStorageException : Exception
     /// <param name="databasePath">The database file.</param>
     /// <param name="message">The message.</param>
     /// <param name="innerException">The error that caused this one.</param>
-    internal ParleyStorageException(string databasePath, string message, Exception? innerException = null)
+    internal ParleyStorageException(string? databasePath, string message, Exception? innerException = null)
         : base(message, innerException)
     {
         DatabasePath = databasePath;

@@ -1,6 +1,6 @@
 namespace Parley;
 
-/// <summary>A turn whose question is saved and whose answer is still to come; pass it to <see cref="IConversationStore.CompleteTurnAsync"/>.</summary>
+/// <summary>A turn whose question is saved and whose answer is still to come; pass it to <see cref="IConversationLog.CompleteTurnAsync"/>.</summary>
 public sealed class PendingTurn
 {
     /// <summary>Gets the turn's id (32 lowercase hexadecimal characters).</summary>

@@ -17,6 +17,9 @@ internal static class SqliteDatabaseFile
     private const int SqliteCorrupt = 11;
     private const int SqliteNotADatabase = 26;
 
+    /// <summary>How messages name an in-memory database.</summary>
+    private const string InMemoryName = "(in memory)";
+
     /// <summary>Builds the connection string for the database file.</summary>
     public static string ConnectionString(string path, SqliteOpenMode mode) => new SqliteConnectionStringBuilder
     {
@@ -108,9 +111,9 @@ internal static class SqliteDatabaseFile
                     }
                 }
             }
-            catch (SqliteException exception) when (Translate(path, exception, untouched: true) is { } translated)
+            catch (SqliteException exception) when (exception.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase or SqliteBusy or SqliteLocked)
             {
-                throw translated;
+                throw Translate(path, exception, untouched: true);
             }
             catch (SqliteException exception)
             {
@@ -121,29 +124,41 @@ internal static class SqliteDatabaseFile
 
     /// <summary>True when <paramref name="exception"/> is another process's lock outlasting the busy timeout.</summary>
     public static bool IsLocked(ParleyStorageException exception) =>
-        exception.InnerException is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked };
+        exception.InnerException is SqliteException inner && IsLocked(inner);
 
-    /// <summary>Maps an SQLite error to a clear <see cref="ParleyStorageException"/>, or returns <see langword="null"/> to keep it.</summary>
-    /// <param name="path">The database file.</param>
+    /// <summary>True when <paramref name="exception"/> is another process's lock outlasting the busy timeout.</summary>
+    public static bool IsLocked(SqliteException exception) => exception.SqliteErrorCode is SqliteBusy or SqliteLocked;
+
+    /// <summary>
+    /// Maps an SQLite error to a <see cref="ParleyStorageException"/>: corruption and another process's lock get their own
+    /// advice; any other failure (read-only, disk full, I/O) names the database and SQLite's reason.
+    /// </summary>
+    /// <param name="path">The database file; <see langword="null"/> for an in-memory database.</param>
     /// <param name="exception">The error.</param>
     /// <param name="untouched">Whether the error came before Parley wrote anything (otherwise the failing transaction was rolled back).</param>
-    public static ParleyStorageException? Translate(string path, SqliteException exception, bool untouched = false) => exception.SqliteErrorCode switch
+    public static ParleyStorageException Translate(string? path, SqliteException exception, bool untouched = false)
     {
-        SqliteCorrupt or SqliteNotADatabase => Corrupt(path, exception.Message, exception, untouched),
-        SqliteBusy or SqliteLocked => new ParleyStorageException(
-            path,
-            $"'{path}' is locked by another process; gave up after {BusyTimeout.TotalSeconds:0} s. Try again.",
-            exception),
-        _ => null,
-    };
+        string name = path ?? InMemoryName;
+        return exception.SqliteErrorCode switch
+        {
+            SqliteCorrupt or SqliteNotADatabase => Corrupt(path, name, exception.Message, exception, untouched),
+            SqliteBusy or SqliteLocked => new ParleyStorageException(
+                path,
+                $"'{name}' is locked by another process; gave up after {BusyTimeout.TotalSeconds:0} s. Try again.",
+                exception),
+            _ => new ParleyStorageException(path, $"the conversation database {name} failed: {exception.Message}", exception),
+        };
+    }
 
     private static ParleyStorageException NotParley(string path, string reason) =>
         new(path, $"'{path}' is not a Parley database: {reason}. It was left untouched; choose another file (or set PARLEY_HOME).");
 
-    private static ParleyStorageException Corrupt(string path, string detail, Exception? inner, bool untouched = true) =>
+    private static ParleyStorageException Corrupt(string path, string detail, Exception? inner) => Corrupt(path, path, detail, inner, untouched: true);
+
+    private static ParleyStorageException Corrupt(string? path, string name, string detail, Exception? inner, bool untouched) =>
         new(
             path,
-            $"'{path}' is corrupt: {detail.TrimEnd('.', ' ')}. "
+            $"'{name}' is corrupt: {detail.TrimEnd('.', ' ')}. "
                 + (untouched ? "It was left untouched" : "The last change was rolled back")
                 + "; restore a backup, or move the file away to start a new database.",
             inner);

@@ -101,7 +101,7 @@ public class ChatSessionContextTests
     public async Task NoPolicySet_ContextIsATokenBudgetShownEverywhere()
     {
         await using var server = await LoopbackServer.StartAsync();
-        await using var store = new InMemoryConversationStore();
+        await using var store = await SqliteConversationStore.OpenInMemoryAsync();
         var options = new ChatSessionOptions { Model = "loopback-small", Catalog = Catalog, Store = store };
         var session = new ChatSession(ServerClients.Create(server, "loopback-small"), options);
 
@@ -245,7 +245,7 @@ public class ChatSessionContextTests
     public async Task Summarize_WithStore_RecordsSummaryCallsAndRestoresTheSummaryOnResume()
     {
         await using var server = await LoopbackServer.StartAsync(new LoopbackServerOptions { ContextWindow = 2000, TruncateToMaxTokens = true });
-        await using var store = new InMemoryConversationStore();
+        await using var store = await SqliteConversationStore.OpenInMemoryAsync();
         var client = ServerClients.Create(server, "loopback-small");
         var policy = ContextPolicy.Summarize(client, new SummarizingPolicyOptions { SummaryModel = "loopback-small" });
         var session = Session(server, "loopback-small", policy, o => o.Store = store, client);

@@ -52,7 +52,7 @@ public class ChatSessionCostBudgetTests
     {
         await using var server = await LoopbackServer.StartAsync();
         server.Enqueue(ScriptedResponse.Text("first", promptTokens: 100_000, completionTokens: 1_000));
-        await using var store = new InMemoryConversationStore();
+        await using var store = await SqliteConversationStore.OpenInMemoryAsync();
         var first = new ChatSession(ServerClients.Create(server), new ChatSessionOptions { Model = "gpt-4o-mini", Store = store });
         await first.SendAsync("one");
 

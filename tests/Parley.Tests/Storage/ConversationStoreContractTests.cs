@@ -1,8 +1,12 @@
 using Microsoft.Extensions.AI;
+using Parley.Tests.Resilience;
 
 namespace Parley.Tests.Storage;
 
-/// <summary>Behaviour both stores must share; run once per store by the derived classes.</summary>
+/// <summary>
+/// Behaviour every store must share; run once per store by a derived class whose only job is to open its store
+/// (SQLite file, SQLite in memory; a PostgreSQL store adds one more).
+/// </summary>
 public abstract class ConversationStoreContractTests
 {
     protected static readonly TimeZoneInfo PlusTwo = TimeZoneInfo.CreateCustomTimeZone("test+02", TimeSpan.FromHours(2), "test+02", "test+02");
@@ -553,5 +557,110 @@ public abstract class ConversationStoreContractTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.CreateConversationAsync(new NewConversation(), cancelled.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.ListAsync(null, cancelled.Token));
+    }
+
+    [Fact]
+    public async Task Sessions_HundredConcurrentOnOneStore_EveryTurnInItsConversationInOrder()
+    {
+        const int Sessions = 100, Turns = 3;
+        await using var store = await OpenAsync();
+        var client = new FakeChatClient
+        {
+            OnResponse = async (_, messages, _) =>
+            {
+                await Task.Yield();
+                return new ChatResponse(new ChatMessage(ChatRole.Assistant, "re: " + messages.Last().Text)) { FinishReason = ChatFinishReason.Stop };
+            },
+            OnStream = (_, messages, token) => FakeChatClient.Updates(token, "re: ", messages.Last().Text),
+        };
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, Sessions).Select(n => Task.Run(async () =>
+        {
+            var session = new ChatSession(client, new ChatSessionOptions { Model = "fake-model", SystemPrompt = $"session {n}", Store = store });
+            for (int turn = 0; turn < Turns; turn++)
+            {
+                string question = $"session {n} question {turn}";
+                if ((n + turn) % 2 == 0)
+                {
+                    await session.SendAsync(question);
+                }
+                else
+                {
+                    await foreach (var _ in session.StreamAsync(question))
+                    {
+                    }
+                }
+            }
+
+            return session.ConversationId!;
+        })));
+
+        Assert.Equal(Sessions, ids.Distinct().Count());
+        for (int n = 0; n < Sessions; n++)
+        {
+            var saved = await store.LoadAsync(ids[n]);
+            Assert.Equal($"session {n}", saved.Conversation.SystemPrompt);
+            var expected = Enumerable.Range(0, Turns).SelectMany(t => new[] { $"session {n} question {t}", $"re: session {n} question {t}" });
+            Assert.Equal(expected, saved.Messages.Where(m => m.Message.Role != ChatRole.System).Select(m => m.Message.Text));
+            Assert.Equal(Enumerable.Range(1, saved.Messages.Count).Select(i => (long)i), saved.Messages.Select(m => m.Sequence));
+            Assert.Equal(Turns, saved.Turns.Count);
+            Assert.All(saved.Turns, t => Assert.Equal(TurnStatus.Complete, t.Status));
+            Assert.All(saved.Turns, t => Assert.Equal(t.UserSequence + 1, t.AssistantSequence));
+        }
+
+        Assert.Equal(Sessions * Turns, (await store.ListAsync()).Sum(c => c.TurnCount));
+    }
+
+    [Fact]
+    public async Task AppendMessages_ConcurrentOnOneConversation_SequencesUniqueAndEveryMessageKept()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(n => Task.Run(() =>
+            store.AppendMessagesAsync(conversation.Id, [new ChatMessage(ChatRole.User, $"a{n}"), new ChatMessage(ChatRole.Assistant, $"b{n}")]))));
+
+        var messages = (await store.LoadAsync(conversation.Id)).Messages;
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), messages.Select(m => m.Sequence));
+        for (int i = 0; i < messages.Count; i += 2)
+        {
+            Assert.Equal("b" + messages[i].Message.Text[1..], messages[i + 1].Message.Text); // one append's messages stay together
+        }
+    }
+
+    [Fact]
+    public async Task HistoryQueries_WhileTurnsAreWritten_SeeOnlyWholeTurns()
+    {
+        await using var store = await OpenAsync();
+        var conversations = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => store.CreateConversationAsync(new NewConversation())));
+
+        var writers = conversations.Select(c => Task.Run(async () =>
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                await ChatAsync(store, c.Id, $"needle question {i}", $"answer {i}", Outcome(1, 1, 0.001m));
+            }
+        })).ToArray();
+        var reader = Task.Run(async () =>
+        {
+            while (!writers.All(w => w.IsCompleted))
+            {
+                foreach (var c in conversations)
+                {
+                    var snapshot = await store.LoadAsync(c.Id);
+                    var sequences = snapshot.Messages.Select(m => m.Sequence).ToHashSet();
+                    Assert.All(snapshot.Turns, t => Assert.Contains(t.UserSequence!.Value, sequences));
+                    Assert.All(snapshot.Turns.Where(t => t.Status == TurnStatus.Complete), t => Assert.Contains(t.AssistantSequence!.Value, sequences));
+                }
+
+                await store.SearchAsync("needle");
+                await store.GetUsageReportAsync();
+            }
+        });
+        await Task.WhenAll(writers);
+        await reader;
+
+        Assert.All(await store.ListAsync(), item => Assert.Equal((10, 20), (item.TurnCount, item.MessageCount)));
+        Assert.Equal(10, (await store.SearchAsync("needle")).Count);
     }
 }

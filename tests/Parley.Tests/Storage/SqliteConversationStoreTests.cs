@@ -305,7 +305,7 @@ public sealed class SqliteConversationStoreTests : IDisposable
         {
             var loaded = await store.LoadAsync(id);
             var turn = Assert.Single(loaded.Turns);
-            Assert.Equal(expected, SqliteConversationStore.FormatStatus(turn.Status));
+            Assert.Equal(expected, SqliteRows.FormatStatus(turn.Status));
             Assert.Equal(expected == "interrupted" ? 1 : 0, store.RecoveredTurnCount);
             Assert.Equal("The question survives", Assert.Single(loaded.Messages).Message.Text);
             if (expected == "interrupted")
@@ -433,5 +433,36 @@ public sealed class SqliteConversationStoreTests : IDisposable
         await store.DisposeAsync();
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => store.ListAsync());
+    }
+
+    [Theory]
+    [InlineData("PRAGMA query_only = 1;", 8)] // SQLITE_READONLY
+    [InlineData("PRAGMA max_page_count = 1;", 13)] // SQLITE_FULL: no page left to grow into
+    public async Task Write_ProviderFailure_ThrowsParleyStorageExceptionNamingTheDatabase(string pragma, int sqliteError)
+    {
+        await using var store = await SqliteConversationStore.OpenAsync(DatabasePath);
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        Scalar(store.Connection, pragma);
+
+        var error = await Assert.ThrowsAsync<ParleyStorageException>(
+            () => store.AppendMessagesAsync(conversation.Id, [new ChatMessage(ChatRole.User, new string('x', 200_000))]));
+
+        Assert.StartsWith($"the conversation database {DatabasePath} failed: ", error.Message);
+        Assert.Equal(DatabasePath, error.DatabasePath);
+        Assert.Equal(sqliteError, Assert.IsType<SqliteException>(error.InnerException).SqliteErrorCode);
+    }
+
+    [Fact]
+    public async Task OpenInMemory_TwoStores_EachKeepsOnlyItsOwnConversations()
+    {
+        await using var first = await SqliteConversationStore.OpenInMemoryAsync();
+        await using var second = await SqliteConversationStore.OpenInMemoryAsync();
+
+        var conversation = await first.CreateConversationAsync(new NewConversation { Title = "mine" });
+
+        Assert.Null(first.DatabasePath);
+        Assert.Equal([conversation.Id], (await first.ListAsync()).Select(c => c.Id));
+        Assert.Empty(await second.ListAsync());
+        Assert.Equal(AllVersions, Versions(first.Connection));
     }
 }

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.AI;
+
+namespace Parley;
+
+/// <summary>
+/// The conversation log a session writes to: it creates its conversation, appends messages, saves each turn and each
+/// summary call, and loads a saved conversation to continue it. History is only appended; messages and turns are never
+/// rewritten, only a conversation's own settings (title, model, system prompt, running summary) change.
+/// </summary>
+/// <remarks>
+/// A turn is written in two short transactions so a crash never loses the question:
+/// <see cref="BeginTurnAsync"/> saves the user message with a <see cref="TurnStatus.Pending"/> turn,
+/// <see cref="CompleteTurnAsync"/> saves the answer and the turn's final status. Conversation ids
+/// are UUID v7 in 32 lowercase hexadecimal characters; methods that take an id need the full id
+/// (<see cref="IConversationHistory.ResolveIdAsync"/> resolves a prefix). Implementations are safe to share between
+/// concurrent sessions. The log does not own its storage: whoever opened the store disposes it.
+/// </remarks>
+public interface IConversationLog
+{
+    /// <summary>Creates a conversation.</summary>
+    /// <param name="conversation">Its settings.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The new conversation.</returns>
+    Task<ConversationRecord> CreateConversationAsync(NewConversation conversation, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes a conversation's settings (title, model, system prompt, running summary, …).</summary>
+    /// <param name="conversationId">The conversation's full id.</param>
+    /// <param name="update">The changes; <see langword="null"/> properties stay as they are.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversation after the change.</returns>
+    /// <exception cref="ConversationNotFoundException">No conversation has this id.</exception>
+    Task<ConversationRecord> UpdateConversationAsync(string conversationId, ConversationUpdate update, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends messages outside of a turn (a system message, few-shot examples, imported history) in one transaction.</summary>
+    /// <param name="conversationId">The conversation's full id.</param>
+    /// <param name="messages">The messages; their role and text are stored.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored messages with their sequence numbers.</returns>
+    /// <exception cref="ConversationNotFoundException">No conversation has this id.</exception>
+    Task<IReadOnlyList<StoredMessage>> AppendMessagesAsync(string conversationId, IEnumerable<ChatMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>Saves the user message and a pending turn, before the model is called.</summary>
+    /// <param name="conversationId">The conversation's full id.</param>
+    /// <param name="userMessage">The user's message.</param>
+    /// <param name="tokenCounts">The message's token count per encoding, if counted.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The pending turn, to complete with <see cref="CompleteTurnAsync"/>.</returns>
+    /// <exception cref="ConversationNotFoundException">No conversation has this id.</exception>
+    Task<PendingTurn> BeginTurnAsync(string conversationId, ChatMessage userMessage, IReadOnlyDictionary<string, int>? tokenCounts = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Saves the answer (if any) and the turn's final status, usage, cost and timings.</summary>
+    /// <param name="turn">The pending turn from <see cref="BeginTurnAsync"/>.</param>
+    /// <param name="assistantMessage">The answer; <see langword="null"/> when none arrived. A partial answer may be saved with an interrupted status.</param>
+    /// <param name="outcome">How the call ended; its status must not be <see cref="TurnStatus.Pending"/>.</param>
+    /// <param name="assistantTokenCounts">The answer's token count per encoding, if counted.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The completed turn.</returns>
+    /// <exception cref="InvalidOperationException">The turn is not pending any more.</exception>
+    Task<TurnRecord> CompleteTurnAsync(PendingTurn turn, ChatMessage? assistantMessage, TurnOutcome outcome, IReadOnlyDictionary<string, int>? assistantTokenCounts = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a summary call (a turn of kind <see cref="TurnKind.Summary"/>) with its own usage and cost.</summary>
+    /// <param name="conversationId">The conversation's full id.</param>
+    /// <param name="outcome">How the call ended.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The recorded turn.</returns>
+    /// <exception cref="ConversationNotFoundException">No conversation has this id.</exception>
+    Task<TurnRecord> RecordSummaryCallAsync(string conversationId, TurnOutcome outcome, CancellationToken cancellationToken = default);
+
+    /// <summary>Loads a conversation: metadata, messages in order and turns.</summary>
+    /// <param name="conversationId">The conversation's full id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversation.</returns>
+    /// <exception cref="ConversationNotFoundException">No conversation has this id.</exception>
+    Task<StoredConversation> LoadAsync(string conversationId, CancellationToken cancellationToken = default);
+}
