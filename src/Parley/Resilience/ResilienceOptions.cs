@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Parley;
 
 /// <summary>
@@ -63,8 +65,8 @@ public sealed record ResilienceOptions
     public TimeProvider? TimeProvider { get; init; }
 
     /// <summary>
-    /// Called before each backoff wait with what failed and how long the wait is (e.g. to print
-    /// <see cref="RetryNotice.Describe"/> on stderr). Null: retries are silent.
+    /// Where <see cref="RetryingChatClient"/> logs each retry (event <see cref="ParleyEventIds.Retrying"/>). Null: the
+    /// pipeline's services' <see cref="ILoggerFactory"/> when built by a <c>ChatClientBuilder</c> that has one, else none.
     /// </summary>
-    public Action<RetryNotice>? OnRetry { get; init; }
+    public ILoggerFactory? LoggerFactory { get; init; }
 }
