@@ -199,6 +199,12 @@ public sealed class RetryingChatClient : DelegatingChatClient
         var reason = RetryNotice.Reason(error);
         ParleyLog.Retrying(_logger, reason, delay, attempt, _maxRetries, error.RetryAfter, capped, error.Kind, error.StatusCode);
         ParleyLog.RetriedFailure(_logger, error, reason);
+        var errorType = new KeyValuePair<string, object?>("error.type", ErrorType(error));
+        ParleyTelemetry.Retries.Add(1, errorType);
+        using var activity = ParleyTelemetry.ActivitySource.StartActivity("parley.retry");
+        activity?.SetTag(errorType.Key, errorType.Value);
+        activity?.SetTag("parley.retry.attempt", attempt);
+        activity?.SetTag("parley.retry.delay", delay.TotalSeconds);
 
         if (delay > TimeSpan.Zero)
         {
@@ -227,6 +233,10 @@ public sealed class RetryingChatClient : DelegatingChatClient
         var jitter = Math.Clamp(Jitter(), 0.0, 1.0);
         return (TimeSpan.FromTicks((long)(ceiling * jitter)), false);
     }
+
+    // OpenTelemetry's error.type: the HTTP status code, else what failed.
+    private static string ErrorType(ParleyApiException error) =>
+        error.StatusCode is { } status ? status.ToString(System.Globalization.CultureInfo.InvariantCulture) : error.Kind.ToString();
 
     private static bool IsConnectTimeout(ParleyApiException error)
     {
