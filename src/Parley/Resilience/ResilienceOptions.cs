@@ -34,7 +34,7 @@ public sealed record ResilienceOptions
 
     /// <summary>
     /// The longest wait before a retry. A server's <c>retry-after</c> longer than this is capped to it (and the
-    /// <see cref="RetryNotice"/> says so); the exponential backoff never exceeds it either. Default 60 s.
+    /// logged <see cref="ParleyEventIds.Retrying"/> event says so); the exponential backoff never exceeds it either. Default 60 s.
     /// </summary>
     public TimeSpan? MaxRetryDelay { get; init; }
 

@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace Parley;
 
-/// <summary>A retry about to happen: what failed, which retry this is, and how long Parley waits first.</summary>
-public sealed record RetryNotice
+/// <summary>
+/// A retry about to happen: what failed, which retry this is, and how long Parley waits first. Internal since retries
+/// are logged (<see cref="ParleyEventIds.Retrying"/>); it words the line the CLI prints.
+/// </summary>
+internal sealed record RetryNotice
 {
     /// <summary>Which retry this is (1 for the first retry, up to <see cref="MaxRetries"/>).</summary>
     public required int Attempt { get; init; }
