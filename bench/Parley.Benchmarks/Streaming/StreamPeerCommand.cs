@@ -83,7 +83,6 @@ internal static class StreamPeerCommand
                 MaxRetries = null,
                 IdleTimeout = null,
                 RequestTimeout = null,
-                OnRetry = notice => Console.Error.WriteLine(notice.Describe()),
             })
             .Build();
         var session = new ChatSession(client, new ChatSessionOptions { Model = Model, SystemPrompt = SystemPrompt });

@@ -10,7 +10,7 @@ internal static class CliChatClients
 {
     /// <param name="provider">Where requests go.</param>
     /// <param name="reliability">Retry and timeout flags.</param>
-    /// <param name="ui">Where retries and dropped options are announced.</param>
+    /// <param name="ui">Where retries and dropped options are announced (through <see cref="ConsoleNoticeLoggerProvider"/>).</param>
     /// <param name="catalog">Model capabilities (system role, temperature, max-tokens field); null: the built-in catalog.</param>
     /// <param name="counter">A counter to calibrate from reported prompt tokens (and size Ollama's num_ctx); null: no calibration.</param>
     public static IChatClient Create(
@@ -22,20 +22,21 @@ internal static class CliChatClients
             Catalog = catalog,
             TokenCounter = counter,
         });
+        var notices = new ConsoleNoticeLoggerProvider(ui);
         var builder = inner.AsBuilder();
         if (counter is not null)
         {
-            builder.UseTokenCalibration(counter, catalog, calibration => calibration.OnlyWhenTokenizerLoaded = true);
+            builder.UseTokenCalibration(counter, catalog, calibration => calibration.OnlyWhenTokenizerLoaded = true, notices);
         }
 
         return builder
-            .UseModelCapabilities(catalog, capabilities => capabilities.OptionDropped = notice => ui.WarnOnce(Describe(notice)))
+            .UseModelCapabilities(catalog, loggerFactory: notices)
             .UseResilience(new ResilienceOptions
             {
                 MaxRetries = reliability.MaxRetries,
                 IdleTimeout = reliability.IdleTimeout,
                 RequestTimeout = reliability.RequestTimeout,
-                OnRetry = notice => ui.Warn(notice.Describe()),
+                LoggerFactory = notices,
             })
             .Build();
     }
@@ -43,16 +44,4 @@ internal static class CliChatClients
     /// <summary>Waits until the token calibrations of the answers so far are saved (before the process exits).</summary>
     public static Task WhenCalibratedAsync(IChatClient client) =>
         client.GetService<TokenCalibrationChatClient>()?.WhenCalibratedAsync() ?? Task.CompletedTask;
-
-    private static string Describe(UnsupportedOptionNotice notice)
-    {
-        var flag = notice.Option switch
-        {
-            UnsupportedOptionNotice.Temperature => "--temperature",
-            UnsupportedOptionNotice.TopP => "--top-p",
-            UnsupportedOptionNotice.ReasoningEffort => "--reasoning-effort",
-            _ => notice.Option,
-        };
-        return $"{notice.ModelId} does not accept {flag}; it was not sent";
-    }
 }

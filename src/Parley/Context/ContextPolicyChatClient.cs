@@ -73,6 +73,7 @@ public sealed class ContextPolicyChatClient : DelegatingChatClient
             Summary = _summary,
         }, cancellationToken).ConfigureAwait(false);
         _summary = result.Summary;
+        ParleyTelemetry.RecordContextDrops(Policy.Name, result);
         Reduced?.Invoke(result);
         return result.Messages;
     }

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using OpenAI.Chat;
 using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
 
@@ -17,6 +19,7 @@ public sealed class ModelCapabilitiesChatClient : DelegatingChatClient
     private static readonly ChatRole Developer = new("developer");
 
     private readonly ModelCatalog _catalog;
+    private readonly ILogger _logger;
     private bool? _openAIWire;
     private string? _defaultModelId;
     private bool _metadataRead;
@@ -24,15 +27,17 @@ public sealed class ModelCapabilitiesChatClient : DelegatingChatClient
     /// <summary>Creates the middleware.</summary>
     /// <param name="innerClient">The client requests are sent through.</param>
     /// <param name="catalog">Where model capabilities come from.</param>
-    public ModelCapabilitiesChatClient(IChatClient innerClient, ModelCatalog catalog)
+    /// <param name="logger">
+    /// Where each option the caller set that was not sent (because the model rejects it) is logged: event
+    /// <see cref="ParleyEventIds.OptionDropped"/>, a warning. Null: not logged.
+    /// </param>
+    public ModelCapabilitiesChatClient(IChatClient innerClient, ModelCatalog catalog, ILogger? logger = null)
         : base(innerClient)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         _catalog = catalog;
+        _logger = logger ?? NullLogger.Instance;
     }
-
-    /// <summary>Called for each option the caller set that was not sent because the model rejects it.</summary>
-    public Action<UnsupportedOptionNotice>? OptionDropped { get; set; }
 
     /// <inheritdoc />
     public override Task<ChatResponse> GetResponseAsync(
@@ -111,20 +116,20 @@ public sealed class ModelCapabilitiesChatClient : DelegatingChatClient
             if (options.Temperature is not null)
             {
                 Changed().Temperature = null;
-                OptionDropped?.Invoke(new UnsupportedOptionNotice(modelId, UnsupportedOptionNotice.Temperature));
+                ParleyLog.OptionDropped(_logger, modelId, UnsupportedOptionNotice.Temperature);
             }
 
             if (options.TopP is not null)
             {
                 Changed().TopP = null;
-                OptionDropped?.Invoke(new UnsupportedOptionNotice(modelId, UnsupportedOptionNotice.TopP));
+                ParleyLog.OptionDropped(_logger, modelId, UnsupportedOptionNotice.TopP);
             }
         }
 
         if (!model.SupportsReasoningEffort && options.Reasoning?.Effort is not null)
         {
             Changed().Reasoning = options.Reasoning.Output is { } output ? new ReasoningOptions { Output = output } : null;
-            OptionDropped?.Invoke(new UnsupportedOptionNotice(modelId, UnsupportedOptionNotice.ReasoningEffort));
+            ParleyLog.OptionDropped(_logger, modelId, UnsupportedOptionNotice.ReasoningEffort);
         }
 
         if (options.MaxOutputTokens is { } limit && IsOpenAIWire())

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace Parley;
 
@@ -11,15 +12,23 @@ public static class ModelCapabilitiesChatClientBuilderExtensions
     /// </summary>
     /// <param name="builder">The pipeline.</param>
     /// <param name="catalog">Where model capabilities come from; null uses <see cref="ModelCatalog.BuiltIn"/>.</param>
-    /// <param name="configure">Called with the new client, e.g. to set <see cref="ModelCapabilitiesChatClient.OptionDropped"/>.</param>
+    /// <param name="configure">Called with the new client.</param>
+    /// <param name="loggerFactory">
+    /// Where dropped options are logged (<see cref="ParleyEventIds.OptionDropped"/>); null: the pipeline's services'
+    /// <see cref="ILoggerFactory"/>, if any.
+    /// </param>
     /// <returns><paramref name="builder"/>.</returns>
     public static ChatClientBuilder UseModelCapabilities(
-        this ChatClientBuilder builder, ModelCatalog? catalog = null, Action<ModelCapabilitiesChatClient>? configure = null)
+        this ChatClientBuilder builder,
+        ModelCatalog? catalog = null,
+        Action<ModelCapabilitiesChatClient>? configure = null,
+        ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.Use(inner =>
+        return builder.Use((inner, services) =>
         {
-            var client = new ModelCapabilitiesChatClient(inner, catalog ?? ModelCatalog.BuiltIn);
+            var client = new ModelCapabilitiesChatClient(
+                inner, catalog ?? ModelCatalog.BuiltIn, ParleyLog.For<ModelCapabilitiesChatClient>(loggerFactory, services));
             configure?.Invoke(client);
             return client;
         });

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Parley;
 
 /// <summary>
@@ -32,7 +34,7 @@ public sealed record ResilienceOptions
 
     /// <summary>
     /// The longest wait before a retry. A server's <c>retry-after</c> longer than this is capped to it (and the
-    /// <see cref="RetryNotice"/> says so); the exponential backoff never exceeds it either. Default 60 s.
+    /// logged <see cref="ParleyEventIds.Retrying"/> event says so); the exponential backoff never exceeds it either. Default 60 s.
     /// </summary>
     public TimeSpan? MaxRetryDelay { get; init; }
 
@@ -63,8 +65,8 @@ public sealed record ResilienceOptions
     public TimeProvider? TimeProvider { get; init; }
 
     /// <summary>
-    /// Called before each backoff wait with what failed and how long the wait is (e.g. to print
-    /// <see cref="RetryNotice.Describe"/> on stderr). Null: retries are silent.
+    /// Where <see cref="RetryingChatClient"/> logs each retry (event <see cref="ParleyEventIds.Retrying"/>). Null: the
+    /// pipeline's services' <see cref="ILoggerFactory"/> when built by a <c>ChatClientBuilder</c> that has one, else none.
     /// </summary>
-    public Action<RetryNotice>? OnRetry { get; init; }
+    public ILoggerFactory? LoggerFactory { get; init; }
 }

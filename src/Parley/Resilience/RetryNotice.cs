@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace Parley;
 
-/// <summary>A retry about to happen: what failed, which retry this is, and how long Parley waits first.</summary>
-public sealed record RetryNotice
+/// <summary>
+/// A retry about to happen: what failed, which retry this is, and how long Parley waits first. Internal since retries
+/// are logged (<see cref="ParleyEventIds.Retrying"/>); it words the line the CLI prints.
+/// </summary>
+internal sealed record RetryNotice
 {
     /// <summary>Which retry this is (1 for the first retry, up to <see cref="MaxRetries"/>).</summary>
     public required int Attempt { get; init; }
@@ -28,17 +31,21 @@ public sealed record RetryNotice
     /// <c>server error (503); retrying in 1.3 s (2/3)</c>, <c>connection refused; retrying in 0.4 s (1/3)</c>, or, when
     /// capped, <c>rate limited (429); retrying in 60.0 s (1/3; the server asked for 300.0 s, capped)</c>.
     /// </summary>
-    public string Describe()
+    public string Describe() => Describe(Reason(Error), Delay, Attempt, MaxRetries, RequestedDelay, IsCapped);
+
+    /// <summary>The line of <see cref="Describe()"/> from its parts (also read back from a logged retry).</summary>
+    internal static string Describe(string reason, TimeSpan delay, int attempt, int maxRetries, TimeSpan? requestedDelay, bool isCapped)
     {
         var line = string.Create(
             CultureInfo.InvariantCulture,
-            $"{Reason(Error)}; retrying in {Delay.TotalSeconds:0.0} s ({Attempt}/{MaxRetries}");
-        return IsCapped && RequestedDelay is { } requested
+            $"{reason}; retrying in {delay.TotalSeconds:0.0} s ({attempt}/{maxRetries}");
+        return isCapped && requestedDelay is { } requested
             ? string.Create(CultureInfo.InvariantCulture, $"{line}; the server asked for {requested.TotalSeconds:0.0} s, capped)")
             : line + ")";
     }
 
-    private static string Reason(ParleyApiException error) => error.Kind switch
+    /// <summary>What failed, in a few words (e.g. <c>rate limited (429)</c>).</summary>
+    internal static string Reason(ParleyApiException error) => error.Kind switch
     {
         ApiFailureKind.HttpError => error.StatusCode switch
         {

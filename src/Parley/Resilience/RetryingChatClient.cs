@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Parley;
 
@@ -7,7 +9,7 @@ namespace Parley;
 /// Middleware that sends a request again after a transient failure: HTTP 408, 409, 429 (except
 /// <c>insufficient_quota</c>), 500, 502, 503, 504, a refused or failed connection, or a connect timeout. It waits
 /// between attempts with exponential backoff and full jitter, or for the server's <c>retry-after</c> (capped at
-/// <see cref="MaxRetryDelay"/>), and announces each wait through <see cref="OnRetry"/>.
+/// <see cref="MaxRetryDelay"/>), and logs each wait (event <see cref="ParleyEventIds.Retrying"/>, a warning).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -27,18 +29,20 @@ public sealed class RetryingChatClient : DelegatingChatClient
     private TimeSpan _baseDelay;
     private TimeSpan _maxRetryDelay;
     private TimeProvider _timeProvider;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the middleware over <paramref name="innerClient"/>.</summary>
     /// <param name="innerClient">The client that sends each attempt.</param>
     /// <param name="options">Retry settings; null or null properties take the defaults of <see cref="ResilienceOptions"/>.</param>
-    public RetryingChatClient(IChatClient innerClient, ResilienceOptions? options = null)
+    /// <param name="logger">Where each retry is logged; null: <see cref="ResilienceOptions.LoggerFactory"/>'s logger, else none.</param>
+    public RetryingChatClient(IChatClient innerClient, ResilienceOptions? options = null, ILogger? logger = null)
         : base(innerClient)
     {
+        _logger = logger ?? (ILogger?)options?.LoggerFactory?.CreateLogger<RetryingChatClient>() ?? NullLogger.Instance;
         MaxRetries = options?.MaxRetries ?? ResilienceOptions.DefaultMaxRetries;
         BaseDelay = options?.BaseDelay ?? ResilienceOptions.DefaultBaseDelay;
         MaxRetryDelay = options?.MaxRetryDelay ?? ResilienceOptions.DefaultMaxRetryDelay;
         _timeProvider = options?.TimeProvider ?? TimeProvider.System;
-        OnRetry = options?.OnRetry;
     }
 
     /// <summary>How many times a failed request is sent again (0 = never). Default <see cref="ResilienceOptions.DefaultMaxRetries"/>.</summary>
@@ -87,9 +91,6 @@ public sealed class RetryingChatClient : DelegatingChatClient
             _timeProvider = value;
         }
     }
-
-    /// <summary>Called before each backoff wait (e.g. to print <see cref="RetryNotice.Describe"/>). Null: silent.</summary>
-    public Action<RetryNotice>? OnRetry { get; set; }
 
     /// <summary>The source of jitter in [0, 1); tests replace it.</summary>
     internal Func<double> Jitter { get; set; } = Random.Shared.NextDouble;
@@ -195,15 +196,15 @@ public sealed class RetryingChatClient : DelegatingChatClient
     private async Task WaitBeforeRetryAsync(ParleyApiException error, int attempt, CancellationToken cancellationToken)
     {
         var (delay, capped) = ComputeDelay(error, attempt);
-        OnRetry?.Invoke(new RetryNotice
-        {
-            Attempt = attempt,
-            MaxRetries = _maxRetries,
-            Delay = delay,
-            Error = error,
-            RequestedDelay = error.RetryAfter,
-            IsCapped = capped,
-        });
+        var reason = RetryNotice.Reason(error);
+        ParleyLog.Retrying(_logger, reason, delay, attempt, _maxRetries, error.RetryAfter, capped, error.Kind, error.StatusCode);
+        ParleyLog.RetriedFailure(_logger, error, reason);
+        var errorType = new KeyValuePair<string, object?>("error.type", ErrorType(error));
+        ParleyTelemetry.Retries.Add(1, errorType);
+        using var activity = ParleyTelemetry.ActivitySource.StartActivity("parley.retry");
+        activity?.SetTag(errorType.Key, errorType.Value);
+        activity?.SetTag("parley.retry.attempt", attempt);
+        activity?.SetTag("parley.retry.delay", delay.TotalSeconds);
 
         if (delay > TimeSpan.Zero)
         {
@@ -232,6 +233,10 @@ public sealed class RetryingChatClient : DelegatingChatClient
         var jitter = Math.Clamp(Jitter(), 0.0, 1.0);
         return (TimeSpan.FromTicks((long)(ceiling * jitter)), false);
     }
+
+    // OpenTelemetry's error.type: the HTTP status code, else what failed.
+    private static string ErrorType(ParleyApiException error) =>
+        error.StatusCode is { } status ? status.ToString(System.Globalization.CultureInfo.InvariantCulture) : error.Kind.ToString();
 
     private static bool IsConnectTimeout(ParleyApiException error)
     {

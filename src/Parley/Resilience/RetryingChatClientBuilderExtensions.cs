@@ -10,7 +10,7 @@ public static class RetryingChatClientBuilderExtensions
     /// <see cref="TimeoutChatClientBuilderExtensions.UseTimeouts"/> (outer), above the provider client.
     /// </summary>
     /// <param name="builder">The pipeline.</param>
-    /// <param name="options">Retry settings; null takes the defaults. A null <see cref="ResilienceOptions.TimeProvider"/> uses the pipeline's services' one, if any.</param>
+    /// <param name="options">Retry settings; null takes the defaults. A null <see cref="ResilienceOptions.TimeProvider"/> or <see cref="ResilienceOptions.LoggerFactory"/> uses the pipeline's services' one, if any.</param>
     /// <param name="configure">Called with the new client, to change its settings.</param>
     /// <returns><paramref name="builder"/>.</returns>
     public static ChatClientBuilder UseRetries(
@@ -19,7 +19,7 @@ public static class RetryingChatClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         return builder.Use((inner, services) =>
         {
-            var client = new RetryingChatClient(inner, ResilienceServices.WithTimeProvider(options, services));
+            var client = new RetryingChatClient(inner, ResilienceServices.FromServices(options, services));
             configure?.Invoke(client);
             return client;
         });

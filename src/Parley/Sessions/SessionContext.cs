@@ -104,6 +104,7 @@ internal sealed class SessionContext
         var calls = result.SummaryCalls.Select(c => c with { CostUsd = c.CostUsd ?? _price(c.ModelId, c.Usage) }).ToList();
         if (!preview)
         {
+            ParleyTelemetry.RecordContextDrops(name, result);
             foreach (var call in calls)
             {
                 _unsaved.Add(call);

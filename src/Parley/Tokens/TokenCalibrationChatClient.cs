@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Parley;
 
@@ -19,6 +21,7 @@ public sealed class TokenCalibrationChatClient : DelegatingChatClient
 {
     private readonly TokenCounter _counter;
     private readonly ModelCatalog _catalog;
+    private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private Task _pending = Task.CompletedTask;
     private string? _defaultModelId;
@@ -28,9 +31,14 @@ public sealed class TokenCalibrationChatClient : DelegatingChatClient
     /// <param name="innerClient">The client requests are sent through.</param>
     /// <param name="counter">The counter to calibrate.</param>
     /// <param name="catalog">Where models are looked up (an unknown model is calibrated under its own id).</param>
-    public TokenCalibrationChatClient(IChatClient innerClient, TokenCounter counter, ModelCatalog catalog)
+    /// <param name="logger">
+    /// Where each calibration is logged (event <see cref="ParleyEventIds.Calibrated"/>, at Debug, from a background
+    /// thread). Null: not logged.
+    /// </param>
+    public TokenCalibrationChatClient(IChatClient innerClient, TokenCounter counter, ModelCatalog catalog, ILogger? logger = null)
         : base(innerClient)
     {
+        _logger = logger ?? NullLogger.Instance;
         ArgumentNullException.ThrowIfNull(counter);
         ArgumentNullException.ThrowIfNull(catalog);
         _counter = counter;
@@ -47,9 +55,6 @@ public sealed class TokenCalibrationChatClient : DelegatingChatClient
 
     /// <summary>Whether the tokenizer for a model is in memory (tests replace it).</summary>
     internal Func<ModelInfo, bool> TokenizerLoaded { get; set; } = TokenCounter.IsTokenizerLoaded;
-
-    /// <summary>Called after each calibration (on a background thread) with the model and the ratio now in use.</summary>
-    public Action<ModelInfo, double>? Calibrated { get; set; }
 
     /// <summary>A task that completes when the calibrations of the responses received so far are done (and saved).</summary>
     /// <returns>The task.</returns>
@@ -147,7 +152,7 @@ public sealed class TokenCalibrationChatClient : DelegatingChatClient
             return;
         }
 
-        Calibrated?.Invoke(model, ratio);
+        ParleyLog.Calibrated(_logger, model.Id, ratio);
     }
 
     private string? DefaultModelId()

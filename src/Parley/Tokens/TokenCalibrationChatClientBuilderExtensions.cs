@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace Parley;
 
@@ -14,15 +15,24 @@ public static class TokenCalibrationChatClientBuilderExtensions
     /// <param name="counter">The counter to calibrate (give it a <see cref="LearnedModelFacts"/> to remember ratios).</param>
     /// <param name="catalog">Where models are looked up; null uses <see cref="ModelCatalog.BuiltIn"/>.</param>
     /// <param name="configure">Called with the new client.</param>
+    /// <param name="loggerFactory">
+    /// Where calibrations are logged (<see cref="ParleyEventIds.Calibrated"/>); null: the pipeline's services'
+    /// <see cref="ILoggerFactory"/>, if any.
+    /// </param>
     /// <returns><paramref name="builder"/>.</returns>
     public static ChatClientBuilder UseTokenCalibration(
-        this ChatClientBuilder builder, TokenCounter counter, ModelCatalog? catalog = null, Action<TokenCalibrationChatClient>? configure = null)
+        this ChatClientBuilder builder,
+        TokenCounter counter,
+        ModelCatalog? catalog = null,
+        Action<TokenCalibrationChatClient>? configure = null,
+        ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(counter);
-        return builder.Use(inner =>
+        return builder.Use((inner, services) =>
         {
-            var client = new TokenCalibrationChatClient(inner, counter, catalog ?? ModelCatalog.BuiltIn);
+            var client = new TokenCalibrationChatClient(
+                inner, counter, catalog ?? ModelCatalog.BuiltIn, ParleyLog.For<TokenCalibrationChatClient>(loggerFactory, services));
             configure?.Invoke(client);
             return client;
         });

@@ -69,8 +69,8 @@ public class ModelCapabilitiesChatClientTests
     public async Task NoTemperatureModel_TemperatureAndTopP_AreDroppedAndReported(bool streaming)
     {
         await using var server = await LoopbackServer.StartAsync();
-        var notices = new List<UnsupportedOptionNotice>();
-        using var client = Client(server, c => c.OptionDropped = notices.Add);
+        var log = new RecordingLogger();
+        using var client = Client(server, log);
         var options = new ChatOptions { ModelId = "gpt-5-mini", Temperature = 0.2f, TopP = 0.5f, Seed = 7 };
 
         await Send(client, [new(ChatRole.User, "hi")], options, streaming);
@@ -81,7 +81,7 @@ public class ModelCapabilitiesChatClientTests
         Assert.Equal(7, json.GetProperty("seed").GetInt32());
         Assert.Equal(
             [new UnsupportedOptionNotice("gpt-5-mini", "temperature"), new UnsupportedOptionNotice("gpt-5-mini", "top_p")],
-            notices);
+            log.DroppedOptions);
         Assert.Equal(0.2f, options.Temperature); // the caller's options are not changed
     }
 
@@ -91,13 +91,13 @@ public class ModelCapabilitiesChatClientTests
     public async Task TemperatureModel_Temperature_IsSent(bool streaming)
     {
         await using var server = await LoopbackServer.StartAsync();
-        var notices = new List<UnsupportedOptionNotice>();
-        using var client = Client(server, c => c.OptionDropped = notices.Add);
+        var log = new RecordingLogger();
+        using var client = Client(server, log);
 
         await Send(client, [new(ChatRole.User, "hi")], new ChatOptions { ModelId = "gpt-4o-mini", Temperature = 0.2f }, streaming);
 
         Assert.Equal(0.2, Assert.Single(server.Requests).Json!.Value.GetProperty("temperature").GetDouble(), 3);
-        Assert.Empty(notices);
+        Assert.Empty(log.DroppedOptions);
     }
 
     [Theory]
@@ -120,13 +120,13 @@ public class ModelCapabilitiesChatClientTests
     public async Task ChatModel_Effort_IsDroppedAndReported(bool streaming)
     {
         await using var server = await LoopbackServer.StartAsync();
-        var notices = new List<UnsupportedOptionNotice>();
-        using var client = Client(server, c => c.OptionDropped = notices.Add);
+        var log = new RecordingLogger();
+        using var client = Client(server, log);
 
         await Send(client, [new(ChatRole.User, "hi")], new ChatOptions { ModelId = "gpt-4o", Reasoning = new ReasoningOptions { Effort = ReasoningEffort.High } }, streaming);
 
         Assert.False(Assert.Single(server.Requests).Json!.Value.TryGetProperty("reasoning_effort", out _));
-        Assert.Equal([new UnsupportedOptionNotice("gpt-4o", "reasoning_effort")], notices);
+        Assert.Equal([new UnsupportedOptionNotice("gpt-4o", "reasoning_effort")], log.DroppedOptions);
     }
 
     [Theory]
@@ -158,8 +158,8 @@ public class ModelCapabilitiesChatClientTests
     public async Task UnknownModel_Request_IsPassedThroughUnchanged(bool streaming)
     {
         await using var server = await LoopbackServer.StartAsync();
-        var notices = new List<UnsupportedOptionNotice>();
-        using var client = Client(server, c => c.OptionDropped = notices.Add);
+        var log = new RecordingLogger();
+        using var client = Client(server, log);
 
         await Send(client, [new(ChatRole.System, "sys"), new(ChatRole.User, "hi")],
             new ChatOptions { ModelId = "my-vllm-model", Temperature = 0.3f, Reasoning = new ReasoningOptions { Effort = ReasoningEffort.Low } }, streaming);
@@ -168,7 +168,7 @@ public class ModelCapabilitiesChatClientTests
         Assert.Equal([("system", "sys"), ("user", "hi")], request.Messages);
         Assert.Equal(0.3, request.Json!.Value.GetProperty("temperature").GetDouble(), 3);
         Assert.Equal("low", request.Json!.Value.GetProperty("reasoning_effort").GetString());
-        Assert.Empty(notices);
+        Assert.Empty(log.DroppedOptions);
     }
 
     [Fact]
@@ -192,11 +192,12 @@ public class ModelCapabilitiesChatClientTests
         Assert.Equal("messages", Assert.Throws<ArgumentNullException>(() => client.GetStreamingResponseAsync(null!)).ParamName);
     }
 
-    private static IChatClient Client(LoopbackServer server, Action<ModelCapabilitiesChatClient>? configure = null, ProviderKind kind = ProviderKind.OpenAI) =>
+    // The logger reaches the middleware as the pipeline's services' ILoggerFactory.
+    private static IChatClient Client(LoopbackServer server, RecordingLogger? log = null, ProviderKind kind = ProviderKind.OpenAI) =>
         ChatClientFactory.Create(ServerClients.OpenAI(server) with { Kind = kind })
             .AsBuilder()
-            .UseModelCapabilities(ModelCatalog.BuiltIn, configure)
-            .Build();
+            .UseModelCapabilities(ModelCatalog.BuiltIn)
+            .Build(log);
 
     private static async Task Send(IChatClient client, List<ChatMessage> messages, ChatOptions options, bool streaming)
     {

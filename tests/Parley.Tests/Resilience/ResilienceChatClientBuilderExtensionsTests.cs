@@ -23,7 +23,6 @@ public class ResilienceChatClientBuilderExtensionsTests
     [Fact]
     public void UseRetriesAndUseTimeouts_Options_ReachTheClients()
     {
-        var notices = new List<RetryNotice>();
         var options = new ResilienceOptions
         {
             MaxRetries = 5,
@@ -32,7 +31,6 @@ public class ResilienceChatClientBuilderExtensionsTests
             IdleTimeout = TimeSpan.FromSeconds(30),
             RequestTimeout = TimeSpan.FromMinutes(2),
             TimeProvider = _time,
-            OnRetry = notices.Add,
         };
 
         var pipeline = new FakeChatClient().AsBuilder().UseRetries(options).UseTimeouts(options).Build();
@@ -43,7 +41,6 @@ public class ResilienceChatClientBuilderExtensionsTests
         Assert.Equal(TimeSpan.FromSeconds(1), retrying.BaseDelay);
         Assert.Equal(TimeSpan.FromSeconds(20), retrying.MaxRetryDelay);
         Assert.Same(_time, retrying.TimeProvider);
-        Assert.NotNull(retrying.OnRetry);
         Assert.Equal(TimeSpan.FromSeconds(30), timeouts.IdleTimeout);
         Assert.Equal(TimeSpan.FromMinutes(2), timeouts.RequestTimeout);
         Assert.Same(_time, timeouts.TimeProvider);
@@ -97,18 +94,19 @@ public class ResilienceChatClientBuilderExtensionsTests
     [MemberData(nameof(ResilienceTestKit.BothPaths), MemberType = typeof(ResilienceTestKit))]
     public async Task UseResilience_TransientFailuresThenSuccess_AnswersAndAnnounces(bool streaming)
     {
-        var notices = new List<RetryNotice>();
+        var log = new RecordingLogger();
         var fake = FakeChatClient.FailingWith(Http(429, retryAfter: TimeSpan.FromSeconds(2)), ConnectTimeout());
-        var pipeline = fake.AsBuilder().UseResilience(new ResilienceOptions { TimeProvider = _time, OnRetry = notices.Add }).Build();
+        var pipeline = fake.AsBuilder().UseResilience(new ResilienceOptions { TimeProvider = _time }).Build(log);
 
         var ask = AskAsync(pipeline, streaming);
         await _time.DriveAsync(ask);
 
         Assert.Equal("ok", await ask);
         Assert.Equal(3, fake.Calls);
-        Assert.Equal(2, notices.Count);
-        Assert.Equal("rate limited (429); retrying in 2.0 s (1/3)", notices[0].Describe());
-        Assert.StartsWith("connection timed out; retrying in ", notices[1].Describe());
+        var lines = log.RetryLines;
+        Assert.Equal(2, lines.Count);
+        Assert.Equal("rate limited (429); retrying in 2.0 s (1/3)", lines[0]);
+        Assert.StartsWith("connection timed out; retrying in ", lines[1]);
     }
 
     [Fact]

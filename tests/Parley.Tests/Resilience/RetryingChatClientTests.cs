@@ -6,7 +6,9 @@ namespace Parley.Tests.Resilience;
 public class RetryingChatClientTests
 {
     private readonly ManualTimeProvider _time = new();
-    private readonly List<RetryNotice> _notices = [];
+    private readonly RecordingLogger _log = new();
+
+    private IReadOnlyList<LoggedEvent> Retries => _log.Retries;
 
     public static TheoryData<bool, int> RetryableStatuses()
     {
@@ -56,7 +58,7 @@ public class RetryingChatClientTests
         var client = new RetryingChatClient(inner, (options ?? new ResilienceOptions()) with
         {
             TimeProvider = _time,
-            OnRetry = _notices.Add,
+            LoggerFactory = _log,
         });
         client.Jitter = () => jitter;
         return client;
@@ -74,8 +76,8 @@ public class RetryingChatClientTests
 
         Assert.Equal("ok", await ask);
         Assert.Equal(2, fake.Calls);
-        var notice = Assert.Single(_notices);
-        Assert.Equal(status, notice.Error.StatusCode);
+        var retry = Assert.Single(Retries);
+        Assert.Equal(status, retry["StatusCode"]);
     }
 
     [Theory]
@@ -107,7 +109,7 @@ public class RetryingChatClientTests
 
         Assert.Equal("ok", await ask);
         Assert.Equal(2, fake.Calls);
-        Assert.Equal("connection timed out; retrying in 0.5 s (1/3)", Assert.Single(_notices).Describe());
+        Assert.Equal("connection timed out; retrying in 0.5 s (1/3)", Assert.Single(_log.RetryLines));
     }
 
     [Theory]
@@ -122,7 +124,7 @@ public class RetryingChatClientTests
 
         Assert.Same(error, thrown);
         Assert.Equal(1, fake.Calls);
-        Assert.Empty(_notices);
+        Assert.Empty(Retries);
         Assert.Empty(_time.RequestedDelays);
     }
 
@@ -142,7 +144,7 @@ public class RetryingChatClientTests
         Assert.Equal(4, fake.Calls);
         Assert.Equal(
             ["server error (503); retrying in 0.5 s (1/3)", "server error (503); retrying in 1.0 s (2/3)", "server error (503); retrying in 2.0 s (3/3)"],
-            _notices.Select(n => n.Describe()));
+            _log.RetryLines);
     }
 
     [Theory]
@@ -168,10 +170,10 @@ public class RetryingChatClientTests
         await _time.DriveAsync(ask);
 
         Assert.Equal([TimeSpan.FromSeconds(2)], _time.RequestedDelays);
-        var notice = Assert.Single(_notices);
-        Assert.False(notice.IsCapped);
-        Assert.Equal(TimeSpan.FromSeconds(2), notice.RequestedDelay);
-        Assert.Equal("rate limited (429); retrying in 2.0 s (1/3)", notice.Describe());
+        var retry = Assert.Single(Retries);
+        Assert.Equal(false, retry["IsCapped"]);
+        Assert.Equal(TimeSpan.FromSeconds(2), retry["RequestedDelay"]);
+        Assert.Equal("rate limited (429); retrying in 2.0 s (1/3)", Assert.Single(_log.RetryLines));
     }
 
     [Theory]
@@ -185,10 +187,10 @@ public class RetryingChatClientTests
         await _time.DriveAsync(ask);
 
         Assert.Equal([ResilienceOptions.DefaultMaxRetryDelay], _time.RequestedDelays);
-        var notice = Assert.Single(_notices);
-        Assert.True(notice.IsCapped);
-        Assert.Equal(TimeSpan.FromSeconds(60), notice.Delay);
-        Assert.Equal("rate limited (429); retrying in 60.0 s (1/3; the server asked for 300.0 s, capped)", notice.Describe());
+        var retry = Assert.Single(Retries);
+        Assert.Equal(true, retry["IsCapped"]);
+        Assert.Equal(TimeSpan.FromSeconds(60), retry["Delay"]);
+        Assert.Equal("rate limited (429); retrying in 60.0 s (1/3; the server asked for 300.0 s, capped)", Assert.Single(_log.RetryLines));
     }
 
     [Theory]
@@ -202,7 +204,7 @@ public class RetryingChatClientTests
         await _time.DriveAsync(ask);
 
         Assert.Equal(new[] { 10, 20, 30, 30, 30 }.Select(s => TimeSpan.FromSeconds(s)), _time.RequestedDelays);
-        Assert.All(_notices, n => Assert.False(n.IsCapped));
+        Assert.All(Retries, r => Assert.Equal(false, r["IsCapped"]));
     }
 
     [Fact]
@@ -252,7 +254,7 @@ public class RetryingChatClientTests
         Assert.Same(error, thrown);
         Assert.Equal(["Hel"], received);
         Assert.Equal(1, fake.Calls);
-        Assert.Empty(_notices);
+        Assert.Empty(Retries);
 
         static async IAsyncEnumerable<ChatResponseUpdate> PartThenFail(Exception failure)
         {
@@ -357,7 +359,6 @@ public class RetryingChatClientTests
         Assert.Equal(TimeSpan.FromSeconds(0.5), client.BaseDelay);
         Assert.Equal(TimeSpan.FromSeconds(60), client.MaxRetryDelay);
         Assert.Same(TimeProvider.System, client.TimeProvider);
-        Assert.Null(client.OnRetry);
     }
 
     [Fact]

@@ -19,9 +19,9 @@ public class TokenCalibrationChatClientTests
         server.Enqueue(ScriptedResponse.Text("Paris.", promptTokens: reported, completionTokens: 2));
         var facts = new LearnedModelFacts(temp.File("learned-models.json"));
         var counter = new TokenCounter(facts, server.OpenAIBaseUrl);
-        double? seen = null;
+        var log = new RecordingLogger();
         using var client = ServerClients.Create(server, "llama3.2").AsBuilder()
-            .UseTokenCalibration(counter, ModelCatalog.BuiltIn, c => c.Calibrated = (_, ratio) => seen = ratio)
+            .UseTokenCalibration(counter, ModelCatalog.BuiltIn, loggerFactory: log)
             .Build();
 
         await Send(client, messages, new ChatOptions { ModelId = "llama3.2:3b" }, streaming);
@@ -29,7 +29,9 @@ public class TokenCalibrationChatClientTests
         await client.GetService<TokenCalibrationChatClient>()!.WhenCalibratedAsync();
 
         var expected = reported / (double)estimate;
-        Assert.Equal(expected, seen!.Value, 6);
+        var calibrated = Assert.Single(log.Events, e => e.EventId.Id == ParleyEventIds.Calibrated);
+        Assert.Equal("llama3.2", calibrated["ModelId"]);
+        Assert.Equal(expected, (double)calibrated["Ratio"]!, 6);
         Assert.Equal(expected, facts.GetCalibrationRatio(server.OpenAIBaseUrl, "llama3.2")!.Value, 6);
         Assert.Equal(reported, new TokenCounter(facts, server.OpenAIBaseUrl).CountPrompt(messages.Take(2), model).Value); // a later run uses it
     }

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Parley;
+
+/// <summary>
+/// The <see cref="System.Diagnostics.ActivitySource"/> and <see cref="System.Diagnostics.Metrics.Meter"/> Parley
+/// reports through, both named <see cref="SourceName"/>. They add what Microsoft.Extensions.AI's
+/// <c>UseOpenTelemetry()</c> (spans and <c>gen_ai.client.*</c> metrics: token usage, operation duration, time to
+/// first chunk) does not know: the dollar cost of a call, retries and context drops.
+/// </summary>
+/// <remarks>
+/// Instruments: <c>parley.client.cost</c> (counter, <c>USD</c>; tags <c>gen_ai.operation.name</c>,
+/// <c>gen_ai.provider.name</c>, <c>gen_ai.request.model</c>, <c>gen_ai.response.model</c>) recorded by
+/// <see cref="ParleyTelemetryChatClient"/>; <c>parley.client.retries</c> (counter, <c>{retry}</c>; tag
+/// <c>error.type</c>) recorded by <see cref="RetryingChatClient"/>, which also traces each wait as a
+/// <c>parley.retry</c> activity; <c>parley.context.dropped_messages</c> (counter, <c>{message}</c>; tag
+/// <c>parley.context.policy</c>) recorded wherever a context policy leaves history out.
+/// </remarks>
+public static class ParleyTelemetry
+{
+    /// <summary>The name of Parley's activity source and meter: <c>Parley</c>.</summary>
+    public const string SourceName = "Parley";
+
+    private static readonly string? Version = typeof(ParleyTelemetry).Assembly.GetName().Version?.ToString();
+
+    internal static readonly ActivitySource ActivitySource = new(SourceName, Version);
+
+    internal static readonly Meter Meter = new(SourceName, Version);
+
+    internal static readonly Counter<double> Cost = Meter.CreateCounter<double>(
+        "parley.client.cost", "USD", "The dollar cost of chat calls, priced from the model catalog.");
+
+    internal static readonly Counter<long> Retries = Meter.CreateCounter<long>(
+        "parley.client.retries", "{retry}", "Requests sent again after a transient failure.");
+
+    internal static readonly Counter<long> ContextDroppedMessages = Meter.CreateCounter<long>(
+        "parley.context.dropped_messages", "{message}", "History messages a context policy neither sent nor summarized.");
+
+    /// <summary>Records the messages a context policy left out (nothing when it dropped none).</summary>
+    internal static void RecordContextDrops(string policy, ContextResult result)
+    {
+        if (result.Dropped > 0)
+        {
+            ContextDroppedMessages.Add(result.Dropped, new KeyValuePair<string, object?>("parley.context.policy", policy));
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.AI;
+
+namespace Parley;
+
+/// <summary>Adds <see cref="ParleyTelemetryChatClient"/> to a <see cref="ChatClientBuilder"/> pipeline.</summary>
+public static class ParleyTelemetryChatClientBuilderExtensions
+{
+    /// <summary>
+    /// Records each call's dollar cost on the <c>Parley</c> meter (see <see cref="ParleyTelemetry"/>). Pair it with
+    /// Microsoft.Extensions.AI's <c>UseOpenTelemetry()</c> for spans, token usage, duration and time to first chunk.
+    /// </summary>
+    /// <param name="builder">The pipeline.</param>
+    /// <param name="catalog">Where prices come from; null uses <see cref="ModelCatalog.BuiltIn"/>.</param>
+    /// <param name="configure">Called with the new client.</param>
+    /// <returns><paramref name="builder"/>.</returns>
+    public static ChatClientBuilder UseParleyTelemetry(
+        this ChatClientBuilder builder, ModelCatalog? catalog = null, Action<ParleyTelemetryChatClient>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Use(inner =>
+        {
+            var client = new ParleyTelemetryChatClient(inner, catalog);
+            configure?.Invoke(client);
+            return client;
+        });
+    }
+}
