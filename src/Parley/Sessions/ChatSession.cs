@@ -14,6 +14,7 @@ namespace Parley;
 /// <remarks>A session is not thread-safe: one turn at a time.</remarks>
 public sealed class ChatSession
 {
+    // The session's own copy of the options it was given (never the caller's object: it may start other sessions).
     private readonly ChatSessionOptions _options;
     private readonly List<ChatMessage> _history = [];
     private readonly List<ChatTurn> _turns = [];
@@ -28,7 +29,7 @@ public sealed class ChatSession
     {
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
-        _options = options ?? new ChatSessionOptions();
+        _options = options?.Clone() ?? new ChatSessionOptions();
 
         // The default policy, as in the CLI: fit the model's window (the whole history while the window is unknown).
         _options.Context ??= ContextPolicy.TokenBudget();
@@ -103,7 +104,7 @@ public sealed class ChatSession
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(conversationId);
         var saved = await store.LoadAsync(conversationId, cancellationToken).ConfigureAwait(false);
-        options ??= new ChatSessionOptions();
+        options = options?.Clone() ?? new ChatSessionOptions();
         options.Store = store;
         options.ConversationId = saved.Conversation.Id;
         options.SystemPrompt ??= saved.Conversation.SystemPrompt;
@@ -245,12 +246,6 @@ public sealed class ChatSession
         _context.Reset();
         Usage.Reset();
         ConversationId = null;
-        _options.ConversationId = null;
-        if (_options.Store is not null)
-        {
-            _options.InitialMessages = [.. _options.InitialMessages];
-        }
-
         StartHistory();
         return Task.CompletedTask;
     }
@@ -533,7 +528,6 @@ public sealed class ChatSession
                 ContextPolicy = _options.ContextPolicyName ?? (_options.Context as ContextPolicy)?.Name,
             }, cancellationToken).ConfigureAwait(false);
             ConversationId = created.Id;
-            _options.ConversationId = created.Id;
             if (_options.InitialMessages.Count > 0)
             {
                 var stored = await store.AppendMessagesAsync(created.Id, _options.InitialMessages, cancellationToken).ConfigureAwait(false);
