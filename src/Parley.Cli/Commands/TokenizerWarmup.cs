@@ -39,15 +39,7 @@ internal sealed class TokenizerWarmup
         ModelCatalog catalog, TokenCounter counter, string modelId, Func<string, int?> learnedLimit, IReadOnlyList<ChatMessage> messages,
         string policy, ContextSettings context, ChatOptions? generation, decimal? maxCostUsd)
     {
-        // The session's model: the catalog's entry, or for an unknown model a placeholder once a limit was learned.
-        var model = catalog.Find(modelId);
-        if (model is null)
-        {
-            var placeholder = catalog.Resolve(modelId);
-            model = learnedLimit(placeholder.Id) is null ? null : placeholder;
-        }
-
-        if (model is null)
+        if (ContextBudget.ResolveModel(catalog, modelId, learnedLimit) is not { } model)
         {
             return false;
         }
@@ -55,11 +47,8 @@ internal sealed class TokenizerWarmup
         var needed = maxCostUsd is not null && CostBudget.WorstCase(model, 0, generation?.MaxOutputTokens) is not null;
         if (!needed)
         {
-            var learned = learnedLimit(model.Id);
-            var window = learned is { } limit && (model.ContextWindow is null || limit < model.ContextWindow) ? limit : model.ContextWindow;
-            var budget = window is null ? null : ContextBudget.For(model, counter, context.ReserveOutput ?? generation?.MaxOutputTokens, window);
-            needed = budget is not null && NeedsCount(
-                messages, budget with { Tools = generation?.Tools is { Count: > 0 } tools ? [.. tools] : null }, CountingRule.FromName(policy, context));
+            var budget = ContextBudget.Resolve(catalog, counter, modelId, generation, context.ReserveOutput, learnedLimit);
+            needed = budget is not null && NeedsCount(messages, budget, CountingRule.FromName(policy, context));
         }
 
         return needed && Start(model.Encoding);

@@ -77,15 +77,8 @@ public sealed class ContextPolicyChatClient : DelegatingChatClient
         return result.Messages;
     }
 
-    private ContextBudget? BudgetFor(ChatOptions? options)
-    {
-        var modelId = options?.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId;
-        if (modelId is null || Catalog.Find(modelId) is not { } model)
-        {
-            return Policy.Budget;
-        }
-
-        var budget = ContextBudget.For(model, TokenCounter, ReserveOutputTokens ?? options?.MaxOutputTokens);
-        return budget is null ? Policy.Budget : budget with { Tools = options?.Tools is { Count: > 0 } tools ? [.. tools] : null };
-    }
+    // The catalog's window only (no endpoint's learned limits here); without one the policy's own budget.
+    private ContextBudget? BudgetFor(ChatOptions? options) =>
+        ContextBudget.Resolve(Catalog, TokenCounter, options?.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId, options, ReserveOutputTokens)
+        ?? Policy.Budget;
 }

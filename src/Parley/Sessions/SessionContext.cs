@@ -47,29 +47,13 @@ internal sealed class SessionContext
     /// <summary>The budget of the next request, or null when the model's window is unknown.</summary>
     public ContextBudget? Budget()
     {
-        if (Model() is not { } model)
+        var budget = ContextBudget.Resolve(_catalog, _counter, _options.Model, _options.ChatOptions, _options.ReserveOutputTokens, LearnedLimit);
+        if (budget is { IsLearnedWindow: true, Model.ContextWindow: { } catalogWindow } && IsSuspect(budget.ContextWindow, catalogWindow))
         {
-            return null;
+            ReportSuspect(budget.Model, budget.ContextWindow, catalogWindow);
         }
 
-        var learned = LearnedLimit(model.Id);
-        var window = learned is { } limit && (model.ContextWindow is null || limit < model.ContextWindow) ? limit : model.ContextWindow;
-        if (window is null)
-        {
-            return null;
-        }
-
-        if (learned is { } suspect && model.ContextWindow is { } catalogWindow && IsSuspect(suspect, catalogWindow))
-        {
-            ReportSuspect(model, suspect, catalogWindow);
-        }
-
-        var budget = ContextBudget.For(model, _counter, _options.ReserveOutputTokens ?? _options.ChatOptions?.MaxOutputTokens, window);
-        return budget is null ? null : budget with
-        {
-            Tools = _options.ChatOptions?.Tools is { Count: > 0 } tools ? [.. tools] : null,
-            IsLearnedWindow = window != model.ContextWindow,
-        };
+        return budget;
     }
 
     /// <summary>Applies the policy to <paramref name="candidates"/>; a preview makes no summary call and changes nothing.</summary>
@@ -263,21 +247,7 @@ internal sealed class SessionContext
     }
 
     // The model's catalog entry; an unknown model gets a placeholder once a limit has been learned for it.
-    private ModelInfo? Model()
-    {
-        if (_options.Model is not { } id)
-        {
-            return null;
-        }
-
-        if (_catalog.Find(id) is { } known)
-        {
-            return known;
-        }
-
-        var placeholder = _catalog.Resolve(id);
-        return LearnedLimit(placeholder.Id) is null ? null : placeholder;
-    }
+    private ModelInfo? Model() => ContextBudget.ResolveModel(_catalog, _options.Model, LearnedLimit);
 
     // Limits are learned per endpoint and model: one server's limit never applies to another with the same model name.
     private int? LearnedLimit(string modelId)
