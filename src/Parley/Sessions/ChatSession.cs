@@ -161,7 +161,8 @@ public sealed class ChatSession
 
     /// <summary>
     /// Sends <paramref name="userText"/> and yields the answer as it is generated. When the stream ends the turn is
-    /// recorded (see <see cref="LastTurn"/>). Cancelling keeps the partial answer in the conversation, marked interrupted.
+    /// recorded: <c>await stream.Turn</c> (<see cref="ChatTurnStream.Turn"/>) returns it, as does <see cref="LastTurn"/>.
+    /// Cancelling keeps the partial answer in the conversation, marked interrupted.
     /// </summary>
     /// <remarks>
     /// A refusal arrives as it is generated too, but not as text: <see cref="ChatResponseUpdate.Text"/> stays empty for
@@ -170,8 +171,22 @@ public sealed class ChatSession
     /// that show the answer live should show those pieces as well; at the end the turn's <see cref="ChatTurn.Refusal"/>
     /// holds the whole refusal, exactly as for <see cref="SendAsync"/>.
     /// </remarks>
-    public async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(
-        string userText, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <param name="userText">The question.</param>
+    /// <param name="cancellationToken">Cancels the turn (as does the token given to the enumeration).</param>
+    /// <returns>The answer's updates, and the recorded turn once they end.</returns>
+    public ChatTurnStream StreamAsync(string userText, CancellationToken cancellationToken = default)
+    {
+        var before = 0;
+        return new ChatTurnStream(
+            token =>
+            {
+                before = _turns.Count;
+                return StreamTurnAsync(userText, cancellationToken).GetAsyncEnumerator(token);
+            },
+            () => _turns.Count > before ? _turns[^1] : null);
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamTurnAsync(string userText, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var user = CreateUserMessage(userText);
         var (request, pending) = await PrepareAndSaveAsync(user, cancellationToken).ConfigureAwait(false);
