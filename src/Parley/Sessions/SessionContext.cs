@@ -60,32 +60,8 @@ internal sealed class SessionContext
     public async Task<(List<ChatMessage> Messages, ContextReport Report)> ApplyAsync(IReadOnlyList<ChatMessage> candidates, bool preview, CancellationToken cancellationToken)
     {
         var budget = Budget();
-        ContextResult result;
-        string name;
-        switch (_options.Context)
-        {
-            case ContextPolicy policy:
-                name = policy.Name;
-                result = await policy.ApplyAsync(new ContextRequest
-                {
-                    Messages = candidates,
-                    Budget = budget,
-                    Summary = Summary,
-                    AllowSummaryCalls = !preview,
-                }, cancellationToken).ConfigureAwait(false);
-                break;
-            case { } reducer when !preview:
-                name = reducer.GetType().Name;
-                var reduced = (await reducer.ReduceAsync(candidates, cancellationToken).ConfigureAwait(false)).ToList();
-                result = new ContextResult { Messages = reduced, Dropped = Math.Max(0, candidates.Count - reduced.Count) };
-                break;
-            default:
-                name = _options.Context?.GetType().Name ?? "keep-all";
-                result = new ContextResult { Messages = candidates };
-                break;
-        }
-
-        var calls = result.SummaryCalls.Select(c => c with { CostUsd = c.CostUsd ?? _price(c.ModelId, c.Usage) }).ToList();
+        var (name, result) = await ContextApplication.ApplyAsync(_options.Context, candidates, budget, Summary, preview, _price, cancellationToken).ConfigureAwait(false);
+        var calls = result.SummaryCalls;
         if (!preview)
         {
             foreach (var call in calls)
