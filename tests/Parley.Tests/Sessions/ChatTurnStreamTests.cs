@@ -69,6 +69,23 @@ public class ChatTurnStreamTests
     }
 
     [Fact]
+    public async Task Turn_EnumerationStoppedEarly_IsCancelledAndNoTurnIsRecorded()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.Enqueue(ScriptedResponse.Text("one two three").WithChunks("one ", "two ", "three"));
+        var session = new ChatSession(ServerClients.Create(server));
+
+        var stream = session.StreamAsync("count");
+        await foreach (var _ in stream)
+        {
+            break;
+        }
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stream.Turn);
+        Assert.Null(session.LastTurn);
+    }
+
+    [Fact]
     public async Task GetAsyncEnumerator_SecondEnumeration_Throws()
     {
         await using var server = await LoopbackServer.StartAsync();
