@@ -97,7 +97,7 @@ public class TokenizerWarmupTests
 
         Assert.False(Start(Warmup(), "gpt-4o-mini", prompt, "budget"));
         Assert.True(Start(Warmup(), "gpt-4o-mini", prompt, "summarize"));
-        Assert.False(Start(Warmup(), "gpt-4o-mini", prompt, "summarize", context: new ContextSettings { SummarizeAt = ContextThreshold.OfWindow(0.9) }));
+        Assert.False(Start(Warmup(), "gpt-4o-mini", prompt, ContextPolicy.Summarize(new UnusedClient(), new SummarizingPolicyOptions { At = ContextThreshold.OfWindow(0.9) })));
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public class TokenizerWarmupTests
     {
         List<ChatMessage> prompt = [User(Bytes(100_000))];
 
-        Assert.True(Start(Warmup(), "gpt-4o-mini", prompt, context: new ContextSettings { ReserveOutput = 64_000 }));
+        Assert.True(Start(Warmup(), "gpt-4o-mini", prompt, reserveOutput: 64_000));
     }
 
     [Fact]
@@ -131,12 +131,50 @@ public class TokenizerWarmupTests
         return Task.CompletedTask;
     });
 
+    [Fact]
+    public void CustomPolicy_DefinedOutsideParley_DecidesTheWarmUp()
+    {
+        // A policy the CLI has never heard of: it sends only the newest question, so only that question is counted.
+        var history = new List<ChatMessage> { User(Bytes(200_000)), new(ChatRole.Assistant, "ok"), User("and now?") };
+
+        Assert.False(Start(Warmup(), "gpt-4o-mini", history, new NewestQuestionOnlyPolicy()));
+        Assert.True(Start(Warmup(), "gpt-4o-mini", [User(Bytes(200_000))], new NewestQuestionOnlyPolicy()));
+        Assert.True(Start(Warmup(), "gpt-4o-mini", history, "budget"));
+    }
+
+    [Fact]
+    public void ChatIdle_CustomPolicy_DecidesTheWarmUp()
+    {
+        var options = new ChatSessionOptions
+        {
+            Model = "gpt-4o-mini",
+            InitialMessages = [User("Tell me everything."), new ChatMessage(ChatRole.Assistant, Bytes(200_000))],
+        };
+
+        Assert.True(Warmup().StartWhileIdle(new ChatSession(new UnusedClient(), options)));
+        options.Context = new NewestQuestionOnlyPolicy();
+        Assert.False(Warmup().StartWhileIdle(new ChatSession(new UnusedClient(), options)));
+    }
+
     private static bool Start(
         TokenizerWarmup warmup, string model, List<ChatMessage> messages, string policy = "budget",
-        Dictionary<string, int>? learned = null, ContextSettings? context = null, decimal? maxCost = null) =>
+        Dictionary<string, int>? learned = null, int? reserveOutput = null, decimal? maxCost = null) =>
+        Start(warmup, model, messages, Policy(policy), learned, reserveOutput, maxCost);
+
+    private static bool Start(
+        TokenizerWarmup warmup, string model, List<ChatMessage> messages, ContextPolicy policy,
+        Dictionary<string, int>? learned = null, int? reserveOutput = null, decimal? maxCost = null) =>
         warmup.StartForFirstRequest(
             ModelCatalog.BuiltIn, new TokenCounter(), model, id => learned is not null && learned.TryGetValue(id, out var n) ? n : null,
-            messages, policy, context ?? ContextSettings.Default, new ChatOptions(), maxCost);
+            messages, policy, reserveOutput, new ChatOptions(), maxCost);
+
+    private static ContextPolicy Policy(string name) => name switch
+    {
+        "keep-all" => ContextPolicy.KeepAll(),
+        "summarize" => ContextPolicy.Summarize(new UnusedClient()),
+        "last:4" => ContextPolicy.LastMessages(4),
+        _ => ContextPolicy.TokenBudget(),
+    };
 
     private static ChatSession Session(string earlierAnswer) => new(new UnusedClient(), new ChatSessionOptions
     {
@@ -149,6 +187,18 @@ public class TokenizerWarmupTests
     private static ChatMessage User(string text) => new(ChatRole.User, text);
 
     private static string Bytes(int count) => new('a', count);
+
+    /// <summary>Sends the newest question alone: only the last user message's size matters.</summary>
+    private sealed class NewestQuestionOnlyPolicy : ContextPolicy
+    {
+        public override string Name => "newest-only";
+
+        public override Task<ContextResult> ApplyAsync(ContextRequest request, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new ContextResult { Messages = [request.Messages[^1]], Dropped = request.Messages.Count - 1 });
+
+        public override bool NeedsTokenCount(IReadOnlyList<ChatMessage> messages, ContextBudget budget, double share = 1.0) =>
+            base.NeedsTokenCount([.. messages.Where(m => m.Role == ChatRole.User).TakeLast(1)], budget, share);
+    }
 
     private sealed class UnusedClient : IChatClient
     {

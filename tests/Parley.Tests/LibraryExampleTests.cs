@@ -32,16 +32,21 @@ public class LibraryExampleTests
         var line = $"{turn.Text}  [{turn.Usage!.TotalTokenCount} tokens, ${turn.CostUsd:0.000000}]";
 
         var streamed = "";
-        await foreach (var update in session.StreamAsync("Can you elaborate more on that?"))
+        var stream = session.StreamAsync("Can you elaborate more on that?");
+        await foreach (var update in stream)
         {
-            streamed += update.Text;                                // the turn is recorded at the end
+            streamed += update.Text;
         }
+
+        ChatTurn streamedTurn = await stream.Turn;                  // recorded at the end: usage, cost, timings
 
         await session.ResetAsync();                                 // a new conversation, same system prompt
         // --- the README example ends here ---
 
         Assert.Equal("AI is the study of machines that think.  [33 tokens, $0.000009]", line);
         Assert.Equal("Echo: Can you elaborate more on that?", streamed);
+        Assert.Equal(streamed, streamedTurn.Text);
+        Assert.NotNull(streamedTurn.Usage);
         Assert.Equal(4, server.Requests[1].Messages.Count);
         var saved = await store.ListAsync();
         var conversation = Assert.Single(saved);

@@ -57,24 +57,25 @@ internal sealed class PromptCommand
         {
             if (request.Stream)
             {
-                await foreach (var update in session.StreamAsync(prompt, cancellationToken).ConfigureAwait(false))
+                var stream = session.StreamAsync(prompt, cancellationToken);
+                await foreach (var update in stream.ConfigureAwait(false))
                 {
                     if (!request.Json)
                     {
                         await ui.WriteAnswerAsync(ShownAnswer.Of(update), cancellationToken).ConfigureAwait(false);
                     }
                 }
+
+                turn = await stream.Turn.ConfigureAwait(false);
             }
             else
             {
-                await session.SendAsync(prompt, cancellationToken).ConfigureAwait(false);
+                turn = await session.SendAsync(prompt, cancellationToken).ConfigureAwait(false);
                 if (!request.Json)
                 {
-                    await ui.WriteAnswerAsync(ShownAnswer.Of(session.LastTurn!), cancellationToken).ConfigureAwait(false);
+                    await ui.WriteAnswerAsync(ShownAnswer.Of(turn), cancellationToken).ConfigureAwait(false);
                 }
             }
-
-            turn = session.LastTurn!;
         }
         catch (ParleyApiException e)
         {

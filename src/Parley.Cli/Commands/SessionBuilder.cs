@@ -6,7 +6,7 @@ namespace Parley.Cli;
 /// Turns a <see cref="SessionRequest"/> into a running <see cref="ChatSession"/>: resolves the provider, opens the
 /// conversation store, continues a saved conversation (<c>-c</c>, <c>--cid</c>), loads a messages file, and wires the
 /// catalog, retries and timeouts. A first request that will be counted starts loading the tokenizer before the store
-/// is opened and the client built (<see cref="TokenizerWarmup"/>).
+/// is opened (<see cref="TokenizerWarmup"/>).
 /// </summary>
 internal sealed class SessionBuilder
 {
@@ -60,10 +60,14 @@ internal sealed class SessionBuilder
 
             var (systemPrompt, initial, firstPrompt) = await ReadMessagesAsync(request, question, cancellationToken).ConfigureAwait(false);
 
-            // The model, the history and the question are known: a request that will be counted starts loading the
-            // tokenizer now, so the load overlaps opening the database and building the client.
+            // The model, the history, the question and the policy are known: a request that will be counted starts
+            // loading the tokenizer now, so the load overlaps opening the database.
             var counter = _services.TokenCounterFor(provider.BaseUrl);
-            WarmUpTokenizer(request, provider, counter, catalog, saved, savedPolicy, systemPrompt, initial, firstPrompt, question);
+            var client = CliChatClients.Create(provider, request.Reliability, _services.Interaction, catalog, counter);
+            var policyName = ContextPolicyFactory.ChooseName(request.Context, savedPolicy);
+            var policy = ContextPolicyFactory.Create(
+                policyName, request.Context, new SummarizerSource(_services, provider, resolver, catalog, client, request.Reliability));
+            WarmUpTokenizer(request, provider, counter, catalog, saved, policy, systemPrompt, initial, firstPrompt, question);
             if (store is null && !request.NoLog)
             {
                 store = await _services.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
@@ -82,8 +86,7 @@ internal sealed class SessionBuilder
                 ProviderName = provider.Name,
                 MaxCostUsd = request.MaxCostUsd,
             };
-            var client = CliChatClients.Create(provider, request.Reliability, _services.Interaction, catalog, counter);
-            ConfigureContext(options, request, savedPolicy, new SummarizerSource(_services, provider, resolver, catalog, client, request.Reliability));
+            ConfigureContext(options, request, policyName, policy);
             ChatSession session;
             if (continuing is not null && store is not null)
             {
@@ -114,7 +117,7 @@ internal sealed class SessionBuilder
     }
 
     private void WarmUpTokenizer(
-        SessionRequest request, ResolvedProvider provider, TokenCounter counter, ModelCatalog catalog, StoredConversation? saved, string? savedPolicy,
+        SessionRequest request, ResolvedProvider provider, TokenCounter counter, ModelCatalog catalog, StoredConversation? saved, ContextPolicy policy,
         string? systemPrompt, List<ChatMessage> initial, string? firstPrompt, string? question)
     {
         // The first request before the policy, as the session will compose it: a continued conversation keeps its
@@ -144,15 +147,14 @@ internal sealed class SessionBuilder
 
         _services.TokenizerWarmup.StartForFirstRequest(
             catalog, counter, provider.Model, model => _services.LearnedFacts.GetContextLimit(provider.BaseUrl, model), messages,
-            ContextPolicyFactory.ChooseName(request.Context, savedPolicy), request.Context, request.Generation, request.MaxCostUsd);
+            policy, request.Context.ReserveOutput, request.Generation, request.MaxCostUsd);
     }
 
     // The context policy, the reserve, and the context limits learned from servers (read and saved in the data directory).
-    private void ConfigureContext(ChatSessionOptions options, SessionRequest request, string? savedPolicy, SummarizerSource summarizer)
+    private void ConfigureContext(ChatSessionOptions options, SessionRequest request, string policyName, ContextPolicy policy)
     {
-        var name = ContextPolicyFactory.ChooseName(request.Context, savedPolicy);
-        options.Context = ContextPolicyFactory.Create(name, request.Context, summarizer);
-        options.ContextPolicyName = name;
+        options.Context = policy;
+        options.ContextPolicyName = policyName;
         options.ReserveOutputTokens = request.Context.ReserveOutput;
         options.OnWarning = _services.Interaction.Warn;
         var facts = _services.LearnedFacts;

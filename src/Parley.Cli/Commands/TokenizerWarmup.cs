@@ -30,24 +30,16 @@ internal sealed class TokenizerWarmup
     /// <param name="modelId">The model requested.</param>
     /// <param name="learnedLimit">Context limits learned from the session's server, by model id.</param>
     /// <param name="messages">The request before the policy.</param>
-    /// <param name="policy">The context policy's name (<see cref="ContextPolicyFactory.ChooseName"/>).</param>
-    /// <param name="context">The context flags (reserve, summary threshold).</param>
+    /// <param name="policy">The session's context policy: it tells whether it will count (<see cref="ContextPolicy.NeedsTokenCount"/>).</param>
+    /// <param name="reserveOutput"><c>--reserve-output</c>, when given.</param>
     /// <param name="generation">The request options (output limit, tools).</param>
     /// <param name="maxCostUsd"><c>--max-cost</c>, when given.</param>
     /// <returns>True when the load was started.</returns>
     public bool StartForFirstRequest(
         ModelCatalog catalog, TokenCounter counter, string modelId, Func<string, int?> learnedLimit, IReadOnlyList<ChatMessage> messages,
-        string policy, ContextSettings context, ChatOptions? generation, decimal? maxCostUsd)
+        ContextPolicy policy, int? reserveOutput, ChatOptions? generation, decimal? maxCostUsd)
     {
-        // The session's model: the catalog's entry, or for an unknown model a placeholder once a limit was learned.
-        var model = catalog.Find(modelId);
-        if (model is null)
-        {
-            var placeholder = catalog.Resolve(modelId);
-            model = learnedLimit(placeholder.Id) is null ? null : placeholder;
-        }
-
-        if (model is null)
+        if (ContextBudget.ResolveModel(catalog, modelId, learnedLimit) is not { } model)
         {
             return false;
         }
@@ -55,11 +47,8 @@ internal sealed class TokenizerWarmup
         var needed = maxCostUsd is not null && CostBudget.WorstCase(model, 0, generation?.MaxOutputTokens) is not null;
         if (!needed)
         {
-            var learned = learnedLimit(model.Id);
-            var window = learned is { } limit && (model.ContextWindow is null || limit < model.ContextWindow) ? limit : model.ContextWindow;
-            var budget = window is null ? null : ContextBudget.For(model, counter, context.ReserveOutput ?? generation?.MaxOutputTokens, window);
-            needed = budget is not null && NeedsCount(
-                messages, budget with { Tools = generation?.Tools is { Count: > 0 } tools ? [.. tools] : null }, CountingRule.FromName(policy, context));
+            var budget = ContextBudget.Resolve(catalog, counter, modelId, generation, reserveOutput, learnedLimit);
+            needed = budget is not null && policy.NeedsTokenCount(messages, budget);
         }
 
         return needed && Start(model.Encoding);
@@ -80,21 +69,8 @@ internal sealed class TokenizerWarmup
         }
 
         var needed = (session.MaxCostUsd is not null && model is { InputPerMillion: not null, OutputPerMillion: not null })
-            || (session.ContextBudget is { } budget && NeedsCount(session.History, budget, CountingRule.FromPolicy(session.Context), share: 0.5));
+            || (session.ContextBudget is { } budget && session.Context is ContextPolicy policy && policy.NeedsTokenCount(session.History, budget, share: 0.5));
         return needed && Start(model.Encoding);
-    }
-
-    /// <summary>
-    /// Whether preparing a request of <paramref name="messages"/> within <paramref name="budget"/> will count tokens:
-    /// the part the policy looks at has a byte bound over <paramref name="share"/> of the policy's counting limit.
-    /// </summary>
-    internal static bool NeedsCount(IReadOnlyList<ChatMessage> messages, ContextBudget budget, CountingRule rule, double share = 1.0)
-    {
-        // last:N never counts: the preflight counts what it sends. summarize counts against its threshold, then fits
-        // the rest to the window like budget; budget and keep-all count against the window minus the reserve.
-        var looked = rule.LastMessages is { } n ? Last(messages, n) : messages;
-        var limit = rule.Summarize ? SummarizingPolicy.ThresholdFor(rule.SummarizeAt, budget) : budget.PromptBudget;
-        return !budget.FitsByBound(looked, (long)(limit * share));
     }
 
     private bool Start(string? encoding)
@@ -102,7 +78,4 @@ internal sealed class TokenizerWarmup
         Started = _preload(encoding);
         return true;
     }
-
-    private static IReadOnlyList<ChatMessage> Last(IReadOnlyList<ChatMessage> messages, int count) =>
-        new LastMessagesPolicy(count).ApplyAsync(new ContextRequest { Messages = messages }).GetAwaiter().GetResult().Messages;
 }

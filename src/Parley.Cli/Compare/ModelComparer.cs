@@ -85,11 +85,12 @@ internal sealed class ModelComparer
         });
         try
         {
-            await foreach (var _ in session.StreamAsync(prompt, cancellationToken).ConfigureAwait(false))
+            var stream = session.StreamAsync(prompt, cancellationToken);
+            await foreach (var _ in stream.ConfigureAwait(false))
             {
             }
 
-            return (session.LastTurn, null);
+            return (await stream.Turn.ConfigureAwait(false), null);
         }
         catch (ParleyApiException e)
         {

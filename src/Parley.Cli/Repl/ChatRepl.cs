@@ -80,21 +80,24 @@ internal sealed class ChatRepl
         try
         {
             _presenter.BeginAnswer();
+            ChatTurn last;
             if (_stream)
             {
-                await foreach (var update in session.StreamAsync(prompt, token).ConfigureAwait(false))
+                var stream = session.StreamAsync(prompt, token);
+                await foreach (var update in stream.ConfigureAwait(false))
                 {
                     await _presenter.WriteAsync(ShownAnswer.Of(update), token).ConfigureAwait(false);
                 }
+
+                last = await stream.Turn.ConfigureAwait(false);
             }
             else
             {
-                var turn = await session.SendAsync(prompt, token).ConfigureAwait(false);
-                await _presenter.WriteAsync(ShownAnswer.Of(turn), token).ConfigureAwait(false);
+                last = await session.SendAsync(prompt, token).ConfigureAwait(false);
+                await _presenter.WriteAsync(ShownAnswer.Of(last), token).ConfigureAwait(false);
             }
 
             await _presenter.EndAnswerAsync().ConfigureAwait(false);
-            var last = session.LastTurn!;
             if (ContextNoticeFormatter.Format(last.Context) is { } contextNotice)
             {
                 _context.Ui.Note(contextNotice);

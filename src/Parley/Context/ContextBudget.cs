@@ -60,6 +60,69 @@ public sealed record ContextBudget
         };
     }
 
+    /// <summary>
+    /// The model a request for <paramref name="modelId"/> is fitted to: its catalog entry or, for a model the catalog
+    /// does not know, a placeholder once a limit has been learned for it (null otherwise, or without a model id).
+    /// </summary>
+    /// <param name="catalog">The model catalog.</param>
+    /// <param name="modelId">The requested model (null: none).</param>
+    /// <param name="learnedLimit">Context limits learned from the server, by catalog model id (null: none).</param>
+    /// <returns>The model, or null.</returns>
+    public static ModelInfo? ResolveModel(ModelCatalog catalog, string? modelId, Func<string, int?>? learnedLimit = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        if (modelId is null)
+        {
+            return null;
+        }
+
+        if (catalog.Find(modelId) is { } known)
+        {
+            return known;
+        }
+
+        var placeholder = catalog.Resolve(modelId);
+        return Learned(learnedLimit, placeholder.Id) is null ? null : placeholder;
+    }
+
+    /// <summary>
+    /// The budget of a request for <paramref name="modelId"/> — the one rule used by <see cref="ChatSession"/>,
+    /// <see cref="ContextPolicyChatClient"/> and the command line: the model from <see cref="ResolveModel"/>; the window
+    /// is the catalog's, or a learned limit when that is smaller (<see cref="IsLearnedWindow"/>); the reserve is
+    /// <paramref name="reservedOutput"/>, else the request's <see cref="ChatOptions.MaxOutputTokens"/>, else the default;
+    /// the request's tools take room. Null when no window is known.
+    /// </summary>
+    /// <param name="catalog">The model catalog.</param>
+    /// <param name="counter">The token counter.</param>
+    /// <param name="modelId">The requested model (null: none, so no budget).</param>
+    /// <param name="request">The request's options (output limit, tools); null: none.</param>
+    /// <param name="reservedOutput">Tokens kept free for the answer (null: the request's output limit, else the default).</param>
+    /// <param name="learnedLimit">Context limits learned from the server, by catalog model id (null: none).</param>
+    /// <returns>The budget, or null.</returns>
+    public static ContextBudget? Resolve(
+        ModelCatalog catalog, TokenCounter counter, string? modelId, ChatOptions? request = null, int? reservedOutput = null, Func<string, int?>? learnedLimit = null)
+    {
+        ArgumentNullException.ThrowIfNull(counter);
+        if (ResolveModel(catalog, modelId, learnedLimit) is not { } model)
+        {
+            return null;
+        }
+
+        var learned = Learned(learnedLimit, model.Id);
+        var window = learned is { } limit && (model.ContextWindow is null || limit < model.ContextWindow) ? limit : model.ContextWindow;
+        if (window is null)
+        {
+            return null;
+        }
+
+        var budget = For(model, counter, reservedOutput ?? request?.MaxOutputTokens, window);
+        return budget is null ? null : budget with
+        {
+            Tools = request?.Tools is { Count: > 0 } tools ? [.. tools] : null,
+            IsLearnedWindow = window != model.ContextWindow,
+        };
+    }
+
     /// <summary>The tokens one message adds to a prompt.</summary>
     internal int Count(ChatMessage message) => Counter.CountMessage(message, Model).Value;
 
@@ -76,6 +139,9 @@ public sealed record ContextBudget
     /// </summary>
     internal bool FitsByBound(IReadOnlyList<ChatMessage> messages, long limit) =>
         Tools is not { Count: > 0 } && Counter.UpperBound(messages, Model) <= limit;
+
+    private static int? Learned(Func<string, int?>? learnedLimit, string modelId) =>
+        learnedLimit?.Invoke(modelId) is { } limit && limit > 0 ? limit : null;
 
     /// <summary>Whether the prompt is over <paramref name="limit"/> tokens: settled by its size when it can be, counted otherwise.</summary>
     internal bool Exceeds(IReadOnlyList<ChatMessage> messages, long limit) =>

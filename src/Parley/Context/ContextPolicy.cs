@@ -54,6 +54,25 @@ public abstract class ContextPolicy : IChatReducer
     /// <returns>The messages to send and what was left out.</returns>
     public abstract Task<ContextResult> ApplyAsync(ContextRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Whether applying this policy to <paramref name="messages"/> within <paramref name="budget"/> — and checking what
+    /// it sends — will count tokens, so the model's tokenizer must be loaded; false when the messages' size settles it
+    /// (see <see cref="PromptPreflight.UpperBound(IEnumerable{ChatMessage})"/>). Callers use it to load a tokenizer in
+    /// the background before it is needed. The default: the prompt is counted when its size may be over the window
+    /// minus the reserve (<see cref="ContextBudget.PromptBudget"/>), the limit the preflight checks.
+    /// </summary>
+    /// <param name="messages">The request before the policy.</param>
+    /// <param name="budget">The window it must fit.</param>
+    /// <param name="share">The share of the policy's counting limit to test against (1: this request; less: "getting
+    /// close", to start loading early).</param>
+    /// <returns>True when the tokenizer will (or, with a share under 1, may soon) be needed.</returns>
+    public virtual bool NeedsTokenCount(IReadOnlyList<ChatMessage> messages, ContextBudget budget, double share = 1.0)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(budget);
+        return !budget.FitsByBound(messages, (long)(budget.PromptBudget * share));
+    }
+
     /// <inheritdoc/>
     public virtual async Task<IEnumerable<ChatMessage>> ReduceAsync(IEnumerable<ChatMessage> messages, CancellationToken cancellationToken)
     {

@@ -7,7 +7,8 @@ namespace Parley;
 /// Middleware that applies a <see cref="ContextPolicy"/> to every request, fitted to the requested model's window:
 /// the model comes from <see cref="ChatOptions.ModelId"/> (else the inner client's default model) and is looked up
 /// in <see cref="Catalog"/>. Unlike Microsoft.Extensions.AI's <c>ReducingChatClient</c> it counts tokens, not messages,
-/// and reports every summary call (<see cref="Reduced"/>), so its cost can be recorded.
+/// and reports every summary call (<see cref="Reduced"/>) priced from <see cref="Catalog"/>, so its cost can be
+/// recorded. The policy is applied exactly as <see cref="ChatSession"/> applies it.
 /// </summary>
 /// <remarks>
 /// The running summary of a <see cref="SummarizingPolicy"/> is kept by this client: use one client per conversation.
@@ -66,27 +67,19 @@ public sealed class ContextPolicyChatClient : DelegatingChatClient
     private async Task<IReadOnlyList<ChatMessage>> ReduceAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var result = await Policy.ApplyAsync(new ContextRequest
-        {
-            Messages = [.. messages],
-            Budget = BudgetFor(options),
-            Summary = _summary,
-        }, cancellationToken).ConfigureAwait(false);
+        var budget = BudgetFor(options);
+        var (_, result) = await ContextApplication.ApplyAsync(
+            Policy, [.. messages], budget, _summary, preview: false,
+            (modelId, usage) => usage is null ? null : CostCalculator.Compute(usage, (modelId is null ? null : Catalog.Find(modelId)) ?? budget?.Model),
+            cancellationToken).ConfigureAwait(false);
         _summary = result.Summary;
         ParleyTelemetry.RecordContextDrops(Policy.Name, result);
         Reduced?.Invoke(result);
         return result.Messages;
     }
 
-    private ContextBudget? BudgetFor(ChatOptions? options)
-    {
-        var modelId = options?.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId;
-        if (modelId is null || Catalog.Find(modelId) is not { } model)
-        {
-            return Policy.Budget;
-        }
-
-        var budget = ContextBudget.For(model, TokenCounter, ReserveOutputTokens ?? options?.MaxOutputTokens);
-        return budget is null ? Policy.Budget : budget with { Tools = options?.Tools is { Count: > 0 } tools ? [.. tools] : null };
-    }
+    // The catalog's window only (no endpoint's learned limits here); without one the policy's own budget.
+    private ContextBudget? BudgetFor(ChatOptions? options) =>
+        ContextBudget.Resolve(Catalog, TokenCounter, options?.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId, options, ReserveOutputTokens)
+        ?? Policy.Budget;
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace Parley;
 
 /// <summary>
@@ -20,6 +22,14 @@ public sealed class LastMessagesPolicy : ContextPolicy
 
     /// <inheritdoc/>
     public override string Name => $"last:{Count}";
+
+    /// <inheritdoc/>
+    /// <remarks>Never counts to choose: only the messages it sends are counted, by the preflight.</remarks>
+    public override bool NeedsTokenCount(IReadOnlyList<ChatMessage> messages, ContextBudget budget, double share = 1.0)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return base.NeedsTokenCount(ApplyAsync(new ContextRequest { Messages = messages }).GetAwaiter().GetResult().Messages, budget, share);
+    }
 
     /// <inheritdoc/>
     public override Task<ContextResult> ApplyAsync(ContextRequest request, CancellationToken cancellationToken = default)

@@ -68,6 +68,15 @@ public sealed class SummarizingPolicy : ContextPolicy
     /// <returns>The number of tokens.</returns>
     public int ThresholdFor(ContextBudget budget) => ThresholdFor(Options.At, budget);
 
+    /// <inheritdoc/>
+    /// <remarks>Counts against its summary threshold first (then fits the rest to the window, below it).</remarks>
+    public override bool NeedsTokenCount(IReadOnlyList<ChatMessage> messages, ContextBudget budget, double share = 1.0)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(budget);
+        return !budget.FitsByBound(messages, (long)(ThresholdFor(budget) * share));
+    }
+
     /// <summary>The threshold in tokens for a policy summarizing at <paramref name="at"/> (null: the default).</summary>
     internal static int ThresholdFor(ContextThreshold? at, ContextBudget budget)
     {

@@ -14,6 +14,7 @@ namespace Parley;
 /// <remarks>A session is not thread-safe: one turn at a time.</remarks>
 public sealed class ChatSession
 {
+    // The session's own copy of the options it was given (never the caller's object: it may start other sessions).
     private readonly ChatSessionOptions _options;
     private readonly List<ChatMessage> _history = [];
     private readonly List<ChatTurn> _turns = [];
@@ -28,7 +29,7 @@ public sealed class ChatSession
     {
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
-        _options = options ?? new ChatSessionOptions();
+        _options = options?.Clone() ?? new ChatSessionOptions();
 
         // The default policy, as in the CLI: fit the model's window (the whole history while the window is unknown).
         _options.Context ??= ContextPolicy.TokenBudget();
@@ -103,7 +104,7 @@ public sealed class ChatSession
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(conversationId);
         var saved = await store.LoadAsync(conversationId, cancellationToken).ConfigureAwait(false);
-        options ??= new ChatSessionOptions();
+        options = options?.Clone() ?? new ChatSessionOptions();
         options.Store = store;
         options.ConversationId = saved.Conversation.Id;
         options.SystemPrompt ??= saved.Conversation.SystemPrompt;
@@ -160,7 +161,8 @@ public sealed class ChatSession
 
     /// <summary>
     /// Sends <paramref name="userText"/> and yields the answer as it is generated. When the stream ends the turn is
-    /// recorded (see <see cref="LastTurn"/>). Cancelling keeps the partial answer in the conversation, marked interrupted.
+    /// recorded: <c>await stream.Turn</c> (<see cref="ChatTurnStream.Turn"/>) returns it, as does <see cref="LastTurn"/>.
+    /// Cancelling keeps the partial answer in the conversation, marked interrupted.
     /// </summary>
     /// <remarks>
     /// A refusal arrives as it is generated too, but not as text: <see cref="ChatResponseUpdate.Text"/> stays empty for
@@ -169,8 +171,22 @@ public sealed class ChatSession
     /// that show the answer live should show those pieces as well; at the end the turn's <see cref="ChatTurn.Refusal"/>
     /// holds the whole refusal, exactly as for <see cref="SendAsync"/>.
     /// </remarks>
-    public async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(
-        string userText, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <param name="userText">The question.</param>
+    /// <param name="cancellationToken">Cancels the turn (as does the token given to the enumeration).</param>
+    /// <returns>The answer's updates, and the recorded turn once they end.</returns>
+    public ChatTurnStream StreamAsync(string userText, CancellationToken cancellationToken = default)
+    {
+        var before = 0;
+        return new ChatTurnStream(
+            token =>
+            {
+                before = _turns.Count;
+                return StreamTurnAsync(userText, cancellationToken).GetAsyncEnumerator(token);
+            },
+            () => _turns.Count > before ? _turns[^1] : null);
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamTurnAsync(string userText, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var user = CreateUserMessage(userText);
         var (request, pending) = await PrepareAndSaveAsync(user, cancellationToken).ConfigureAwait(false);
@@ -245,12 +261,6 @@ public sealed class ChatSession
         _context.Reset();
         Usage.Reset();
         ConversationId = null;
-        _options.ConversationId = null;
-        if (_options.Store is not null)
-        {
-            _options.InitialMessages = [.. _options.InitialMessages];
-        }
-
         StartHistory();
         return Task.CompletedTask;
     }
@@ -533,7 +543,6 @@ public sealed class ChatSession
                 ContextPolicy = _options.ContextPolicyName ?? (_options.Context as ContextPolicy)?.Name,
             }, cancellationToken).ConfigureAwait(false);
             ConversationId = created.Id;
-            _options.ConversationId = created.Id;
             if (_options.InitialMessages.Count > 0)
             {
                 var stored = await store.AppendMessagesAsync(created.Id, _options.InitialMessages, cancellationToken).ConfigureAwait(false);

@@ -30,7 +30,7 @@ public sealed class ChatSessionOptions
     /// learned) the whole history is sent. <see cref="ContextPolicy.KeepAll"/> always sends everything (a turn that
     /// cannot fit is then refused with <see cref="ContextWindowExceededException"/>). A <see cref="ContextPolicy"/> is
     /// given the model's window, the reserve and the running summary every turn; any other <see cref="IChatReducer"/>
-    /// gets the messages only. The session sets this property to the policy it uses (see <see cref="ChatSession.Context"/>).
+    /// gets the messages only. The policy a session uses is <see cref="ChatSession.Context"/>.
     /// </summary>
     public IChatReducer? Context { get; set; }
 
@@ -74,7 +74,7 @@ public sealed class ChatSessionOptions
     /// <summary>Where turns are saved (null: memory only).</summary>
     public IConversationLog? Store { get; set; }
 
-    /// <summary>The saved conversation to continue (set by <see cref="ChatSession.ResumeAsync"/>); null starts a new one on the first turn.</summary>
+    /// <summary>The saved conversation to continue (<see cref="ChatSession.ResumeAsync"/> sets it in its own copy); null starts a new one on the first turn.</summary>
     public string? ConversationId { get; set; }
 
     /// <summary>The provider's name, recorded with a saved conversation.</summary>
@@ -85,4 +85,32 @@ public sealed class ChatSessionOptions
 
     /// <summary>The clock used for latency and time to first token.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// A copy of these options: a new <see cref="InitialMessages"/> list and a clone of <see cref="ChatOptions"/>; the
+    /// other objects (policy, catalog, counter, store, callbacks) are shared. A <see cref="ChatSession"/> reads its
+    /// options through such a copy, so one options object can start any number of sessions and is never changed.
+    /// </summary>
+    /// <returns>The copy.</returns>
+    public ChatSessionOptions Clone() => new()
+    {
+        Model = Model,
+        SystemPrompt = SystemPrompt,
+        Memory = Memory,
+        InitialMessages = [.. InitialMessages],
+        ChatOptions = ChatOptions?.Clone(),
+        Context = Context,
+        Catalog = Catalog,
+        TokenCounter = TokenCounter,
+        ReserveOutputTokens = ReserveOutputTokens,
+        MaxCostUsd = MaxCostUsd,
+        LearnedContextLimit = LearnedContextLimit,
+        OnContextLimitLearned = OnContextLimitLearned,
+        OnWarning = OnWarning,
+        Store = Store,
+        ConversationId = ConversationId,
+        ProviderName = ProviderName,
+        ContextPolicyName = ContextPolicyName,
+        TimeProvider = TimeProvider,
+    };
 }

@@ -2,7 +2,11 @@ using Microsoft.Extensions.AI;
 
 namespace Parley;
 
-/// <summary>Running totals over the calls of a conversation (answers and summaries).</summary>
+/// <summary>
+/// Running totals over calls: a conversation's (answers and summaries) in <see cref="ChatSession.Usage"/>, a pipeline's in
+/// <see cref="UsageLedger.Totals"/>. The one place calls' tokens and dollars are summed in memory. Not thread-safe
+/// (the ledger locks around it).
+/// </summary>
 public sealed class ConversationUsage
 {
     /// <summary>Number of calls counted.</summary>
@@ -50,6 +54,19 @@ public sealed class ConversationUsage
             HasUnknownCost = true;
         }
     }
+
+    /// <summary>A copy of the totals as they are now.</summary>
+    /// <returns>The copy (adding to it leaves this one unchanged).</returns>
+    public ConversationUsage Snapshot() => new()
+    {
+        Calls = Calls,
+        InputTokens = InputTokens,
+        OutputTokens = OutputTokens,
+        CachedInputTokens = CachedInputTokens,
+        ReasoningTokens = ReasoningTokens,
+        CostUsd = CostUsd,
+        HasUnknownCost = HasUnknownCost,
+    };
 
     /// <summary>Clears the totals.</summary>
     public void Reset()

@@ -47,61 +47,21 @@ internal sealed class SessionContext
     /// <summary>The budget of the next request, or null when the model's window is unknown.</summary>
     public ContextBudget? Budget()
     {
-        if (Model() is not { } model)
+        var budget = ContextBudget.Resolve(_catalog, _counter, _options.Model, _options.ChatOptions, _options.ReserveOutputTokens, LearnedLimit);
+        if (budget is { IsLearnedWindow: true, Model.ContextWindow: { } catalogWindow } && IsSuspect(budget.ContextWindow, catalogWindow))
         {
-            return null;
+            ReportSuspect(budget.Model, budget.ContextWindow, catalogWindow);
         }
 
-        var learned = LearnedLimit(model.Id);
-        var window = learned is { } limit && (model.ContextWindow is null || limit < model.ContextWindow) ? limit : model.ContextWindow;
-        if (window is null)
-        {
-            return null;
-        }
-
-        if (learned is { } suspect && model.ContextWindow is { } catalogWindow && IsSuspect(suspect, catalogWindow))
-        {
-            ReportSuspect(model, suspect, catalogWindow);
-        }
-
-        var budget = ContextBudget.For(model, _counter, _options.ReserveOutputTokens ?? _options.ChatOptions?.MaxOutputTokens, window);
-        return budget is null ? null : budget with
-        {
-            Tools = _options.ChatOptions?.Tools is { Count: > 0 } tools ? [.. tools] : null,
-            IsLearnedWindow = window != model.ContextWindow,
-        };
+        return budget;
     }
 
     /// <summary>Applies the policy to <paramref name="candidates"/>; a preview makes no summary call and changes nothing.</summary>
     public async Task<(List<ChatMessage> Messages, ContextReport Report)> ApplyAsync(IReadOnlyList<ChatMessage> candidates, bool preview, CancellationToken cancellationToken)
     {
         var budget = Budget();
-        ContextResult result;
-        string name;
-        switch (_options.Context)
-        {
-            case ContextPolicy policy:
-                name = policy.Name;
-                result = await policy.ApplyAsync(new ContextRequest
-                {
-                    Messages = candidates,
-                    Budget = budget,
-                    Summary = Summary,
-                    AllowSummaryCalls = !preview,
-                }, cancellationToken).ConfigureAwait(false);
-                break;
-            case { } reducer when !preview:
-                name = reducer.GetType().Name;
-                var reduced = (await reducer.ReduceAsync(candidates, cancellationToken).ConfigureAwait(false)).ToList();
-                result = new ContextResult { Messages = reduced, Dropped = Math.Max(0, candidates.Count - reduced.Count) };
-                break;
-            default:
-                name = _options.Context?.GetType().Name ?? "keep-all";
-                result = new ContextResult { Messages = candidates };
-                break;
-        }
-
-        var calls = result.SummaryCalls.Select(c => c with { CostUsd = c.CostUsd ?? _price(c.ModelId, c.Usage) }).ToList();
+        var (name, result) = await ContextApplication.ApplyAsync(_options.Context, candidates, budget, Summary, preview, _price, cancellationToken).ConfigureAwait(false);
+        var calls = result.SummaryCalls;
         if (!preview)
         {
             ParleyTelemetry.RecordContextDrops(name, result);
@@ -264,21 +224,7 @@ internal sealed class SessionContext
     }
 
     // The model's catalog entry; an unknown model gets a placeholder once a limit has been learned for it.
-    private ModelInfo? Model()
-    {
-        if (_options.Model is not { } id)
-        {
-            return null;
-        }
-
-        if (_catalog.Find(id) is { } known)
-        {
-            return known;
-        }
-
-        var placeholder = _catalog.Resolve(id);
-        return LearnedLimit(placeholder.Id) is null ? null : placeholder;
-    }
+    private ModelInfo? Model() => ContextBudget.ResolveModel(_catalog, _options.Model, LearnedLimit);
 
     // Limits are learned per endpoint and model: one server's limit never applies to another with the same model name.
     private int? LearnedLimit(string modelId)

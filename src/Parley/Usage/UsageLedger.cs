@@ -7,6 +7,7 @@ public sealed class UsageLedger
 {
     private readonly object _gate = new();
     private readonly List<UsageEntry> _entries = [];
+    private readonly ConversationUsage _totals = new();
 
     /// <summary>Every call recorded so far, oldest first.</summary>
     public IReadOnlyList<UsageEntry> Entries
@@ -20,35 +21,29 @@ public sealed class UsageLedger
         }
     }
 
+    /// <summary>The totals over all calls so far (a copy: calls recorded later do not change it).</summary>
+    public ConversationUsage Totals
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _totals.Snapshot();
+            }
+        }
+    }
+
     /// <summary>Prompt tokens over all calls.</summary>
-    public long InputTokens => Sum(e => e.Usage?.InputTokenCount ?? 0);
+    public long InputTokens => Totals.InputTokens;
 
     /// <summary>Completion tokens over all calls.</summary>
-    public long OutputTokens => Sum(e => e.Usage?.OutputTokenCount ?? 0);
+    public long OutputTokens => Totals.OutputTokens;
 
     /// <summary>Dollar cost of the calls whose price is known.</summary>
-    public decimal CostUsd
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _entries.Sum(e => e.CostUsd ?? 0m);
-            }
-        }
-    }
+    public decimal CostUsd => Totals.CostUsd;
 
-    /// <summary>True when some call's price was unknown (then <see cref="CostUsd"/> is a lower bound).</summary>
-    public bool HasUnknownCost
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _entries.Any(e => e.CostUsd is null);
-            }
-        }
-    }
+    /// <summary>True when some call's price was unknown, its usage unreported included (then <see cref="CostUsd"/> is a lower bound).</summary>
+    public bool HasUnknownCost => Totals.HasUnknownCost;
 
     /// <summary>Adds one call.</summary>
     public void Record(UsageEntry entry)
@@ -57,14 +52,9 @@ public sealed class UsageLedger
         lock (_gate)
         {
             _entries.Add(entry);
-        }
-    }
 
-    private long Sum(Func<UsageEntry, long> selector)
-    {
-        lock (_gate)
-        {
-            return _entries.Sum(selector);
+            // A call that reported no usage has no known price either: it counts as unknown (no tokens added).
+            _totals.Add(entry.Usage ?? (entry.CostUsd is null ? new UsageDetails() : null), entry.CostUsd);
         }
     }
 }

@@ -108,7 +108,7 @@ public class ChatSessionContextTests
         await session.SendAsync("hello");
 
         Assert.IsType<TokenBudgetPolicy>(session.Context);
-        Assert.Same(session.Context, options.Context);
+        Assert.Null(options.Context); // the session's own copy holds the default, never the caller's options
         Assert.Equal("budget", (await session.GetContextReportAsync()).Policy);
         Assert.Equal("budget", (await store.LoadAsync(session.ConversationId!)).Conversation.ContextPolicy);
     }

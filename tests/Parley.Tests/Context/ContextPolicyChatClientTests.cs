@@ -72,6 +72,28 @@ public class ContextPolicyChatClientTests
     }
 
     [Fact]
+    public async Task UseContextPolicy_Summarize_PricesTheSummaryCallLikeTheSession()
+    {
+        // The same code path as ChatSession: a summary call's cost comes from the catalog when the summarizer names no price.
+        var catalog = SmallCatalog.WithOverrides(JsonDocument.Parse(
+            """{"cheap-model": {"provider": "openai", "encoding": "o200k_base", "context_window": 8000, "input_per_million": 1.0, "output_per_million": 2.0}}""").RootElement);
+        ContextResult? reduced = null;
+        using var client = new FakeChatClient().AsBuilder()
+            .UseContextPolicy(ContextPolicy.Summarize(new FakeSummarizer(), new SummarizingPolicyOptions { KeepLastTurns = 1 }), c =>
+            {
+                c.Catalog = catalog;
+                c.Reduced = r => reduced = r;
+            })
+            .Build();
+
+        await client.GetResponseAsync(Conversation(10, words: 20), new ChatOptions { ModelId = "small-model" });
+
+        var call = reduced!.SummaryCalls[0];
+        Assert.Equal(CostCalculator.Compute(call.Usage!, catalog.Find("cheap-model")), call.CostUsd);
+        Assert.NotNull(call.CostUsd);
+    }
+
+    [Fact]
     public async Task UseChatReducer_PolicyWithBudget_WorksAsAnIChatReducer()
     {
         var inner = new FakeChatClient();
