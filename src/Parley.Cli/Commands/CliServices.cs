@@ -117,7 +117,7 @@ internal sealed class CliServices
         var store = await SqliteConversationStore.OpenAsync(Paths.DatabaseFile, new ConversationStoreOptions { SaveWait = wait }, cancellationToken).ConfigureAwait(false);
         if (store.ImportedRecoveryCount is > 0 and var imported)
         {
-            Interaction.Note($"imported {imported} answer{(imported == 1 ? string.Empty : "s")} that an earlier run saved to a recovery file while the database was locked");
+            Interaction.Note($"imported {Wording.Count(imported, "answer")} that an earlier run saved to a recovery file while the database was locked");
         }
 
         return store;

@@ -37,7 +37,7 @@ internal sealed class CompareAction
         }
 
         var ui = _services.Interaction;
-        ui.Note($"comparing {targets.Count} models, {request.Runs} run{(request.Runs == 1 ? string.Empty : "s")} each, {(request.Sequential ? "one at a time" : "all at once")}");
+        ui.Note($"comparing {targets.Count} models, {Wording.Count(request.Runs, "run")} each, {(request.Sequential ? "one at a time" : "all at once")}");
         var comparer = new ModelComparer(_time, _services.TokenCounter, ApiErrorDescriber.Describe);
         IReadOnlyList<ComparisonResult> results;
         try

@@ -69,20 +69,18 @@ internal static class StoredTurnText
         // What the context policy left out of the request (recorded since schema version 4).
         if (turn.MessagesSummarized is > 0 and var summarized)
         {
-            line.Append(" · ").Append(Messages(summarized)).Append(" sent as a summary");
+            line.Append(" · ").Append(Wording.Count(summarized, "earlier message")).Append(" sent as a summary");
         }
 
         if (turn.MessagesDropped is > 0 and var dropped)
         {
-            line.Append(" · ").Append(Messages(dropped)).Append(" dropped");
+            line.Append(" · ").Append(Wording.Count(dropped, "earlier message")).Append(" dropped");
         }
 
         return line.ToString();
     }
 
     public static string StatusName(TurnStatus status) => status.ToString().ToLowerInvariant();
-
-    private static string Messages(int count) => count == 1 ? "1 earlier message" : $"{count.ToString("#,0", Invariant)} earlier messages";
 
     private static string Number(long? value) => value is { } v ? v.ToString("#,0", Invariant) : "?";
 }

@@ -21,7 +21,7 @@ internal static class ContextNoticeFormatter
         var line = new StringBuilder("context: ");
         if (report.MessagesSummarized > 0)
         {
-            line.Append(Messages(report.MessagesSummarized)).Append(" sent as a summary");
+            line.Append(Wording.Count(report.MessagesSummarized, "earlier message")).Append(" sent as a summary");
             if (report.MessagesDropped > 0)
             {
                 line.Append(", dropped ").Append(N(report.MessagesDropped));
@@ -29,7 +29,7 @@ internal static class ContextNoticeFormatter
         }
         else
         {
-            line.Append("dropped ").Append(Messages(report.MessagesDropped));
+            line.Append("dropped ").Append(Wording.Count(report.MessagesDropped, "earlier message"));
         }
 
         // last:N drops by count, not to fit the window: naming the window would suggest otherwise.
@@ -45,8 +45,6 @@ internal static class ContextNoticeFormatter
 
         return line.Append(')').ToString();
     }
-
-    private static string Messages(int count) => count == 1 ? "1 earlier message" : $"{N(count)} earlier messages";
 
     private static string N(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

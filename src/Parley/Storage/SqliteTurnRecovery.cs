@@ -39,6 +39,8 @@ internal sealed class SqliteTurnRecovery(StoreClock clock)
             TimeToFirstToken = outcome.TimeToFirstToken,
             FinishReason = outcome.FinishReason,
             Error = outcome.Error,
+            MessagesDropped = outcome.MessagesDropped,
+            MessagesSummarized = outcome.MessagesSummarized,
             CreatedAt = turn.CreatedAt,
             UpdatedAt = clock.Now(),
             RecoveryFile = file,
