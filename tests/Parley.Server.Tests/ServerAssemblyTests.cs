@@ -1,0 +1,8 @@
+namespace Parley.Server.Tests;
+
+public sealed class ServerAssemblyTests
+{
+    [Fact]
+    public void Assembly_Loads_WithItsName() =>
+        Assert.Equal("Parley.Server", typeof(ParleyServerAssembly).Assembly.GetName().Name);
+}
