@@ -4,5 +4,5 @@ public sealed class ServerAssemblyTests
 {
     [Fact]
     public void Assembly_Loads_WithItsName() =>
-        Assert.Equal("Parley.Server", typeof(ParleyServerAssembly).Assembly.GetName().Name);
+        Assert.Equal("Parley.Server", typeof(IRequestGate).Assembly.GetName().Name);
 }
