@@ -12,6 +12,9 @@ public sealed class ConversationListItem
     /// <summary>Gets the conversation's model.</summary>
     public string? Model { get; init; }
 
+    /// <summary>Gets the name of the virtual key that made the conversation through <c>parley serve</c>, or <see langword="null"/>.</summary>
+    public string? KeyName { get; init; }
+
     /// <summary>Gets the number of chat turns (any status).</summary>
     public required int TurnCount { get; init; }
 

@@ -21,6 +21,9 @@ public sealed record ConversationRecord
     /// <summary>Gets the context policy description.</summary>
     public string? ContextPolicy { get; init; }
 
+    /// <summary>Gets the name of the virtual key that made the conversation through <c>parley serve</c>, or <see langword="null"/>.</summary>
+    public string? KeyName { get; init; }
+
     /// <summary>Gets the running summary of the older messages, if any.</summary>
     public string? Summary { get; init; }
 

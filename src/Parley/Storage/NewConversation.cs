@@ -17,4 +17,7 @@ public sealed class NewConversation
 
     /// <summary>Gets a short description of the context policy (for example <c>summarize(0.75)</c>).</summary>
     public string? ContextPolicy { get; init; }
+
+    /// <summary>Gets the name of the virtual key whose requests make the conversation (<c>parley serve</c>); <see langword="null"/> otherwise.</summary>
+    public string? KeyName { get; init; }
 }

@@ -29,7 +29,7 @@ namespace Parley;
 /// behaviour, nothing survives the process). Every database failure surfaces as <see cref="ParleyStorageException"/>.
 /// </para>
 /// </remarks>
-public sealed class SqliteConversationStore : IConversationStore
+public sealed class SqliteConversationStore : IConversationStore, IApiKeyStore
 {
     private readonly SqliteStoreConnection _database;
     private readonly StoreClock _clock;
@@ -39,6 +39,7 @@ public sealed class SqliteConversationStore : IConversationStore
     private readonly SqliteHistoryQueries _history;
     private readonly SqliteIdResolver _ids;
     private readonly SqliteUsageQuery _usage;
+    private readonly SqliteApiKeyStore _keys;
 
     private SqliteConversationStore(SqliteStoreConnection database, ConversationStoreOptions? options)
     {
@@ -50,6 +51,7 @@ public sealed class SqliteConversationStore : IConversationStore
         _history = new SqliteHistoryQueries(database);
         _ids = new SqliteIdResolver(database);
         _usage = new SqliteUsageQuery(database, _clock);
+        _keys = new SqliteApiKeyStore(database, _clock);
     }
 
     /// <summary>Gets the full path of the database file, or <see langword="null"/> for an in-memory store.</summary>
@@ -214,6 +216,55 @@ public sealed class SqliteConversationStore : IConversationStore
         _usage.GetReportAsync(since, cancellationToken);
 
     /// <inheritdoc />
+    public Task<ApiKeyRecord?> CreateKeyAsync(string name, string apiKey, ApiKeyLimits limits, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrEmpty(apiKey);
+        ArgumentNullException.ThrowIfNull(limits);
+        return _keys.CreateAsync(name, apiKey, limits, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ApiKeyRecord?> FindKeyAsync(string apiKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(apiKey);
+        return _keys.FindAsync(apiKey, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(CancellationToken cancellationToken = default) =>
+        _keys.ListAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> RevokeKeyAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _keys.RevokeAsync(name, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<BudgetReservation> ReserveAsync(long keyId, decimal amountUsd, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amountUsd);
+        return _keys.ReserveAsync(keyId, amountUsd, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task SettleAsync(BudgetReservation reservation, decimal costUsd, CancellationToken cancellationToken = default)
+    {
+        RequireGranted(reservation);
+        ArgumentOutOfRangeException.ThrowIfNegative(costUsd);
+        return _keys.SettleAsync(reservation, costUsd, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task ReleaseAsync(BudgetReservation reservation, CancellationToken cancellationToken = default)
+    {
+        RequireGranted(reservation);
+        return _keys.ReleaseAsync(reservation, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 
     /// <summary>Migrates the opened database, imports recovery files and marks turns of ended processes interrupted.</summary>
@@ -255,6 +306,15 @@ public sealed class SqliteConversationStore : IConversationStore
         }
 
         return list;
+    }
+
+    private static void RequireGranted(BudgetReservation reservation)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        if (!reservation.Granted)
+        {
+            throw new ArgumentException("Only a granted reservation can be settled or released.", nameof(reservation));
+        }
     }
 
     private static void RequireFinal(TurnOutcome outcome)

@@ -127,9 +127,12 @@ internal sealed class SqliteConversationWriter(SqliteStoreConnection database, S
     {
         string id = StorageText.NewId();
         var now = clock.Now();
-        using var command = Command(c, transaction, """
-            INSERT INTO conversations (id, title, provider, model, system_prompt, context_policy, created_at, updated_at)
-            VALUES ($id, $title, $provider, $model, $system_prompt, $context_policy, $now, $now);
+        // key_name (schema version 5) is written only for a gateway's conversation, so older schemas stay writable.
+        string keyColumn = conversation.KeyName is null ? string.Empty : ", key_name";
+        string keyValue = conversation.KeyName is null ? string.Empty : ", $key_name";
+        using var command = Command(c, transaction, $"""
+            INSERT INTO conversations (id, title, provider, model, system_prompt, context_policy, created_at, updated_at{keyColumn})
+            VALUES ($id, $title, $provider, $model, $system_prompt, $context_policy, $now, $now{keyValue});
             """);
         Add(command, "$id", id);
         Add(command, "$title", conversation.Title);
@@ -137,6 +140,7 @@ internal sealed class SqliteConversationWriter(SqliteStoreConnection database, S
         Add(command, "$model", conversation.Model);
         Add(command, "$system_prompt", conversation.SystemPrompt);
         Add(command, "$context_policy", conversation.ContextPolicy);
+        Add(command, "$key_name", conversation.KeyName);
         Add(command, "$now", StorageText.FormatTime(now));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return new ConversationRecord
@@ -147,6 +151,7 @@ internal sealed class SqliteConversationWriter(SqliteStoreConnection database, S
             Model = conversation.Model,
             SystemPrompt = conversation.SystemPrompt,
             ContextPolicy = conversation.ContextPolicy,
+            KeyName = conversation.KeyName,
             CreatedAt = now,
             UpdatedAt = now,
         };

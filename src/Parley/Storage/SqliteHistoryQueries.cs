@@ -63,7 +63,7 @@ internal sealed class SqliteHistoryQueries(SqliteStoreConnection database)
             using var command = Command(c, null, """
                 SELECT c.id, c.title, c.model, c.created_at, c.updated_at,
                        coalesce(t.chat_turns, 0), coalesce(t.tokens, 0), t.cost,
-                       (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)
+                       (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.key_name
                 FROM conversations c
                 LEFT JOIN (
                     SELECT conversation_id,
@@ -91,6 +91,7 @@ internal sealed class SqliteHistoryQueries(SqliteStoreConnection database)
                     TotalTokens = reader.GetInt64(6),
                     TotalCostUsd = reader.IsDBNull(7) ? null : ToDecimal(reader.GetDouble(7)),
                     MessageCount = reader.GetInt32(8),
+                    KeyName = NullableString(reader, 9),
                 });
             }
 

@@ -8,7 +8,7 @@ namespace Parley;
 internal static class SqliteRows
 {
     public const string ConversationColumns =
-        "id, title, provider, model, system_prompt, context_policy, summary, summary_through_seq, created_at, updated_at";
+        "id, title, provider, model, system_prompt, context_policy, summary, summary_through_seq, created_at, updated_at, key_name";
 
     public const string TurnColumns =
         "id, conversation_id, kind, status, user_seq, assistant_seq, model, input_tokens, output_tokens, cached_input_tokens, "
@@ -48,6 +48,7 @@ internal static class SqliteRows
         SummaryThroughSequence = NullableInt64(reader, 7),
         CreatedAt = StorageText.ParseTime(reader.GetString(8)),
         UpdatedAt = StorageText.ParseTime(reader.GetString(9)),
+        KeyName = NullableString(reader, 10),
     };
 
     public static TurnRecord ReadTurn(SqliteDataReader reader) => new()

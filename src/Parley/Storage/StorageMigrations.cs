@@ -172,6 +172,58 @@ internal static class StorageMigrations
                 ["context_summarized"] = "Earlier messages sent only as the running summary (0: none); NULL for summary calls and for turns saved before schema version 4.",
             }),
         ]),
+
+        new(5, "virtual keys, their spend per UTC day and month, and the key of each conversation", """
+            CREATE TABLE api_keys (
+                id          INTEGER PRIMARY KEY,
+                name        TEXT NOT NULL UNIQUE,
+                key_sha256  TEXT NOT NULL UNIQUE,
+                daily_usd   REAL,
+                monthly_usd REAL,
+                models      TEXT,
+                rpm         INTEGER,
+                tpm         INTEGER,
+                created_at  TEXT NOT NULL,
+                revoked_at  TEXT
+            );
+
+            CREATE TABLE api_key_spend (
+                key_id       INTEGER NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+                period       TEXT NOT NULL,
+                reserved_usd REAL NOT NULL DEFAULT 0,
+                settled_usd  REAL NOT NULL DEFAULT 0,
+                PRIMARY KEY (key_id, period)
+            );
+
+            ALTER TABLE conversations ADD COLUMN key_name TEXT;
+            CREATE INDEX conversations_key ON conversations (key_name) WHERE key_name IS NOT NULL;
+            """,
+        [
+            new("api_keys", "Virtual keys of `parley serve` (`parley keys create`): never the key itself, only its hash, with the key's limits.", new Dictionary<string, string>
+            {
+                ["id"] = "Row id.",
+                ["name"] = "The key's name, unique (also after it is revoked).",
+                ["key_sha256"] = "SHA-256 of the key in lowercase hex (keys are 256-bit random, so no salt is needed); how a request's key is found.",
+                ["daily_usd"] = "Budget per UTC day in US dollars; NULL: none.",
+                ["monthly_usd"] = "Budget per UTC month in US dollars; NULL: none.",
+                ["models"] = "Comma-separated models the key may use; NULL: all.",
+                ["rpm"] = "Requests per minute; NULL: unlimited.",
+                ["tpm"] = "Tokens (prompt and answer) per minute; NULL: unlimited.",
+                ["created_at"] = "When the key was created (ISO 8601 UTC).",
+                ["revoked_at"] = "When the key was revoked (ISO 8601 UTC); NULL while it is valid.",
+            }),
+            new("api_key_spend", "What each key spent per UTC day and per UTC month; a request reserves its worst-case cost here before it is sent (one transaction checks the budget and adds) and settles to the real cost after.", new Dictionary<string, string>
+            {
+                ["key_id"] = "Key (`api_keys.id`).",
+                ["period"] = "A UTC day (`2026-12-02`) or a UTC month (`2026-12`); every amount counts in both.",
+                ["reserved_usd"] = "Worst-case costs of requests still under way, in US dollars.",
+                ["settled_usd"] = "Real costs of finished requests, in US dollars.",
+            }),
+            new("conversations", null, new Dictionary<string, string>
+            {
+                ["key_name"] = "Name of the virtual key (`api_keys.name`) whose requests made the conversation through `parley serve`; NULL otherwise.",
+            }),
+        ]),
     ];
 
     /// <summary>Gets the newest schema version this build knows.</summary>

@@ -51,6 +51,18 @@ public abstract class ConversationStoreContractTests
     }
 
     [Fact]
+    public async Task CreateConversation_WithKeyName_LoadAndListShowIt()
+    {
+        await using var store = await OpenAsync();
+        var keyed = await store.CreateConversationAsync(new NewConversation { Model = "gpt-4o-mini", KeyName = "alice" });
+        await store.CreateConversationAsync(new NewConversation { Model = "gpt-4o-mini" });
+
+        Assert.Equal("alice", keyed.KeyName);
+        Assert.Equal("alice", (await store.LoadAsync(keyed.Id)).Conversation.KeyName);
+        Assert.Equal([null, "alice"], (await store.ListAsync()).Select(c => c.KeyName));
+    }
+
+    [Fact]
     public async Task BeginAndCompleteTurn_Load_ReturnsMessagesInOrderWithUsageAndTimings()
     {
         await using var store = await OpenAsync();
