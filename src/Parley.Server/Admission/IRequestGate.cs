@@ -11,6 +11,13 @@ internal interface IRequestGate
     ValueTask<GateKey?> AuthenticateAsync(string? bearerToken, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The 401 the gateway sends when <see cref="AuthenticateAsync"/> found nobody, saying why: no key sent, a wrong or
+    /// revoked key, or no keys created yet (and how to create one).
+    /// </summary>
+    ValueTask<GatewayError> UnauthenticatedErrorAsync(string? bearerToken, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new GatewayError(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided."));
+
+    /// <summary>
     /// Called after the request is parsed and counted, before anything goes upstream. A refusal carries the
     /// OpenAI-shaped error the gateway sends; an admission carries a ticket the gateway settles (or disposes unsettled,
     /// which releases the reservation) when the exchange ends.

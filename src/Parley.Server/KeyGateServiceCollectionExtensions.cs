@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Parley.Server;
+
+/// <summary>Registers the virtual-key gate of <c>parley serve</c>.</summary>
+internal static class KeyGateServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="KeyRequestGate"/> as the <see cref="IRequestGate"/>, with the in-process rate-limit window and
+    /// the system clock unless registered already. The key store is the registered <see cref="IApiKeyStore"/>, else the
+    /// registered <see cref="IConversationStore"/> when it is one (<see cref="SqliteConversationStore"/> is).
+    /// </summary>
+    public static IServiceCollection AddParleyKeyGate(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IApiKeyStore>(provider => provider.GetRequiredService<IConversationStore>() as IApiKeyStore
+            ?? throw new InvalidOperationException("The conversation store keeps no virtual keys: register an IApiKeyStore."));
+        services.TryAddSingleton<IRateLimitWindow>(provider => new SlidingWindowRateLimiter(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IRequestGate>(provider => new KeyRequestGate(
+            provider.GetRequiredService<IApiKeyStore>(), provider.GetRequiredService<IRateLimitWindow>(), provider.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+}
