@@ -48,6 +48,7 @@ internal static class CommandTree
         root.Add(TokensCommand.Create(services));
         root.Add(HistoryCommand.Create(services));
         root.Add(UsageCommand.Create(services));
+        root.Add(KeysCommand.Create(services));
         root.Add(CompareCommand.Create(services));
 
         var commandNames = root.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name)).ToArray();

@@ -1,0 +1,119 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace Parley.Cli;
+
+/// <summary><c>parley keys list [--json]</c>: every key with its limits and what it spent today and this month (UTC); never a key or its hash.</summary>
+internal sealed class KeysListCommand
+{
+    private readonly CliServices _services;
+
+    public KeysListCommand(CliServices services) => _services = services;
+
+    public static Command Create(Func<CliServices> services)
+    {
+        var json = new Option<bool>("--json") { Description = "Print a JSON array (numbers, ISO 8601 UTC times)" };
+        var command = new Command("list", "List the virtual keys with their limits and spend today and this month (UTC)") { json };
+        command.SetAction((parse, ct) => new KeysListCommand(services()).RunAsync(parse.GetValue(json), ct));
+        return command;
+    }
+
+    public async Task<int> RunAsync(bool json, CancellationToken cancellationToken)
+    {
+        var ui = _services.Interaction;
+        IReadOnlyList<ApiKeyRecord> all;
+        var (store, keys) = await KeysCommand.OpenAsync(_services, cancellationToken).ConfigureAwait(false);
+        await using (store.ConfigureAwait(false))
+        {
+            all = await keys.ListKeysAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (json)
+        {
+            await ui.WriteOutputLineAsync(Json(all)).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+
+        if (all.Count == 0)
+        {
+            ui.Note("no virtual keys yet: parley keys create NAME");
+            return ExitCodes.Ok;
+        }
+
+        var table = Table(all);
+        if (ui.AnswerIsTerminal)
+        {
+            await ui.WriteRenderableAsync(table).ConfigureAwait(false);
+        }
+        else
+        {
+            await ui.WriteOutputLineAsync(PlainTable.Render(table)).ConfigureAwait(false);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static Table Table(IReadOnlyList<ApiKeyRecord> keys)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var header in new[] { "name", "daily", "monthly", "models", "rpm", "tpm", "today", "this month", "created", "revoked" })
+        {
+            table.AddColumn(new TableColumn(header));
+        }
+
+        foreach (var key in keys)
+        {
+            table.AddRow(
+                [
+                    Markup.Escape(key.Name),
+                    KeyLimitsText.Money(key.Limits.DailyUsd),
+                    KeyLimitsText.Money(key.Limits.MonthlyUsd),
+                    Markup.Escape(key.Limits.Models is { } models ? string.Join(",", models) : "any"),
+                    KeyLimitsText.Number(key.Limits.RequestsPerMinute),
+                    KeyLimitsText.Number(key.Limits.TokensPerMinute),
+                    KeyLimitsText.Money(key.SpentTodayUsd),
+                    KeyLimitsText.Money(key.SpentThisMonthUsd),
+                    DisplayTime.Local(key.CreatedAt),
+                    key.RevokedAt is { } revoked ? DisplayTime.Local(revoked) : "-",
+                ]);
+        }
+
+        return table;
+    }
+
+    private static string Json(IReadOnlyList<ApiKeyRecord> keys) => HistoryJson.Write(json =>
+    {
+        json.WriteStartArray();
+        foreach (var key in keys)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", key.Name);
+            json.WriteNumberOrNull("daily_usd", JsonOutputExtensions.TrimZeros(key.Limits.DailyUsd));
+            json.WriteNumberOrNull("monthly_usd", JsonOutputExtensions.TrimZeros(key.Limits.MonthlyUsd));
+            if (key.Limits.Models is { } models)
+            {
+                json.WriteStartArray("models");
+                foreach (var model in models)
+                {
+                    json.WriteStringValue(model);
+                }
+
+                json.WriteEndArray();
+            }
+            else
+            {
+                json.WriteNull("models");
+            }
+
+            json.WriteNumberOrNull("rpm", (long?)key.Limits.RequestsPerMinute);
+            json.WriteNumberOrNull("tpm", (long?)key.Limits.TokensPerMinute);
+            json.WriteNumber("spent_today_usd", JsonOutputExtensions.TrimZeros(key.SpentTodayUsd));
+            json.WriteNumber("spent_this_month_usd", JsonOutputExtensions.TrimZeros(key.SpentThisMonthUsd));
+            json.WriteString("created_at", DisplayTime.Iso(key.CreatedAt));
+            json.WriteString("revoked_at", key.RevokedAt is { } revoked ? DisplayTime.Iso(revoked) : null);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    });
+}
