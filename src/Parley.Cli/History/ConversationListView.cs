@@ -11,8 +11,9 @@ internal static class ConversationListView
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static Table Table(IEnumerable<ConversationListItem> items, IReadOnlyDictionary<string, string> shortIds)
+    public static Table Table(IReadOnlyList<ConversationListItem> items, IReadOnlyDictionary<string, string> shortIds)
     {
+        bool keys = items.Any(i => i.KeyName is not null);
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn(new TableColumn("id").NoWrap())
             .AddColumn(new TableColumn("title"))
@@ -21,29 +22,49 @@ internal static class ConversationListView
             .AddColumn(new TableColumn("tokens").RightAligned().NoWrap())
             .AddColumn(new TableColumn("cost").RightAligned().NoWrap())
             .AddColumn(new TableColumn("updated").NoWrap());
+        if (keys)
+        {
+            table.AddColumn(new TableColumn("key").NoWrap());
+        }
+
         foreach (var item in items)
         {
-            table.AddRow(
-                new Text(ShortIds.Of(shortIds, item.Id), new Style(Color.Aqua)),
-                new Text(item.Title ?? "(untitled)"),
-                new Text(item.Model ?? "-"),
-                new Text(item.TurnCount.ToString(Invariant)),
-                new Text(item.TotalTokens.ToString("#,0", Invariant)),
-                new Text(item.TotalCostUsd is { } cost ? UsageLineFormatter.Cost(cost) : "-"),
-                new Text(DisplayTime.Local(item.UpdatedAt)));
+            var cells = new List<Text>
+            {
+                new(ShortIds.Of(shortIds, item.Id), new Style(Color.Aqua)),
+                new(item.Title ?? "(untitled)"),
+                new(item.Model ?? "-"),
+                new(item.TurnCount.ToString(Invariant)),
+                new(item.TotalTokens.ToString("#,0", Invariant)),
+                new(item.TotalCostUsd is { } cost ? UsageLineFormatter.Cost(cost) : "-"),
+                new(DisplayTime.Local(item.UpdatedAt)),
+            };
+            if (keys)
+            {
+                cells.Add(new Text(item.KeyName ?? "-"));
+            }
+
+            table.AddRow(cells);
         }
 
         return table;
     }
 
-    public static IEnumerable<string> Lines(IEnumerable<ConversationListItem> items, IReadOnlyDictionary<string, string> shortIds) =>
-        items.Select(item => string.Join(
+    /// <summary>The piped lines; when a listed conversation came through a virtual key, an eighth field names the key (<c>-</c>: none).</summary>
+    public static IEnumerable<string> Lines(IReadOnlyList<ConversationListItem> items, IReadOnlyDictionary<string, string> shortIds)
+    {
+        bool keys = items.Any(i => i.KeyName is not null);
+        return items.Select(item => string.Join(
             '\t',
-            ShortIds.Of(shortIds, item.Id),
-            Tsv.Field(item.Title),
-            Tsv.Field(item.Model),
-            item.TurnCount.ToString(Invariant),
-            item.TotalTokens.ToString(Invariant),
-            Tsv.Cost(item.TotalCostUsd),
-            DisplayTime.Local(item.UpdatedAt)));
+            new[]
+            {
+                ShortIds.Of(shortIds, item.Id),
+                Tsv.Field(item.Title),
+                Tsv.Field(item.Model),
+                item.TurnCount.ToString(Invariant),
+                item.TotalTokens.ToString(Invariant),
+                Tsv.Cost(item.TotalCostUsd),
+                DisplayTime.Local(item.UpdatedAt),
+            }.Concat(keys ? [Tsv.Field(item.KeyName)] : [])));
+    }
 }

@@ -33,6 +33,11 @@ internal static class HistoryJson
             json.WriteNumberOrNull("cost_usd", JsonOutputExtensions.TrimZeros(item.TotalCostUsd));
             json.WriteString("created_at", DisplayTime.Iso(item.CreatedAt));
             json.WriteString("updated_at", DisplayTime.Iso(item.UpdatedAt));
+            if (item.KeyName is { } key)
+            {
+                json.WriteString("key", key);
+            }
+
             json.WriteEndObject();
         }
 
@@ -53,6 +58,11 @@ internal static class HistoryJson
         json.WriteString("provider", conversation.Provider);
         json.WriteString("model", conversation.Model);
         json.WriteString("context_policy", conversation.ContextPolicy);
+        if (conversation.KeyName is { } key)
+        {
+            json.WriteString("key", key);
+        }
+
         json.WriteString("created_at", DisplayTime.Iso(conversation.CreatedAt));
         json.WriteString("updated_at", DisplayTime.Iso(conversation.UpdatedAt));
         json.WriteString("summary", conversation.Summary);

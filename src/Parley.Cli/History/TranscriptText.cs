@@ -56,6 +56,11 @@ internal static class TranscriptText
             text.Append('\n');
         }
 
+        if (conversation.KeyName is { } key)
+        {
+            text.Append("- key: ").Append(key).Append('\n');
+        }
+
         text.Append("- created: ").Append(DisplayTime.Local(conversation.CreatedAt)).Append(", updated: ").Append(DisplayTime.Local(conversation.UpdatedAt)).Append('\n');
         text.Append("- ").Append(Totals(transcript)).Append("\n\n");
         foreach (var entry in transcript.Entries)
@@ -83,6 +88,11 @@ internal static class TranscriptText
         if (conversation.Model is { Length: > 0 } model)
         {
             parts.Add(model);
+        }
+
+        if (conversation.KeyName is { } key)
+        {
+            parts.Add("key " + key);
         }
 
         parts.Add(Totals(transcript));

@@ -19,6 +19,10 @@ internal static class UsageReportJson
         Rows(json, "by_day", report.ByDay, "day");
         Rows(json, "by_model", report.ByModel, "model");
         Rows(json, "by_conversation", conversations, "id");
+        if (report.ByKey.Count > 0)
+        {
+            Rows(json, "by_key", report.ByKey, "key");
+        }
         json.WriteEndObject();
     });
 

@@ -7,7 +7,7 @@ namespace Parley.Cli;
 /// <summary>
 /// <c>parley usage</c> on stdout: a total line and tables by day, model and conversation in a terminal; when piped,
 /// tab-separated lines <c>group key label chat_turns input_tokens output_tokens total_tokens cost_usd summary_calls
-/// unfinished_turns</c> where group is <c>total</c>, <c>day</c>, <c>model</c> or <c>conversation</c>. Turns are answered chat
+/// unfinished_turns</c> where group is <c>total</c>, <c>day</c>, <c>model</c>, <c>conversation</c> or (for <c>parley serve</c>'s virtual keys) <c>key</c>. Turns are answered chat
 /// turns; summary calls and unfinished (failed or interrupted) turns are counted apart, their tokens and cost included.
 /// </summary>
 internal static class UsageReportView
@@ -29,6 +29,10 @@ internal static class UsageReportView
         parts.Add(Table("By day", "day", report.ByDay, null, summaries));
         parts.Add(Table("By model", "model", report.ByModel, null, summaries));
         parts.Add(Table("By conversation", "conversation", conversations, shortIds, summaries));
+        if (report.ByKey.Count > 0)
+        {
+            parts.Add(Table("By key", "key", report.ByKey, null, summaries));
+        }
         if (report.Total.UnpricedTurns > 0)
         {
             parts.Add(new Text($"{Wording.Count(report.Total.UnpricedTurns, "turn")} used a model without a known price; their cost is not included.\n"));
@@ -53,6 +57,11 @@ internal static class UsageReportView
         foreach (var row in conversations)
         {
             yield return Line("conversation", row, row.Key, row.Label);
+        }
+
+        foreach (var row in report.ByKey)
+        {
+            yield return Line("key", row, row.Key, null);
         }
     }
 

@@ -10,7 +10,7 @@ internal sealed class SqliteUsageQuery(SqliteStoreConnection database, StoreCloc
         {
             using var command = Command(c, null, """
                 SELECT t.created_at, t.model, t.conversation_id, c.title, t.kind,
-                       t.input_tokens, t.output_tokens, t.cached_input_tokens, t.reasoning_tokens, t.total_tokens, t.cost_usd, t.status
+                       t.input_tokens, t.output_tokens, t.cached_input_tokens, t.reasoning_tokens, t.total_tokens, t.cost_usd, t.status, c.key_name
                 FROM turns t JOIN conversations c ON c.id = t.conversation_id
                 WHERE t.created_at >= $from
                 ORDER BY t.created_at;
@@ -33,7 +33,8 @@ internal sealed class SqliteUsageQuery(SqliteStoreConnection database, StoreCloc
                         NullableInt64(reader, 7),
                         NullableInt64(reader, 8),
                         NullableInt64(reader, 9),
-                        reader.IsDBNull(10) ? null : ToDecimal(reader.GetDouble(10))));
+                        reader.IsDBNull(10) ? null : ToDecimal(reader.GetDouble(10)),
+                        NullableString(reader, 12)));
                 }
             }
 

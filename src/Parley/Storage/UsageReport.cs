@@ -20,4 +20,7 @@ public sealed class UsageReport
 
     /// <summary>Gets the totals per conversation, most expensive first.</summary>
     public required IReadOnlyList<UsageReportRow> ByConversation { get; init; }
+
+    /// <summary>Gets the totals per virtual key of <c>parley serve</c> (key: the key's name), most expensive first; empty when no conversation came through a key.</summary>
+    public IReadOnlyList<UsageReportRow> ByKey { get; init; } = [];
 }

@@ -27,6 +27,7 @@ internal static class UsageReportBuilder
         var byDay = new Dictionary<string, Accumulator>(StringComparer.Ordinal);
         var byModel = new Dictionary<string, Accumulator>(StringComparer.Ordinal);
         var byConversation = new Dictionary<string, Accumulator>(StringComparer.Ordinal);
+        var byKey = new Dictionary<string, Accumulator>(StringComparer.Ordinal);
 
         foreach (var sample in samples)
         {
@@ -42,6 +43,10 @@ internal static class UsageReportBuilder
             Get(byDay, day, null).Add(sample);
             Get(byModel, model, null).Add(sample);
             Get(byConversation, sample.ConversationId, sample.Title).Add(sample);
+            if (sample.KeyName is { } keyName)
+            {
+                Get(byKey, keyName, null).Add(sample);
+            }
         }
 
         return new UsageReport
@@ -51,6 +56,7 @@ internal static class UsageReportBuilder
             ByDay = byDay.Values.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.ToRow()).ToArray(),
             ByModel = Ranked(byModel.Values),
             ByConversation = Ranked(byConversation.Values),
+            ByKey = Ranked(byKey.Values),
         };
     }
 

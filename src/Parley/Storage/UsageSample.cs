@@ -13,4 +13,5 @@ internal readonly record struct UsageSample(
     long? CachedInputTokens,
     long? ReasoningTokens,
     long? TotalTokens,
-    decimal? CostUsd);
+    decimal? CostUsd,
+    string? KeyName = null);

@@ -27,11 +27,11 @@ public static class ParleyDatabase
     /// Saves a one-turn conversation directly (faster than running parley; the CLI's own saving is tested elsewhere).
     /// Waits a few milliseconds first so conversations seeded one after another have distinct update times.
     /// </summary>
-    public static async Task<string> AddConversationAsync(ParleyProcess parley, string question, string answer, string model = "gpt-4o-mini")
+    public static async Task<string> AddConversationAsync(ParleyProcess parley, string question, string answer, string model = "gpt-4o-mini", string? keyName = null)
     {
         await Task.Delay(5);
         await using var store = await OpenAsync(parley);
-        var conversation = await store.CreateConversationAsync(new NewConversation { Model = model, Provider = "openai" });
+        var conversation = await store.CreateConversationAsync(new NewConversation { Model = model, Provider = "openai", KeyName = keyName });
         var turn = await store.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, question));
         await store.CompleteTurnAsync(turn, new ChatMessage(ChatRole.Assistant, answer), new TurnOutcome
         {

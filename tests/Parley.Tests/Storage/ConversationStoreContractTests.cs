@@ -63,6 +63,24 @@ public abstract class ConversationStoreContractTests
     }
 
     [Fact]
+    public async Task UsageReport_ConversationsOfKeys_GroupedByKeyName()
+    {
+        await using var store = await OpenAsync();
+        foreach (var (key, cost) in new[] { ("alice", 0.01m), ("bob", 0.05m), ("alice", 0.02m), ((string?)null, 0.5m) })
+        {
+            var conversation = await store.CreateConversationAsync(new NewConversation { Model = "gpt-4o-mini", KeyName = key });
+            await ChatAsync(store, conversation.Id, "q", "a", Outcome(10, 5, cost));
+        }
+
+        var report = await store.GetUsageReportAsync();
+
+        Assert.Equal(["bob", "alice"], report.ByKey.Select(r => r.Key));
+        Assert.Equal((0.05m, 0.03m), (report.ByKey[0].CostUsd, report.ByKey[1].CostUsd));
+        Assert.Equal(2, report.ByKey[1].ChatTurns);
+        Assert.Equal(0.58m, report.Total.CostUsd);
+    }
+
+    [Fact]
     public async Task BeginAndCompleteTurn_Load_ReturnsMessagesInOrderWithUsageAndTimings()
     {
         await using var store = await OpenAsync();
