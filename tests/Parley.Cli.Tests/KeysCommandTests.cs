@@ -99,16 +99,22 @@ public class KeysCommandTests
     }
 
     [Fact]
-    public async Task KeysList_Piped_OneRowPerKeyWithItsSpend()
+    public async Task KeysList_Piped_TabSeparatedLinePerKey()
     {
         using var parley = new ParleyProcess();
-        await parley.RunAsync("", "keys", "create", "alice", "--daily-usd", "5");
+        await parley.RunAsync("", "keys", "create", "alice", "--daily-usd", "5", "--models", "gpt-4o-mini,gpt-4o", "--rpm", "60");
+        await parley.RunAsync("", "keys", "create", "bob");
+        await parley.RunAsync("", "keys", "revoke", "bob");
 
         var r = await parley.RunAsync("", "keys", "list");
 
         Assert.Equal(0, r.ExitCode);
-        var row = r.Stdout.Split('\n').Single(l => l.TrimStart().StartsWith("alice", StringComparison.Ordinal));
-        Assert.Matches(new Regex(@"alice\s+\$5\.00\s+-\s+any\s+-\s+-\s+\$0\.00\s+\$0\.00\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+-$"), row);
+        var lines = r.Stdout.TrimEnd('\n').Split('\n').Select(l => l.Split('\t')).ToArray();
+        Assert.Equal(2, lines.Length);
+        Assert.Equal(["alice", "5", "-", "gpt-4o-mini,gpt-4o", "60", "-", "0", "0"], lines[0][..8]);
+        Assert.Matches(new Regex(@"^\d{4}-\d\d-\d\d \d\d:\d\d$"), lines[0][8]);
+        Assert.Equal("-", lines[0][9]);
+        Assert.Matches(new Regex(@"^\d{4}-\d\d-\d\d \d\d:\d\d$"), lines[1][9]);
     }
 
     [Fact]

@@ -3,7 +3,10 @@ using Spectre.Console;
 
 namespace Parley.Cli;
 
-/// <summary><c>parley keys list [--json]</c>: every key with its limits and what it spent today and this month (UTC); never a key or its hash.</summary>
+/// <summary>
+/// <c>parley keys list [--json]</c>: every key with its limits and what it spent today and this month (UTC), never a key or
+/// its hash; a table in a terminal, tab-separated lines when piped.
+/// </summary>
 internal sealed class KeysListCommand
 {
     private readonly CliServices _services;
@@ -40,25 +43,40 @@ internal sealed class KeysListCommand
             return ExitCodes.Ok;
         }
 
-        var table = Table(all);
         if (ui.AnswerIsTerminal)
         {
-            await ui.WriteRenderableAsync(table).ConfigureAwait(false);
+            await ui.WriteRenderableAsync(Table(all)).ConfigureAwait(false);
+            return ExitCodes.Ok;
         }
-        else
+
+        foreach (var key in all)
         {
-            await ui.WriteOutputLineAsync(PlainTable.Render(table)).ConfigureAwait(false);
+            await ui.WriteOutputLineAsync(Line(key)).ConfigureAwait(false);
         }
 
         return ExitCodes.Ok;
     }
 
+    /// <summary>Piped: name, daily_usd, monthly_usd, models, rpm, tpm, spent_today_usd, spent_this_month_usd, created, revoked (<c>-</c>: none; models <c>any</c>: all).</summary>
+    private static string Line(ApiKeyRecord key) => string.Join(
+        '\t',
+        Tsv.Field(key.Name),
+        Tsv.Cost(key.Limits.DailyUsd),
+        Tsv.Cost(key.Limits.MonthlyUsd),
+        Tsv.Field(key.Limits.Models is { } models ? string.Join(",", models) : "any"),
+        key.Limits.RequestsPerMinute?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+        key.Limits.TokensPerMinute?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+        Tsv.Cost(key.SpentTodayUsd),
+        Tsv.Cost(key.SpentThisMonthUsd),
+        DisplayTime.Local(key.CreatedAt),
+        key.RevokedAt is { } revoked ? DisplayTime.Local(revoked) : "-");
+
     private static Table Table(IReadOnlyList<ApiKeyRecord> keys)
     {
         var table = new Table().Border(TableBorder.Simple);
-        foreach (var header in new[] { "name", "daily", "monthly", "models", "rpm", "tpm", "today", "this month", "created", "revoked" })
+        foreach (var header in new[] { "name", "daily", "monthly", "models", "rpm", "tpm", "today", "month", "created", "revoked" })
         {
-            table.AddColumn(new TableColumn(header));
+            table.AddColumn(new TableColumn(header).NoWrap());
         }
 
         foreach (var key in keys)
