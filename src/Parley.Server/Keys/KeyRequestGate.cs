@@ -17,6 +17,7 @@ internal sealed class KeyRequestGate(IApiKeyStore store, IRateLimitWindow rates,
 
     private readonly ConcurrentDictionary<string, (ApiKeyRecord Key, DateTimeOffset Until)> _bySecret = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, ApiKeyRecord> _byId = new();
+    private long _someKeyExistsUntilTicks;
 
     public async ValueTask<GateKey?> AuthenticateAsync(string? bearerToken, CancellationToken cancellationToken)
     {
@@ -36,7 +37,7 @@ internal sealed class KeyRequestGate(IApiKeyStore store, IRateLimitWindow rates,
             return KeyGateErrors.RevokedKey(revoked.Name);
         }
 
-        if ((await store.ListKeysAsync(cancellationToken).ConfigureAwait(false)).Count == 0)
+        if (!await SomeKeyExistsAsync(cancellationToken).ConfigureAwait(false))
         {
             return KeyGateErrors.NoKeysYet();
         }
@@ -78,6 +79,24 @@ internal sealed class KeyRequestGate(IApiKeyStore store, IRateLimitWindow rates,
         return reservation.Granted
             ? GateDecision.Admit(new KeyGateTicket(store, reservation))
             : GateDecision.Refuse(KeyGateErrors.BudgetExhausted(key, request, limits, reservation));
+    }
+
+    /// <summary>Whether any key was created; a yes is kept for a second, so a stream of bad keys costs one query a second.</summary>
+    private async ValueTask<bool> SomeKeyExistsAsync(CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (now.UtcTicks < Interlocked.Read(ref _someKeyExistsUntilTicks))
+        {
+            return true;
+        }
+
+        if ((await store.ListKeysAsync(cancellationToken).ConfigureAwait(false)).Count == 0)
+        {
+            return false;
+        }
+
+        Interlocked.Exchange(ref _someKeyExistsUntilTicks, (now + CacheTime).UtcTicks);
+        return true;
     }
 
     private async ValueTask<ApiKeyRecord?> FindAsync(string secret, CancellationToken cancellationToken)

@@ -39,6 +39,17 @@ public sealed class KeyRequestGateTests
         Assert.Contains("parley keys create NAME", error.Message);
     }
 
+    [Fact]
+    public async Task UnauthenticatedError_FirstKeyCreatedMeanwhile_SaysWrongKeyAtOnce()
+    {
+        await using var fixture = await GateFixture.OpenAsync();
+        Assert.Contains("No virtual keys exist yet", (await fixture.Gate.UnauthenticatedErrorAsync("pk-wrong", CancellationToken.None)).Message);
+
+        await fixture.Store.CreateKeyAsync("alice", "pk-" + Guid.NewGuid().ToString("N"), ApiKeyLimits.None);
+
+        Assert.Contains("Incorrect API key", (await fixture.Gate.UnauthenticatedErrorAsync("pk-wrong", CancellationToken.None)).Message);
+    }
+
     [Theory]
     [InlineData(null, "didn't provide an API key")]
     [InlineData("", "didn't provide an API key")]
