@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.AI;
+
+namespace Parley.Server;
+
+/// <summary>
+/// <c>POST /v1/chat/completions</c>: authenticate, read and parse the body once, route the model, count the prompt
+/// and refuse what cannot fit, admit through the gate, forward the client's bytes (with Parley's retries), pass the
+/// answer back (JSON with <c>usage.cost_usd</c>, or SSE as it comes), settle the gate's ticket, record metrics, and
+/// queue the exchange for the history database.
+/// </summary>
+internal sealed class ChatCompletionsEndpoint
+{
+    private readonly GatewaySources _sources;
+    private readonly UpstreamRegistry _upstreams;
+    private readonly IRequestGate _gate;
+    private readonly GatewayMetrics _metrics;
+    private readonly ExchangeRecorder _recorder;
+    private readonly InFlightExchanges _inFlight;
+    private readonly ParleyGatewayOptions _options;
+
+    public ChatCompletionsEndpoint(
+        GatewaySources sources, UpstreamRegistry upstreams, IRequestGate gate, GatewayMetrics metrics, ExchangeRecorder recorder, InFlightExchanges inFlight, ParleyGatewayOptions options)
+    {
+        _sources = sources;
+        _upstreams = upstreams;
+        _gate = gate;
+        _metrics = metrics;
+        _recorder = recorder;
+        _inFlight = inFlight;
+        _options = options;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        _inFlight.Enter();
+        try
+        {
+            await HandleCoreAsync(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.Exit();
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context)
+    {
+        var startedAt = Stopwatch.GetTimestamp();
+        var cancellationToken = context.RequestAborted;
+        var key = await _gate.AuthenticateAsync(BearerToken.Read(context.Request), cancellationToken).ConfigureAwait(false);
+        if (key is null)
+        {
+            await RefuseAsync(context, GatewayErrors.InvalidApiKey(), string.Empty, "", startedAt).ConfigureAwait(false);
+            return;
+        }
+
+        byte[]? body;
+        try
+        {
+            body = await RequestBodyReader.ReadAsync(context.Request, _options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            body = null;
+        }
+
+        if (body is null)
+        {
+            await RefuseAsync(context, GatewayErrors.BodyTooLarge(_options.MaxRequestBodyBytes), string.Empty, key.Name, startedAt).ConfigureAwait(false);
+            return;
+        }
+
+        using var request = ChatRequest.TryParse(body, out var invalid);
+        if (request is null)
+        {
+            await RefuseAsync(context, invalid!, string.Empty, key.Name, startedAt).ConfigureAwait(false);
+            return;
+        }
+
+        var route = await _upstreams.RouteAsync(request.Model, cancellationToken).ConfigureAwait(false);
+        if (route is null)
+        {
+            await RefuseAsync(context, GatewayErrors.ModelNotFound(request.Model), string.Empty, key.Name, startedAt).ConfigureAwait(false);
+            return;
+        }
+
+        var exchange = new ChatExchange(request, route, key);
+        if (Check(route) is { } unusable)
+        {
+            await RefuseAsync(context, unusable, request.Model, key.Name, startedAt).ConfigureAwait(false);
+            return;
+        }
+
+        exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, route.Model);
+
+        // Context steps (X-Parley-Context, X-Parley-Conversation) go here: they may call exchange.ReplaceMessages and
+        // recount before the window check and the gate see the request.
+        var maxOutput = request.MaxTokens ?? route.Model.MaxOutputTokens ?? 0;
+        if (route.Model.ContextWindow is { } window && exchange.PromptTokens.Value + (request.MaxTokens ?? 0) > window)
+        {
+            await RefuseAsync(context, GatewayErrors.ContextLengthExceeded(window, exchange.PromptTokens.Value, request.MaxTokens ?? 0), request.Model, key.Name, startedAt).ConfigureAwait(false);
+            return;
+        }
+
+        var worstCase = CostCalculator.Compute(new UsageDetails { InputTokenCount = exchange.PromptTokens.Value, OutputTokenCount = maxOutput }, route.Model);
+        var decision = await _gate.AdmitAsync(key, new GateRequest(request.Model, exchange.PromptTokens.Value, maxOutput, worstCase), cancellationToken).ConfigureAwait(false);
+        if (decision.Ticket is not { } ticket)
+        {
+            await RefuseAsync(context, decision.Error!, request.Model, key.Name, startedAt).ConfigureAwait(false);
+            return;
+        }
+
+        await using (ticket.ConfigureAwait(false))
+        {
+            var result = await ForwardAsync(context, exchange, startedAt).ConfigureAwait(false);
+            if (result.Usage is { } usage)
+            {
+                await ticket.SettleAsync(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, result.CostUsd, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            var latency = Stopwatch.GetElapsedTime(startedAt);
+            _metrics.Record(request.Model, key.Name, result.Status != TurnStatus.Complete, result.Usage?.InputTokenCount, result.Usage?.OutputTokenCount, result.CostUsd, latency, result.TimeToFirstToken);
+            _recorder.Save(new SavedExchange(route.Provider.Name, route.UpstreamModel, request.Messages, result.Text, new TurnOutcome
+            {
+                Status = result.Status,
+                Model = result.ResponseModel ?? route.UpstreamModel,
+                FinishReason = result.FinishReason is { } finish ? new ChatFinishReason(finish) : null,
+                Usage = result.Usage,
+                CostUsd = result.CostUsd,
+                Latency = latency,
+                TimeToFirstToken = result.TimeToFirstToken,
+                Error = result.Error,
+            }));
+        }
+    }
+
+    private static GatewayError? Check(UpstreamRoute route) => route.Provider switch
+    {
+        { Kind: ProviderKind.AzureOpenAI } => GatewayErrors.UnsupportedUpstream(route.Provider.Name),
+        { Kind: ProviderKind.OpenAI, ApiKey: null } => GatewayErrors.MissingUpstreamKey(route.Provider.Name),
+        { ApiKey: null, ApiKeyVariable: not null } => GatewayErrors.MissingUpstreamKey(route.Provider.Name),
+        _ => null,
+    };
+
+    private async Task<ExchangeResult> ForwardAsync(HttpContext context, ChatExchange exchange, long startedAt)
+    {
+        var cancellationToken = context.RequestAborted;
+        var request = exchange.Request;
+        var route = exchange.Route;
+        var result = new ExchangeResult();
+        var body = UpstreamBody.Build(request, route.UpstreamModel, exchange.MessagesReplaced ? exchange.Messages : null);
+        var sender = new UpstreamSender(_sources.Retry, _sources.Secrets);
+        try
+        {
+            var (response, error) = await sender.SendAsync(route, body, cancellationToken).ConfigureAwait(false);
+            if (response is null)
+            {
+                result.Status = TurnStatus.Failed;
+                result.Error = error!.Message;
+                await ErrorResponse.WriteAsync(context, error).ConfigureAwait(false);
+                return result;
+            }
+
+            using (response)
+            {
+                await using var upstream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                if (request.Stream)
+                {
+                    context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+                    context.Response.StatusCode = StatusCodes.Status200OK;
+                    context.Response.ContentType = "text/event-stream";
+                    context.Response.Headers.CacheControl = "no-cache";
+                    await SseRelay.RelayAsync(upstream, context.Response, request.IncludeUsage, route.Model, result, startedAt, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await RelayCompletionAsync(context, upstream, route, result, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            result.Status = TurnStatus.Interrupted;
+            result.Error = "the client disconnected before the answer was complete";
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or InvalidDataException)
+        {
+            result.Status = cancellationToken.IsCancellationRequested ? TurnStatus.Interrupted : TurnStatus.Failed;
+            result.Error = cancellationToken.IsCancellationRequested
+                ? "the client disconnected before the answer was complete"
+                : $"the stream from provider '{route.Provider.Name}' broke off";
+            if (!context.Response.HasStarted)
+            {
+                await ErrorResponse.WriteAsync(context, GatewayErrors.UpstreamUnreachable(route.Provider.Name)).ConfigureAwait(false);
+            }
+            else
+            {
+                context.Abort();
+            }
+        }
+
+        return result;
+    }
+
+    private static async Task RelayCompletionAsync(HttpContext context, Stream upstream, UpstreamRoute route, ExchangeResult result, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await upstream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var json = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        byte[] answer;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new JsonException("not an object");
+            }
+
+            result.Read(document.RootElement, chunk: false);
+            result.Usage = UsageJson.Read(document.RootElement);
+            result.CostUsd = result.Usage is { } usage ? CostCalculator.Compute(usage, route.Model) : null;
+            answer = UsageJson.WithCost(json.Span, result.CostUsd);
+        }
+        catch (JsonException)
+        {
+            result.Status = TurnStatus.Failed;
+            result.Error = $"provider '{route.Provider.Name}' sent an invalid completion";
+            await ErrorResponse.WriteAsync(context, GatewayErrors.InvalidUpstreamResponse(route.Provider.Name)).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = answer.Length;
+        await context.Response.Body.WriteAsync(answer, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RefuseAsync(HttpContext context, GatewayError error, string model, string key, long startedAt)
+    {
+        _metrics.Record(model, key, failed: true, null, null, null, Stopwatch.GetElapsedTime(startedAt), null);
+        await ErrorResponse.WriteAsync(context, error).ConfigureAwait(false);
+    }
+}
