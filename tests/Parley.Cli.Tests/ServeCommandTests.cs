@@ -1,0 +1,84 @@
+using System.Text;
+using System.Text.Json;
+using Parley.TestServer;
+
+namespace Parley.Cli.Tests;
+
+public sealed class ServeCommandTests
+{
+    [Fact]
+    public async Task Serve_NoAuth_AnswersAnOpenAIClientAndSigtermDrainsTheOpenStreamThenExits0()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl).With("OLLAMA_HOST", LoopbackAddresses.Closed());
+        var port = new Uri(LoopbackAddresses.Closed()).Port;
+        using var process = parley.Start(["serve", "--no-auth", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], redirectStdin: false);
+        var stdout = new OutputWatcher(process.StandardOutput);
+        var stderr = new OutputWatcher(process.StandardError);
+        await stderr.WaitForAsync("listening on", TimeSpan.FromSeconds(60));
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        using var answer = await client.PostAsync("/v1/chat/completions", Json("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello gateway"}]}"""));
+        using (var document = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal("Echo: hello gateway", document.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+            Assert.Equal(JsonValueKind.Number, document.RootElement.GetProperty("usage").GetProperty("cost_usd").ValueKind);
+        }
+
+        var release = new TaskCompletionSource();
+        server.Enqueue(ScriptedResponse.Text("first then the rest").WithChunks("first ", "then the rest").HoldAfterFirstChunk(release.Task));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = Json("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"stream please"}]}"""),
+        };
+        using var stream = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
+        var received = new StringBuilder();
+        while (await reader.ReadLineAsync() is { } line && !line.Contains("first", StringComparison.Ordinal))
+        {
+            received.AppendLine(line);
+        }
+
+        ParleyProcess.Signal(process, 15);
+        await stderr.WaitForAsync("stopping", TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the gateway is stopping now: the open stream must survive it
+        release.SetResult();
+        var rest = await reader.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+
+        Assert.Contains("then the rest", rest, StringComparison.Ordinal);
+        Assert.Contains("data: [DONE]", rest, StringComparison.Ordinal);
+        Assert.Equal(0, process.ExitCode);
+        await stdout.ReadToEndAsync();
+        var saved = await ParleyDatabase.ListAsync(parley);
+        Assert.Equal(2, saved.Count);
+        Assert.All(saved, c => Assert.Equal(1, c.TurnCount));
+    }
+
+    [Fact]
+    public async Task Serve_WithoutNoAuth_ExplainsThatKeysAreMissingAndExits2()
+    {
+        using var parley = new ParleyProcess();
+
+        var result = await parley.RunAsync(null, "serve", "--port", "8089");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--no-auth", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("192.168.1.10")]
+    public async Task Serve_NoAuthOnANonLoopbackAddress_RefusedWithExit2(string host)
+    {
+        using var parley = new ParleyProcess();
+
+        var result = await parley.RunAsync(null, "serve", "--no-auth", "--host", host);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("loopback", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+}
