@@ -21,6 +21,7 @@ internal sealed class ChatCompletionsEndpoint
     private readonly ExchangeRecorder _recorder;
     private readonly InFlightExchanges _inFlight;
     private readonly ParleyGatewayOptions _options;
+    private readonly UpstreamSender _sender;
 
     public ChatCompletionsEndpoint(
         GatewaySources sources, UpstreamRegistry upstreams, IRequestGate gate, GatewayMetrics metrics, ExchangeRecorder recorder, InFlightExchanges inFlight, ParleyGatewayOptions options)
@@ -32,6 +33,7 @@ internal sealed class ChatCompletionsEndpoint
         _recorder = recorder;
         _inFlight = inFlight;
         _options = options;
+        _sender = new UpstreamSender(sources);
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -153,10 +155,15 @@ internal sealed class ChatCompletionsEndpoint
         var route = exchange.Route;
         var result = new ExchangeResult();
         var body = UpstreamBody.Build(request, route.UpstreamModel, exchange.MessagesReplaced ? exchange.Messages : null);
-        var sender = new UpstreamSender(_sources.Retry, _sources.Secrets);
+        var resilience = _options.Resilience;
+        using var deadline = new UpstreamDeadline(
+            request.Stream
+                ? resilience?.IdleTimeout ?? ResilienceOptions.DefaultIdleTimeout
+                : resilience?.RequestTimeout ?? ResilienceOptions.DefaultRequestTimeout,
+            cancellationToken);
         try
         {
-            var (response, error) = await sender.SendAsync(route, body, cancellationToken).ConfigureAwait(false);
+            var (response, error) = await _sender.SendAsync(route, body, deadline.Token).ConfigureAwait(false);
             if (response is null)
             {
                 result.Status = TurnStatus.Failed;
@@ -167,49 +174,66 @@ internal sealed class ChatCompletionsEndpoint
 
             using (response)
             {
-                await using var upstream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                await using var upstream = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
                 if (request.Stream)
                 {
                     context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
                     context.Response.StatusCode = StatusCodes.Status200OK;
                     context.Response.ContentType = "text/event-stream";
                     context.Response.Headers.CacheControl = "no-cache";
-                    await SseRelay.RelayAsync(upstream, context.Response, request.IncludeUsage, route.Model, result, startedAt, cancellationToken).ConfigureAwait(false);
+                    await SseRelay.RelayAsync(upstream, context.Response, request.IncludeUsage, route.Model, result, startedAt, deadline, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    await RelayCompletionAsync(context, upstream, route, result, cancellationToken).ConfigureAwait(false);
+                    await RelayCompletionAsync(context, upstream, route, result, deadline.Token).ConfigureAwait(false);
                 }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             result.Status = TurnStatus.Interrupted;
-            result.Error = "the client disconnected before the answer was complete";
+            result.Error = ClientGone;
+        }
+        catch (OperationCanceledException) when (deadline.Token.IsCancellationRequested)
+        {
+            result.Status = TurnStatus.Failed;
+            result.Error = $"provider '{route.Provider.Name}' sent nothing for {deadline.Limit.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} s";
+            await FailAsync(context, GatewayErrors.UpstreamTimeout(route.Provider.Name)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or HttpRequestException or InvalidDataException)
         {
-            result.Status = cancellationToken.IsCancellationRequested ? TurnStatus.Interrupted : TurnStatus.Failed;
-            result.Error = cancellationToken.IsCancellationRequested
-                ? "the client disconnected before the answer was complete"
-                : $"the stream from provider '{route.Provider.Name}' broke off";
-            if (!context.Response.HasStarted)
-            {
-                await ErrorResponse.WriteAsync(context, GatewayErrors.UpstreamUnreachable(route.Provider.Name)).ConfigureAwait(false);
-            }
-            else
-            {
-                context.Abort();
-            }
+            var clientGone = cancellationToken.IsCancellationRequested;
+            result.Status = clientGone ? TurnStatus.Interrupted : TurnStatus.Failed;
+            result.Error = clientGone ? ClientGone : $"the answer from provider '{route.Provider.Name}' broke off";
+            await FailAsync(context, GatewayErrors.UpstreamUnreachable(route.Provider.Name)).ConfigureAwait(false);
         }
 
         return result;
     }
 
+    private const string ClientGone = "the client disconnected before the answer was complete";
+
+    /// <summary>An error response, or — once part of the answer is sent — a cut connection, so the client never takes a partial answer for a whole one.</summary>
+    private static Task FailAsync(HttpContext context, GatewayError error)
+    {
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (context.Response.HasStarted)
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        }
+
+        return ErrorResponse.WriteAsync(context, error);
+    }
+
     private static async Task RelayCompletionAsync(HttpContext context, Stream upstream, UpstreamRoute route, ExchangeResult result, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
-        await upstream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        await CopyBoundedAsync(upstream, buffer, cancellationToken).ConfigureAwait(false);
         var json = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         byte[] answer;
         try
@@ -237,6 +261,24 @@ internal sealed class ChatCompletionsEndpoint
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = answer.Length;
         await context.Response.Body.WriteAsync(answer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The largest non-streaming answer accepted from upstream.</summary>
+    private const int MaxCompletionBytes = 32 * 1024 * 1024;
+
+    private static async Task CopyBoundedAsync(Stream source, MemoryStream destination, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[16 * 1024];
+        int n;
+        while ((n = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (destination.Length + n > MaxCompletionBytes)
+            {
+                throw new InvalidDataException("the upstream's answer is larger than the gateway accepts.");
+            }
+
+            destination.Write(buffer, 0, n);
+        }
     }
 
     private async Task RefuseAsync(HttpContext context, GatewayError error, string model, string key, long startedAt)

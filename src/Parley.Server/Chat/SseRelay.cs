@@ -19,8 +19,9 @@ internal static class SseRelay
 
     private const int ReadSize = 16 * 1024;
 
+    /// <summary>Relays until upstream ends; <paramref name="idle"/> limits the silence before each read.</summary>
     public static async Task RelayAsync(
-        Stream upstream, HttpResponse response, bool clientWantsUsage, ModelInfo model, ExchangeResult result, long startedAt, CancellationToken cancellationToken)
+        Stream upstream, HttpResponse response, bool clientWantsUsage, ModelInfo model, ExchangeResult result, long startedAt, UpstreamDeadline idle, CancellationToken cancellationToken)
     {
         var read = ArrayPool<byte>.Shared.Rent(ReadSize);
         var pending = ArrayPool<byte>.Shared.Rent(ReadSize * 2);
@@ -29,7 +30,8 @@ internal static class SseRelay
         {
             while (true)
             {
-                var n = await upstream.ReadAsync(read.AsMemory(0, ReadSize), cancellationToken).ConfigureAwait(false);
+                idle.Restart();
+                var n = await upstream.ReadAsync(read.AsMemory(0, ReadSize), idle.Token).ConfigureAwait(false);
                 if (n == 0)
                 {
                     break;

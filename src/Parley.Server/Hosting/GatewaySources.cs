@@ -39,6 +39,7 @@ internal sealed class GatewaySources : IHostedService, IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        _ = TokenCounter.Preload(null); // the tokenizer loads in the background instead of during the first request
         if (_resolver is not null && _catalog is not null && _log is not null)
         {
             return;

@@ -13,14 +13,9 @@ namespace Parley.Server;
 /// </summary>
 internal sealed class UpstreamSender
 {
-    private readonly RetryPolicy _retry;
-    private readonly SecretRedactor _secrets;
+    private readonly GatewaySources _sources;
 
-    public UpstreamSender(RetryPolicy retry, SecretRedactor secrets)
-    {
-        _retry = retry;
-        _secrets = secrets;
-    }
+    public UpstreamSender(GatewaySources sources) => _sources = sources;
 
     /// <summary>The successful response (headers read), or the error to answer with.</summary>
     public async Task<(HttpResponseMessage? Response, GatewayError? Error)> SendAsync(UpstreamRoute route, byte[] body, CancellationToken cancellationToken)
@@ -53,12 +48,12 @@ internal sealed class UpstreamSender
                 error = GatewayErrors.UpstreamUnreachable(route.Provider.Name);
             }
 
-            if (!_retry.ShouldRetry(failure, attempt, cancellationToken))
+            if (!_sources.Retry.ShouldRetry(failure, attempt, cancellationToken))
             {
                 return (null, error);
             }
 
-            await _retry.WaitBeforeRetryAsync(failure, attempt, cancellationToken).ConfigureAwait(false);
+            await _sources.Retry.WaitBeforeRetryAsync(failure, attempt, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -88,7 +83,7 @@ internal sealed class UpstreamSender
         var failure = new ParleyApiException(ApiFailureKind.HttpError, "upstream error", status, type, code, retryAfter);
         var text = message is null
             ? $"Provider '{route.Provider.Name}' answered HTTP {status.ToString(CultureInfo.InvariantCulture)}."
-            : _secrets.Redact(message);
+            : _sources.Secrets.Redact(message);
         var gatewayError = new GatewayError(status, type ?? (status >= 500 ? "server_error" : GatewayErrors.InvalidRequest), code ?? "upstream_error", text, param);
         if (retryAfter is { } wait)
         {
