@@ -29,8 +29,8 @@ internal sealed class ServeCommand
 
     public static Command Create(Func<CliServices> services)
     {
-        var host = new Option<string>("--host") { Description = $"The address to listen on (default {DefaultHost}: this machine only)", HelpName = "ADDRESS", DefaultValueFactory = _ => DefaultHost };
-        var port = new Option<int>("--port") { Description = $"The port to listen on (default {DefaultPort})", HelpName = "PORT", DefaultValueFactory = _ => DefaultPort };
+        var host = new Option<string>("--host") { Description = "The address to listen on (127.0.0.1: this machine only)", HelpName = "ADDRESS", DefaultValueFactory = _ => DefaultHost };
+        var port = new Option<int>("--port") { Description = "The port to listen on", HelpName = "PORT", DefaultValueFactory = _ => DefaultPort };
         OptionValues.Whole(port, 1, 65535, "a port number from 1 to 65535");
         var noAuth = new Option<bool>("--no-auth") { Description = "Serve without virtual keys: anyone who can connect may use it (loopback addresses only)" };
         var command = new Command("serve", "Run an OpenAI-compatible gateway: exact cost, context safety and saved history for any OpenAI client") { host, port, noAuth };
