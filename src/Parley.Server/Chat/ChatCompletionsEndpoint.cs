@@ -3,6 +3,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Parley.Server;
 
@@ -22,10 +24,13 @@ internal sealed class ChatCompletionsEndpoint
     private readonly InFlightExchanges _inFlight;
     private readonly ParleyGatewayOptions _options;
     private readonly UpstreamSender _sender;
+    private readonly ILogger _logger;
 
     public ChatCompletionsEndpoint(
-        GatewaySources sources, UpstreamRegistry upstreams, IRequestGate gate, GatewayMetrics metrics, ExchangeRecorder recorder, InFlightExchanges inFlight, ParleyGatewayOptions options)
+        GatewaySources sources, UpstreamRegistry upstreams, IRequestGate gate, GatewayMetrics metrics, ExchangeRecorder recorder, InFlightExchanges inFlight, ParleyGatewayOptions options,
+        ILogger<ChatCompletionsEndpoint>? logger = null)
     {
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
         _sources = sources;
         _upstreams = upstreams;
         _gate = gate;
@@ -42,6 +47,19 @@ internal sealed class ChatCompletionsEndpoint
         try
         {
             await HandleCoreAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // One line, masked, never a stack trace: neither the client nor the log gets one.
+            GatewayLog.Unexpected(_logger, e.GetType().Name, _sources.Secrets.Redact(e.Message));
+            if (!context.Response.HasStarted)
+            {
+                await ErrorResponse.WriteAsync(context, GatewayErrors.Internal()).ConfigureAwait(false);
+            }
+            else
+            {
+                context.Abort();
+            }
         }
         finally
         {

@@ -35,6 +35,9 @@ internal static class GatewayErrors
     public static GatewayError UpstreamUnreachable(string provider) =>
         new(502, "server_error", "upstream_unreachable", $"The gateway could not reach provider '{provider}'.");
 
+    public static GatewayError Internal() =>
+        new(500, "server_error", "internal_error", "The gateway failed to handle the request.");
+
     public static GatewayError UpstreamTimeout(string provider) =>
         new(504, "server_error", "upstream_timeout", $"Provider '{provider}' did not answer in time.");
 

@@ -60,6 +60,22 @@ public sealed class RequestGateTests
     }
 
     [Fact]
+    public async Task ChatCompletions_GateThrows_500InOpenAIShapeWithoutStackTrace()
+    {
+        await using var upstream = await LoopbackServer.StartAsync();
+        var gate = new TestGate { KnownToken = "client-key-not-for-upstream", Failure = new InvalidOperationException("budget store is offline") };
+        await using var gateway = await GatewayHost.StartAsync(upstream, gate: gate);
+
+        using var response = await GatewayJson.PostAsync(gateway.Client, GatewayJson.Chat("gpt-4o-mini", "hi"));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("\"code\":\"internal_error\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("budget store", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Models_WithoutKey_401()
     {
         await using var upstream = await LoopbackServer.StartAsync();

@@ -7,6 +7,9 @@ internal sealed class TestGate : IRequestGate
 
     public GatewayError? Refusal { get; init; }
 
+    /// <summary>Thrown by <see cref="AdmitAsync"/> when set: a gate that breaks.</summary>
+    public Exception? Failure { get; init; }
+
     public List<GateRequest> Admitted { get; } = [];
 
     public List<(long Prompt, long Completion, decimal? Cost)> Settled { get; } = [];
@@ -18,6 +21,11 @@ internal sealed class TestGate : IRequestGate
 
     public ValueTask<GateDecision> AdmitAsync(GateKey key, GateRequest request, CancellationToken cancellationToken)
     {
+        if (Failure is not null)
+        {
+            throw Failure;
+        }
+
         if (Refusal is not null)
         {
             return ValueTask.FromResult(GateDecision.Refuse(Refusal));
