@@ -137,9 +137,16 @@ internal sealed class ChatCompletionsEndpoint
         await using (ticket.ConfigureAwait(false))
         {
             var result = await ForwardAsync(context, exchange, startedAt).ConfigureAwait(false);
+            // A stream cut before its usage chunk was still charged upstream: settle the prompt as counted and the
+            // partial answer as counted, so a budget never forgets it. Nothing came back: the reservation is released.
             if (result.Usage is { } usage)
             {
                 await ticket.SettleAsync(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, result.CostUsd, CancellationToken.None).ConfigureAwait(false);
+            }
+            else if (result.Text.Length > 0)
+            {
+                var estimate = new UsageDetails { InputTokenCount = exchange.PromptTokens.Value, OutputTokenCount = _sources.Counter.CountText(result.Text, route.Model).Value };
+                await ticket.SettleAsync(estimate.InputTokenCount.Value, estimate.OutputTokenCount.Value, CostCalculator.Compute(estimate, route.Model), CancellationToken.None).ConfigureAwait(false);
             }
 
             var latency = Stopwatch.GetElapsedTime(startedAt);

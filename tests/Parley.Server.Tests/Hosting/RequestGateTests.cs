@@ -76,6 +76,40 @@ public sealed class RequestGateTests
     }
 
     [Fact]
+    public async Task Stream_CutBeforeItsUsageChunk_TicketSettledWithTheCountedPromptAndPartialAnswer()
+    {
+        await using var upstream = await LoopbackServer.StartAsync();
+        var gate = new TestGate { KnownToken = "client-key-not-for-upstream" };
+        await using var gateway = await GatewayHost.StartAsync(upstream, gate: gate);
+        upstream.Enqueue(ScriptedResponse.Text("alpha beta gamma").WithChunks("alpha ", "beta ", "gamma").DropAfterChunks(2));
+
+        using var response = await GatewayJson.PostAsync(gateway.Client, GatewayJson.Chat("gpt-4o-mini", "go", stream: true), HttpCompletionOption.ResponseHeadersRead);
+        await Assert.ThrowsAnyAsync<Exception>(() => response.Content.ReadAsStringAsync());
+        await gateway.WaitForSavedAsync(1);
+
+        var settled = Assert.Single(gate.Settled);
+        Assert.Equal(Assert.Single(gate.Admitted).PromptTokens, settled.Prompt);
+        Assert.True(settled.Completion > 0);
+        Assert.Equal(0, gate.Released);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_UpstreamFailsWithoutAnswer_ReservationReleased()
+    {
+        await using var upstream = await LoopbackServer.StartAsync();
+        var gate = new TestGate { KnownToken = "client-key-not-for-upstream" };
+        await using var gateway = await GatewayHost.StartAsync(upstream, o => o.Resilience = new ResilienceOptions { MaxRetries = 0 }, gate);
+        upstream.Enqueue(ScriptedResponse.ServerError(503));
+
+        using var response = await GatewayJson.PostAsync(gateway.Client, GatewayJson.Chat("gpt-4o-mini", "hi"));
+        await gateway.WaitForSavedAsync(1);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Empty(gate.Settled);
+        Assert.Equal(1, gate.Released);
+    }
+
+    [Fact]
     public async Task Models_WithoutKey_401()
     {
         await using var upstream = await LoopbackServer.StartAsync();
