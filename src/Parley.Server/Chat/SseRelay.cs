@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace Parley.Server;
 
 /// <summary>
-/// Passes an upstream SSE stream to the client event by event, as the bytes came, flushing after each read. It only
+/// Passes an upstream SSE stream to the client event by event, as the bytes came, flushing after each event. It only
 /// peeks: content deltas, the finish reason and the usage chunk are read into an <see cref="ExchangeResult"/>. The
 /// usage chunk is the one event that changes: it gains <c>cost_usd</c> when the client asked for usage, and is dropped
 /// when only Parley asked for it. Memory is bounded: one read buffer and at most one incomplete event, and a client
@@ -59,6 +59,7 @@ internal static class SseRelay
                     if (!forward.IsEmpty)
                     {
                         await response.Body.WriteAsync(forward, cancellationToken).ConfigureAwait(false);
+                        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
                     }
 
                     consumed += end;
@@ -68,7 +69,6 @@ internal static class SseRelay
                 {
                     pending.AsSpan(consumed, length - consumed).CopyTo(pending);
                     length -= consumed;
-                    await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
 

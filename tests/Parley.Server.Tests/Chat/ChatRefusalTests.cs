@@ -84,6 +84,21 @@ public sealed class ChatRefusalTests
     }
 
     [Fact]
+    public async Task ChatCompletions_ChunkedBodyGrowingOverTheLimit_413()
+    {
+        await using var upstream = await LoopbackServer.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(upstream, o => o.MaxRequestBodyBytes = 2048);
+        var bytes = Encoding.UTF8.GetBytes(GatewayJson.Chat("gpt-4o-mini", new string('a', 64 * 1024)));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StreamContent(new MemoryStream(bytes)) };
+        request.Headers.TransferEncodingChunked = true; // no Content-Length: the limit holds while reading
+
+        using var response = await gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(upstream.Requests);
+    }
+
+    [Fact]
     public async Task ChatCompletions_Upstream429EveryTime_RetriedThen429InOpenAIShape()
     {
         await using var upstream = await LoopbackServer.StartAsync();

@@ -83,8 +83,11 @@ public sealed class RequestGateTests
         await using var gateway = await GatewayHost.StartAsync(upstream, gate: gate);
         upstream.Enqueue(ScriptedResponse.Text("alpha beta gamma").WithChunks("alpha ", "beta ", "gamma").DropAfterChunks(2));
 
-        using var response = await GatewayJson.PostAsync(gateway.Client, GatewayJson.Chat("gpt-4o-mini", "go", stream: true), HttpCompletionOption.ResponseHeadersRead);
-        await Assert.ThrowsAnyAsync<Exception>(() => response.Content.ReadAsStringAsync());
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            using var response = await GatewayJson.PostAsync(gateway.Client, GatewayJson.Chat("gpt-4o-mini", "go", stream: true), HttpCompletionOption.ResponseHeadersRead);
+            await response.Content.ReadAsStringAsync();
+        });
         await gateway.WaitForSavedAsync(1);
 
         var settled = Assert.Single(gate.Settled);
