@@ -293,16 +293,23 @@ internal sealed class ChatCompletionsEndpoint
 
     private static async Task CopyBoundedAsync(Stream source, MemoryStream destination, CancellationToken cancellationToken)
     {
-        var buffer = new byte[16 * 1024];
-        int n;
-        while ((n = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            if (destination.Length + n > MaxCompletionBytes)
+            int n;
+            while ((n = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                throw new InvalidDataException("the upstream's answer is larger than the gateway accepts.");
-            }
+                if (destination.Length + n > MaxCompletionBytes)
+                {
+                    throw new InvalidDataException("the upstream's answer is larger than the gateway accepts.");
+                }
 
-            destination.Write(buffer, 0, n);
+                destination.Write(buffer, 0, n);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
