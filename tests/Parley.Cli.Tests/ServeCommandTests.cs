@@ -80,5 +80,20 @@ public sealed class ServeCommandTests
         Assert.Contains("loopback", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Serve_PortInUse_OneLineErrorAndExit1()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        using var parley = new ParleyProcess();
+
+        var result = await parley.RunAsync(null, "serve", "--no-auth", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"cannot listen on 127.0.0.1:{port}", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 }
