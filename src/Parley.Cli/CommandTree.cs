@@ -50,6 +50,7 @@ internal static class CommandTree
         root.Add(UsageCommand.Create(services));
         root.Add(KeysCommand.Create(services));
         root.Add(CompareCommand.Create(services));
+        root.Add(ServeCommand.Create(services));
 
         var commandNames = root.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name)).ToArray();
         root.SetAction(async (parse, ct) =>

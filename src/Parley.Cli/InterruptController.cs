@@ -70,6 +70,12 @@ internal sealed class InterruptController : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// The program ended cleanly after a terminating signal asked it to (a server that drained its requests): exit 0
+    /// instead of the signal's code.
+    /// </summary>
+    public void EndedCleanly() => TerminationExitCode = null;
+
     public void Dispose()
     {
         _turn?.Dispose();

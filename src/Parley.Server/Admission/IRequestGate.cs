@@ -15,7 +15,7 @@ internal interface IRequestGate
     /// revoked key, or no keys created yet (and how to create one).
     /// </summary>
     ValueTask<GatewayError> UnauthenticatedErrorAsync(string? bearerToken, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(new GatewayError(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided."));
+        ValueTask.FromResult(GatewayErrors.InvalidApiKey());
 
     /// <summary>
     /// Called after the request is parsed and counted, before anything goes upstream. A refusal carries the

@@ -46,27 +46,37 @@ public static class OpenAIMessageFormat
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("messages", out var inner))
-            {
-                root = inner;
-            }
-
-            if (root.ValueKind != JsonValueKind.Array)
-            {
-                throw new MessageFormatException($"{source}: expected a JSON array of messages (or an object with \"messages\")");
-            }
-
-            var messages = new List<ChatMessage>();
-            var index = 0;
-            foreach (var element in root.EnumerateArray())
-            {
-                messages.Add(ReadMessage(element, index, source));
-                index++;
-            }
-
-            return messages;
+            return Parse(document.RootElement, source);
         }
+    }
+
+    /// <summary>Reads a parsed messages array, or an object with <c>"messages"</c> (an OpenAI chat request).</summary>
+    /// <param name="json">The array or the object.</param>
+    /// <param name="source">Where it came from, used in error messages.</param>
+    /// <exception cref="MessageFormatException">Not an array of messages, or an invalid message (with index and role).</exception>
+    public static IReadOnlyList<ChatMessage> Parse(JsonElement json, string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var root = json;
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("messages", out var inner))
+        {
+            root = inner;
+        }
+
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            throw new MessageFormatException($"{source}: expected a JSON array of messages (or an object with \"messages\")");
+        }
+
+        var messages = new List<ChatMessage>(root.GetArrayLength());
+        var index = 0;
+        foreach (var element in root.EnumerateArray())
+        {
+            messages.Add(ReadMessage(element, index, source));
+            index++;
+        }
+
+        return messages;
     }
 
     /// <summary>Writes messages as an indented OpenAI messages array.</summary>

@@ -25,11 +25,7 @@ namespace Parley;
 /// </remarks>
 public sealed class RetryingChatClient : DelegatingChatClient
 {
-    private int _maxRetries;
-    private TimeSpan _baseDelay;
-    private TimeSpan _maxRetryDelay;
-    private TimeProvider _timeProvider;
-    private readonly ILogger _logger;
+    private readonly RetryPolicy _policy;
 
     /// <summary>Creates the middleware over <paramref name="innerClient"/>.</summary>
     /// <param name="innerClient">The client that sends each attempt.</param>
@@ -38,85 +34,49 @@ public sealed class RetryingChatClient : DelegatingChatClient
     public RetryingChatClient(IChatClient innerClient, ResilienceOptions? options = null, ILogger? logger = null)
         : base(innerClient)
     {
-        _logger = logger ?? (ILogger?)options?.LoggerFactory?.CreateLogger<RetryingChatClient>() ?? NullLogger.Instance;
-        MaxRetries = options?.MaxRetries ?? ResilienceOptions.DefaultMaxRetries;
-        BaseDelay = options?.BaseDelay ?? ResilienceOptions.DefaultBaseDelay;
-        MaxRetryDelay = options?.MaxRetryDelay ?? ResilienceOptions.DefaultMaxRetryDelay;
-        _timeProvider = options?.TimeProvider ?? TimeProvider.System;
+        _policy = new RetryPolicy(options, logger ?? (ILogger?)options?.LoggerFactory?.CreateLogger<RetryingChatClient>() ?? NullLogger.Instance);
     }
 
     /// <summary>How many times a failed request is sent again (0 = never). Default <see cref="ResilienceOptions.DefaultMaxRetries"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public int MaxRetries
     {
-        get => _maxRetries;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
-            _maxRetries = value;
-        }
+        get => _policy.MaxRetries;
+        set => _policy.MaxRetries = value;
     }
 
     /// <summary>The backoff ceiling of the first retry (see <see cref="ResilienceOptions.BaseDelay"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public TimeSpan BaseDelay
     {
-        get => _baseDelay;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
-            _baseDelay = value;
-        }
+        get => _policy.BaseDelay;
+        set => _policy.BaseDelay = value;
     }
 
     /// <summary>The longest wait before a retry; a longer <c>retry-after</c> is capped to it.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public TimeSpan MaxRetryDelay
     {
-        get => _maxRetryDelay;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
-            _maxRetryDelay = value;
-        }
+        get => _policy.MaxRetryDelay;
+        set => _policy.MaxRetryDelay = value;
     }
 
     /// <summary>The clock the backoff waits run on.</summary>
     public TimeProvider TimeProvider
     {
-        get => _timeProvider;
-        set
-        {
-            ArgumentNullException.ThrowIfNull(value);
-            _timeProvider = value;
-        }
+        get => _policy.TimeProvider;
+        set => _policy.TimeProvider = value;
     }
 
     /// <summary>The source of jitter in [0, 1); tests replace it.</summary>
-    internal Func<double> Jitter { get; set; } = Random.Shared.NextDouble;
-
-    /// <summary>
-    /// True when <paramref name="error"/> is worth retrying: HTTP 408, 409, 429 (not <c>insufficient_quota</c>), 500,
-    /// 502, 503, 504, a refused or failed connection, or a connect timeout (a <see cref="ApiFailureKind.Timeout"/> caused
-    /// by the transport's <see cref="TimeoutException"/>; the idle and request timeouts of
-    /// <see cref="TimeoutChatClient"/> are not).
-    /// </summary>
-    public static bool IsTransient(ParleyApiException error)
+    internal Func<double> Jitter
     {
-        ArgumentNullException.ThrowIfNull(error);
-        return error.Kind switch
-        {
-            ApiFailureKind.HttpError => error.StatusCode switch
-            {
-                429 => !error.IsInsufficientQuota,
-                408 or 409 or 500 or 502 or 503 or 504 => true,
-                _ => false,
-            },
-            ApiFailureKind.ConnectionRefused or ApiFailureKind.ConnectionFailed => true,
-            ApiFailureKind.Timeout => IsConnectTimeout(error),
-            _ => false,
-        };
+        get => _policy.Jitter;
+        set => _policy.Jitter = value;
     }
+
+    /// <summary>True when <paramref name="error"/> is worth retrying (see <see cref="RetryPolicy.IsTransient"/>).</summary>
+    public static bool IsTransient(ParleyApiException error) => RetryPolicy.IsTransient(error);
 
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(
@@ -191,65 +151,13 @@ public sealed class RetryingChatClient : DelegatingChatClient
     }
 
     private bool ShouldRetry(ParleyApiException error, int attempt, CancellationToken cancellationToken) =>
-        attempt <= _maxRetries && !cancellationToken.IsCancellationRequested && IsTransient(error);
+        _policy.ShouldRetry(error, attempt, cancellationToken);
 
-    private async Task WaitBeforeRetryAsync(ParleyApiException error, int attempt, CancellationToken cancellationToken)
-    {
-        var (delay, capped) = ComputeDelay(error, attempt);
-        var reason = RetryNotice.Reason(error);
-        ParleyLog.Retrying(_logger, reason, delay, attempt, _maxRetries, error.RetryAfter, capped, error.Kind, error.StatusCode);
-        ParleyLog.RetriedFailure(_logger, error, reason);
-        var errorType = new KeyValuePair<string, object?>("error.type", ErrorType(error));
-        ParleyTelemetry.Retries.Add(1, errorType);
-        using var activity = ParleyTelemetry.ActivitySource.StartActivity("parley.retry");
-        activity?.SetTag(errorType.Key, errorType.Value);
-        activity?.SetTag("parley.retry.attempt", attempt);
-        activity?.SetTag("parley.retry.delay", delay.TotalSeconds);
-
-        if (delay > TimeSpan.Zero)
-        {
-            await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-    }
+    private Task WaitBeforeRetryAsync(ParleyApiException error, int attempt, CancellationToken cancellationToken) =>
+        _policy.WaitBeforeRetryAsync(error, attempt, cancellationToken);
 
     /// <summary>The wait before retry number <paramref name="attempt"/>, and whether a server's request was capped.</summary>
-    internal (TimeSpan Delay, bool Capped) ComputeDelay(ParleyApiException error, int attempt)
-    {
-        if (error.RetryAfter is { } requested)
-        {
-            if (requested < TimeSpan.Zero)
-            {
-                requested = TimeSpan.Zero;
-            }
-
-            return requested > _maxRetryDelay ? (_maxRetryDelay, true) : (requested, false);
-        }
-
-        var ceiling = Math.Min(_maxRetryDelay.Ticks, _baseDelay.Ticks * Math.Pow(ResilienceOptions.BackoffFactor, attempt - 1));
-        var jitter = Math.Clamp(Jitter(), 0.0, 1.0);
-        return (TimeSpan.FromTicks((long)(ceiling * jitter)), false);
-    }
-
-    // OpenTelemetry's error.type: the HTTP status code, else what failed.
-    private static string ErrorType(ParleyApiException error) =>
-        error.StatusCode is { } status ? status.ToString(System.Globalization.CultureInfo.InvariantCulture) : error.Kind.ToString();
-
-    private static bool IsConnectTimeout(ParleyApiException error)
-    {
-        for (Exception? current = error.InnerException; current is not null; current = current.InnerException)
-        {
-            if (current is TimeoutException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    internal (TimeSpan Delay, bool Capped) ComputeDelay(ParleyApiException error, int attempt) => _policy.ComputeDelay(error, attempt);
 
     /// <summary>The request as sent on every attempt: the caller's collection itself, or a lazy sequence read once.</summary>
     private static IEnumerable<ChatMessage> Materialize(IEnumerable<ChatMessage> messages) =>

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.AI;
+
+namespace Parley.Server;
+
+/// <summary>
+/// A request on its way through the gateway: parsed, routed and counted. Context steps (trimming with
+/// <c>X-Parley-Context</c>, conversation memory with <c>X-Parley-Conversation</c>) run between counting and
+/// forwarding and may <see cref="ReplaceMessages">replace the messages</see>; the forwarded body then carries the new
+/// ones and the count is redone.
+/// </summary>
+internal sealed class ChatExchange
+{
+    public ChatExchange(ChatRequest request, UpstreamRoute route, GateKey key)
+    {
+        Request = request;
+        Route = route;
+        Key = key;
+        Messages = request.Messages;
+    }
+
+    public ChatRequest Request { get; }
+
+    public UpstreamRoute Route { get; }
+
+    public GateKey Key { get; }
+
+    /// <summary>The messages sent upstream: the client's, unless a context step replaced them.</summary>
+    public IReadOnlyList<ChatMessage> Messages { get; private set; }
+
+    /// <summary>True when <see cref="Messages"/> are not the client's.</summary>
+    public bool MessagesReplaced { get; private set; }
+
+    /// <summary>The prompt's tokens as counted for <see cref="Messages"/>.</summary>
+    public TokenCount PromptTokens { get; set; }
+
+    public void ReplaceMessages(IReadOnlyList<ChatMessage> messages)
+    {
+        Messages = messages;
+        MessagesReplaced = true;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Parley.Server;
+
+/// <summary>
+/// The body sent upstream: the client's bytes, with only what Parley must change spliced in — the upstream's model id
+/// (for a <c>provider:model</c> or an alias), messages a context step replaced, and <c>stream_options.include_usage</c>
+/// (Parley always asks for usage). Every other field reaches the upstream byte for byte.
+/// </summary>
+internal static class UpstreamBody
+{
+    private static readonly byte[] UsageOptions = "{\"include_usage\":true}"u8.ToArray();
+
+    public static byte[] Build(ChatRequest request, string upstreamModel, IReadOnlyList<ChatMessage>? replacedMessages)
+    {
+        var body = request.Body;
+        if (replacedMessages is not null && JsonSplice.FindValue(body, "messages"u8) is var (ms, me))
+        {
+            body = JsonSplice.Replace(body, ms, me, WriteMessages(replacedMessages));
+        }
+
+        if (!string.Equals(upstreamModel, request.Model, StringComparison.Ordinal) && JsonSplice.FindValue(body, "model"u8) is var (start, end))
+        {
+            body = JsonSplice.Replace(body, start, end, JsonString(upstreamModel));
+        }
+
+        if (request.Stream && !request.IncludeUsage)
+        {
+            body = AskForUsage(body);
+        }
+
+        return body;
+    }
+
+    private static byte[] AskForUsage(byte[] body)
+    {
+        if (JsonSplice.FindValue(body, "stream_options"u8) is not var (start, end))
+        {
+            return JsonSplice.InsertBefore(body, JsonSplice.ClosingBrace(body), "stream_options", UsageOptions);
+        }
+
+        var value = body.AsSpan(start, end - start);
+        if (value.Length == 0 || value[0] != (byte)'{')
+        {
+            return JsonSplice.Replace(body, start, end, UsageOptions);
+        }
+
+        var options = JsonSplice.FindValue(value, "include_usage"u8) is var (us, ue)
+            ? JsonSplice.Replace(value, us, ue, "true"u8)
+            : JsonSplice.InsertBefore(value, value.Length - 1, "include_usage", "true"u8);
+        return JsonSplice.Replace(body, start, end, options);
+    }
+
+    private static byte[] JsonString(string text)
+    {
+        var buffer = new ArrayBufferWriter<byte>(text.Length + 2);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStringValue(text);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static byte[] WriteMessages(IReadOnlyList<ChatMessage> messages)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var message in messages)
+            {
+                OpenAIMessageFormat.WriteMessage(writer, message);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

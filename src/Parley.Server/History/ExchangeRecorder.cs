@@ -1,0 +1,99 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Parley.Server;
+
+/// <summary>
+/// Saves exchanges in the history database after their responses are sent, one at a time in the background (the
+/// response never waits for SQLite). Each exchange becomes a conversation: the earlier messages, then a turn with the
+/// last message and the answer. When the host stops it waits for running exchanges, then drains every pending save.
+/// </summary>
+internal sealed partial class ExchangeRecorder : IHostedService
+{
+    private readonly Channel<SavedExchange> _queue = Channel.CreateUnbounded<SavedExchange>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly GatewaySources _sources;
+    private readonly InFlightExchanges _inFlight;
+    private readonly ILogger _logger;
+    private Task? _writer;
+
+    public ExchangeRecorder(GatewaySources sources, InFlightExchanges inFlight, ILogger<ExchangeRecorder>? logger = null)
+    {
+        _sources = sources;
+        _inFlight = inFlight;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Queues an exchange to save.</summary>
+    public void Save(SavedExchange exchange)
+    {
+        if (!_queue.Writer.TryWrite(exchange))
+        {
+            LogDropped(_logger, exchange.Model);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _writer = Task.Run(WriteAllAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _inFlight.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's shutdown timeout: save what is queued.
+        }
+
+        _queue.Writer.TryComplete();
+        if (_writer is not null)
+        {
+            await _writer.ConfigureAwait(false);
+        }
+    }
+
+    private async Task WriteAllAsync()
+    {
+        await foreach (var exchange in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await WriteAsync(exchange).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ParleyStorageException or InvalidOperationException or IOException)
+            {
+                LogSaveFailed(_logger, exchange.Model, e.Message);
+            }
+        }
+    }
+
+    private async Task WriteAsync(SavedExchange exchange)
+    {
+        var log = _sources.Log;
+        var conversation = await log.CreateConversationAsync(
+            new NewConversation { Provider = exchange.Provider, Model = exchange.Model, KeyName = exchange.KeyName },
+            CancellationToken.None).ConfigureAwait(false);
+        var messages = exchange.Messages;
+        if (messages.Count > 1)
+        {
+            await log.AppendMessagesAsync(conversation.Id, messages.Take(messages.Count - 1), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var turn = await log.BeginTurnAsync(conversation.Id, messages[^1], null, CancellationToken.None).ConfigureAwait(false);
+        var answer = string.IsNullOrEmpty(exchange.Answer) ? null : new ChatMessage(ChatRole.Assistant, exchange.Answer);
+        await log.CompleteTurnAsync(turn, answer, exchange.Outcome, null, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "the history writer is stopped: an exchange with {Model} was not saved")]
+    private static partial void LogDropped(ILogger logger, string model);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "could not save an exchange with {Model}: {Reason}")]
+    private static partial void LogSaveFailed(ILogger logger, string model, string reason);
+}
