@@ -238,7 +238,7 @@ public sealed class SummarizingPolicy : ContextPolicy
                 }
 
                 text = Truncate(budget, written, maxSummary);
-                Report(calls, new SummaryCall
+                calls.Add(new SummaryCall
                 {
                     ModelId = response.ModelId ?? Options.SummaryModel,
                     Usage = response.Usage,
@@ -249,7 +249,7 @@ public sealed class SummarizingPolicy : ContextPolicy
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                Report(calls, new SummaryCall
+                calls.Add(new SummaryCall
                 {
                     ModelId = Options.SummaryModel,
                     Latency = Stopwatch.GetElapsedTime(started),
@@ -261,12 +261,6 @@ public sealed class SummarizingPolicy : ContextPolicy
         }
 
         return done == 0 ? (summary, 0) : (new RunningSummary(text!, fold[done - 1]), done);
-    }
-
-    private void Report(List<SummaryCall> calls, SummaryCall call)
-    {
-        calls.Add(call);
-        Options.SummaryCallCompleted?.Invoke(call);
     }
 
     private static int CountText(ContextBudget budget, string text) => budget.Counter.CountText(text, budget.Model).Value;
