@@ -38,7 +38,7 @@ internal sealed class ConsoleNoticeLoggerProvider(ConsoleInteraction ui) : ILogg
             {
                 ui.WarnOnce(Describe(dropped));
             }
-            else if (ParleyLogEvents.DescribeSessionWarning(eventId, state) is { } warning)
+            else if (ParleyEventIds.DescribeSessionWarning(eventId, state) is { } warning)
             {
                 ui.Warn(warning);
             }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Parley;
 
 /// <summary>
@@ -79,4 +81,16 @@ public static class ParleyEventIds
     /// recovery file that the next run imports. Property <c>File</c>.
     /// </summary>
     public const int SavedToRecoveryFile = 1011;
+
+    /// <summary>
+    /// The line a terminal shows for one of <see cref="ChatSession"/>'s warnings (<see cref="ContextLimitLearned"/>,
+    /// <see cref="SuspectContextLimit"/>, <see cref="ContextWarning"/>, <see cref="UsageUnreadable"/>,
+    /// <see cref="SavedToRecoveryFile"/>), as the CLI prints it, e.g. <c>the server limits gpt-4o-mini to 8,000 tokens
+    /// (the catalog says 128,000): the question is sent again with the history trimmed to fit</c>; null for any other event.
+    /// </summary>
+    /// <typeparam name="TState">The logged state.</typeparam>
+    /// <param name="eventId">The event's id.</param>
+    /// <param name="state">The event's state, as a logger receives it.</param>
+    /// <returns>The line, or null when the event is not one of these.</returns>
+    public static string? DescribeSessionWarning<TState>(EventId eventId, TState state) => ParleyLogEvents.DescribeSessionWarning(eventId, state);
 }

@@ -29,7 +29,7 @@ public sealed class RecordingLogger : ILogger, ILoggerFactory, IServiceProvider
         [.. Events.Select(e => ParleyLogEvents.ToUnsupportedOption(e.EventId, e.Properties)).OfType<UnsupportedOptionNotice>()];
 
     /// <summary>A session's warnings logged so far, as the CLI prints them.</summary>
-    public IReadOnlyList<string> SessionWarnings => [.. Events.Select(e => ParleyLogEvents.DescribeSessionWarning(e.EventId, e.Properties)).OfType<string>()];
+    public IReadOnlyList<string> SessionWarnings => [.. Events.Select(e => ParleyEventIds.DescribeSessionWarning(e.EventId, e.Properties)).OfType<string>()];
 
     public List<string> Categories { get; } = [];
 
