@@ -25,8 +25,7 @@ public sealed class ContextPolicyChatClient : DelegatingChatClient
     /// <summary>The key of the <see cref="ContextResult"/> in a response's (or the first update's) <c>AdditionalProperties</c>.</summary>
     public const string ResultKey = "parley.context";
 
-    // Each conversation's running summary, under the last message it covers: weak, so it lives as long as the history.
-    private readonly ConditionalWeakTable<ChatMessage, ConversationSummary> _summaries = new();
+    private readonly ConversationSummaries _summaries = new();
     private readonly ILogger _logger;
 
     /// <summary>Creates the middleware.</summary>
@@ -88,37 +87,17 @@ public sealed class ContextPolicyChatClient : DelegatingChatClient
         var conversation = options?.ConversationId;
         var budget = BudgetFor(options);
         var (name, result) = await ContextApplication.ApplyAsync(
-            Policy, candidates, budget, SummaryOf(candidates, conversation), preview: false,
+            Policy, candidates, budget, _summaries.Find(candidates, conversation), preview: false,
             (modelId, usage) => usage is null ? null : CostCalculator.Compute(usage, (modelId is null ? null : Catalog.Find(modelId)) ?? budget?.Model),
             cancellationToken).ConfigureAwait(false);
-        if (result.Summary is { } summary)
-        {
-            _summaries.AddOrUpdate(summary.Through, new ConversationSummary(conversation, summary));
-        }
-
+        _summaries.Keep(result.Summary, conversation);
         ParleyTelemetry.RecordContext(name, result);
         ParleyLog.Applied(_logger, name, result);
         return result;
-    }
-
-    // The newest summary kept for a message of this request (and this conversation, when it names one).
-    private RunningSummary? SummaryOf(IReadOnlyList<ChatMessage> messages, string? conversation)
-    {
-        for (var i = messages.Count - 1; i >= 0; i--)
-        {
-            if (_summaries.TryGetValue(messages[i], out var kept) && kept.ConversationId == conversation)
-            {
-                return kept.Summary;
-            }
-        }
-
-        return null;
     }
 
     // The catalog's window only (no endpoint's learned limits here); without one the policy's own budget.
     private ContextBudget? BudgetFor(ChatOptions? options) =>
         ContextBudget.Resolve(Catalog, TokenCounter, options?.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId, options, ReserveOutputTokens)
         ?? Policy.Budget;
-
-    private sealed record ConversationSummary(string? ConversationId, RunningSummary Summary);
 }

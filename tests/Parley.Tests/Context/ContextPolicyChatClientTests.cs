@@ -167,6 +167,35 @@ public class ContextPolicyChatClientTests
         Assert.Equal(betaSummary, inner.ReceivedMessages[3].ElementAt(1).Text);
     }
 
+    [Fact]
+    public async Task UseChatReducer_SummarizingPolicyForTwoConversations_EachKeepsItsOwnSummary()
+    {
+        // As a plain IChatReducer the policy serves every conversation of the pipeline, like the middleware.
+        var inner = new FakeChatClient();
+        var summarizer = new FakeSummarizer
+        {
+            Answer = (call, prompt) => new ChatResponse(new ChatMessage(ChatRole.Assistant, $"{(prompt[^1].Text.Contains("alpha", StringComparison.Ordinal) ? "alpha" : "beta")} summary {call}")),
+        };
+        var policy = ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions { KeepLastTurns = 1 });
+        policy.Budget = Budget(600, 100);
+        using var client = inner.AsBuilder().UseChatReducer(policy).Build();
+        var alpha = Topical("alpha");
+        var beta = Topical("beta");
+
+        await client.GetResponseAsync(alpha);
+        await client.GetResponseAsync(beta);
+        var calls = summarizer.Calls;
+        alpha.AddRange([Assistant("ok"), User("one more question")]);
+        beta.AddRange([Assistant("ok"), User("one more question")]);
+        await client.GetResponseAsync(alpha);
+        await client.GetResponseAsync(beta);
+
+        Assert.Equal(calls, summarizer.Calls);
+        Assert.StartsWith(SummarizingPolicy.SummaryPrefix + "alpha summary", inner.ReceivedMessages[2].ElementAt(1).Text, StringComparison.Ordinal);
+        Assert.Equal(inner.ReceivedMessages[0].ElementAt(1).Text, inner.ReceivedMessages[2].ElementAt(1).Text);
+        Assert.Equal(inner.ReceivedMessages[1].ElementAt(1).Text, inner.ReceivedMessages[3].ElementAt(1).Text);
+    }
+
     private static List<ChatMessage> Topical(string topic)
     {
         var messages = new List<ChatMessage> { Sys() };
