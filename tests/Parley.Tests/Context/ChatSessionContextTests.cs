@@ -300,6 +300,10 @@ public class ChatSessionContextTests
         var failed = log.Events.Where(e => e.EventId.Id == ParleyEventIds.SummaryCallCompleted).ToList();
         Assert.Equal(warnings.Count, failed.Count);
         Assert.All(failed, e => Assert.Equal(false, e["Succeeded"]));
+        Assert.Equal(20, log.Events.Count(e => e.EventId.Id == ParleyEventIds.ContextApplied && e.Level == LogLevel.Debug));
+        Assert.Contains("Parley.ChatSession", log.Categories);
+        Assert.DoesNotContain(log.Events, e => e.Level > LogLevel.Trace
+            && string.Join("\n", [e.Message, .. e.Properties.Select(p => $"{p.Value}")]).Contains("mountain", StringComparison.Ordinal)); // no question text
         Assert.Equal(20, session.Turns.Count(t => t.Status == TurnStatus.Complete));
         Assert.All(server.Requests, r => Assert.True(r.PromptSize <= 2000));
         Assert.Equal(20, session.Usage.Calls);
