@@ -148,6 +148,31 @@ public class ContextWindowTests
         Assert.Contains("Policy: last:3 · the system message and the last 3 messages", r.Stderr);
     }
 
+    [Fact]
+    public async Task Chat_Summarize_SummaryCallFails_WarnsOnStderrAndAnswersEveryQuestion()
+    {
+        // The summaries are written by a model on another server, which refuses every call.
+        await using var server = await LoopbackServer.StartAsync(new LoopbackServerOptions { ContextWindow = 2000 });
+        await using var summarizer = await LoopbackServer.StartAsync(new LoopbackServerOptions { OllamaModels = [new OllamaModel("tiny")] });
+        for (var i = 0; i < 50; i++)
+        {
+            summarizer.Enqueue(ScriptedResponse.Error(400, "the summary model is unavailable", "invalid_request_error", "unavailable"));
+        }
+
+        using var parley = (await WithModelsAsync(new ParleyProcess().Against(server.OpenAIBaseUrl))).With("OLLAMA_HOST", summarizer.BaseAddress.ToString().TrimEnd('/'));
+        var questions = Questions(20, 150);
+
+        var r = await parley.RunAsync(string.Join('\n', questions) + "\n", "chat", "-m", "loopback-small", "-s", System, "--context", "summarize", "--summary-model", "ollama:tiny", "--no-log");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(20, server.Requests.Count);
+        Assert.NotEmpty(summarizer.Requests);
+        var warnings = r.Stderr.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(warnings);
+        Assert.All(warnings, w => Assert.Matches(
+            @"^warning: the summary call failed \(.*the summary model is unavailable.*\): this turn sends the newest messages that fit instead \(budget\)$", w));
+    }
+
     [Theory]
     [InlineData("--context", "everything", "--context must be keep-all, last:N, budget or summarize")]
     [InlineData("--context", "last:0", "--context must be keep-all, last:N, budget or summarize")]

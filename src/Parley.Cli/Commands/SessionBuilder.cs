@@ -156,20 +156,8 @@ internal sealed class SessionBuilder
         options.Context = policy;
         options.ContextPolicyName = policyName;
         options.ReserveOutputTokens = request.Context.ReserveOutput;
-        options.OnWarning = _services.Interaction.Warn;
-        var facts = _services.LearnedFacts;
-        options.LearnedContextLimit = facts.GetContextLimit;
-        options.OnContextLimitLearned = (endpoint, model, limit) =>
-        {
-            try
-            {
-                facts.SetContextLimit(endpoint, model, limit);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                _services.Interaction.Warn($"cannot save the learned context limit to {facts.Path}: {e.Message}");
-            }
-        };
+        options.LoggerFactory = new ConsoleNoticeLoggerProvider(_services.Interaction);
+        options.ContextLimits = new SavedContextLimits(_services.LearnedFacts, _services.Interaction);
     }
 
     private static async Task<string> FindConversationAsync(IConversationStore store, SessionRequest request, CancellationToken cancellationToken)

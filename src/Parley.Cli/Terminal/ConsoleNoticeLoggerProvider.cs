@@ -38,6 +38,10 @@ internal sealed class ConsoleNoticeLoggerProvider(ConsoleInteraction ui) : ILogg
             {
                 ui.WarnOnce(Describe(dropped));
             }
+            else if (ParleyEventIds.DescribeSessionWarning(eventId, state) is { } warning)
+            {
+                ui.Warn(warning);
+            }
         }
 
         private static string Describe(UnsupportedOptionNotice notice)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace Parley;
 
@@ -11,16 +12,20 @@ public static class ContextPolicyChatClientBuilderExtensions
     /// </summary>
     /// <param name="builder">The pipeline.</param>
     /// <param name="policy">The policy.</param>
-    /// <param name="configure">Called with the new client, to set its catalog, counter, reserve or callback.</param>
+    /// <param name="configure">Called with the new client, to set its catalog, counter or reserve.</param>
+    /// <param name="loggerFactory">
+    /// Where decisions and summary calls are logged (<see cref="ParleyEventIds.ContextApplied"/>,
+    /// <see cref="ParleyEventIds.SummaryCallCompleted"/>); null: the pipeline's services' <see cref="ILoggerFactory"/>, if any.
+    /// </param>
     /// <returns><paramref name="builder"/>.</returns>
     public static ChatClientBuilder UseContextPolicy(
-        this ChatClientBuilder builder, ContextPolicy policy, Action<ContextPolicyChatClient>? configure = null)
+        this ChatClientBuilder builder, ContextPolicy policy, Action<ContextPolicyChatClient>? configure = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(policy);
-        return builder.Use(inner =>
+        return builder.Use((inner, services) =>
         {
-            var client = new ContextPolicyChatClient(inner, policy);
+            var client = new ContextPolicyChatClient(inner, policy, ParleyLog.For<ContextPolicyChatClient>(loggerFactory, services));
             configure?.Invoke(client);
             return client;
         });

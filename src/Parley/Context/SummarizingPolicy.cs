@@ -17,7 +17,8 @@ namespace Parley;
 /// </summary>
 /// <remarks>
 /// Through <see cref="ChatSession"/> the running summary belongs to the session (and is saved with the conversation).
-/// Used as a plain <see cref="IChatReducer"/>, the policy keeps the summary itself: use one instance per conversation.
+/// Used as a plain <see cref="IChatReducer"/> (or through <see cref="ContextPolicyChatClient"/>), each conversation's
+/// summary is kept for it and found again by the last message it covers, so one instance serves many conversations.
 /// </remarks>
 public sealed class SummarizingPolicy : ContextPolicy
 {
@@ -26,6 +27,7 @@ public sealed class SummarizingPolicy : ContextPolicy
 
     private readonly IChatClient _summarizer;
     private readonly ConditionalWeakTable<RunningSummary, ChatMessage> _summaryMessages = new();
+    private readonly ConversationSummaries _summaries = new();
 
     /// <summary>Creates the policy.</summary>
     /// <param name="summarizer">The client that writes summaries.</param>
@@ -48,7 +50,10 @@ public sealed class SummarizingPolicy : ContextPolicy
     /// <summary>The settings.</summary>
     public SummarizingPolicyOptions Options { get; }
 
-    /// <summary>The running summary kept by <see cref="ReduceAsync"/> (plain reducer use only).</summary>
+    /// <summary>
+    /// The running summary <see cref="ReduceAsync"/> wrote or used last (plain reducer use only), of whichever conversation
+    /// it reduced last: each conversation's own summary is found again by the messages it covers.
+    /// </summary>
     public RunningSummary? Summary { get; private set; }
 
     /// <inheritdoc/>
@@ -97,7 +102,9 @@ public sealed class SummarizingPolicy : ContextPolicy
     public override async Task<IEnumerable<ChatMessage>> ReduceAsync(IEnumerable<ChatMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var result = await ApplyAsync(new ContextRequest { Messages = [.. messages], Budget = Budget, Summary = Summary }, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<ChatMessage> request = [.. messages];
+        var result = await ApplyAsync(new ContextRequest { Messages = request, Budget = Budget, Summary = _summaries.Find(request, null) }, cancellationToken).ConfigureAwait(false);
+        _summaries.Keep(result.Summary, null);
         Summary = result.Summary;
         return result.Messages;
     }
@@ -238,7 +245,7 @@ public sealed class SummarizingPolicy : ContextPolicy
                 }
 
                 text = Truncate(budget, written, maxSummary);
-                Report(calls, new SummaryCall
+                calls.Add(new SummaryCall
                 {
                     ModelId = response.ModelId ?? Options.SummaryModel,
                     Usage = response.Usage,
@@ -249,7 +256,7 @@ public sealed class SummarizingPolicy : ContextPolicy
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                Report(calls, new SummaryCall
+                calls.Add(new SummaryCall
                 {
                     ModelId = Options.SummaryModel,
                     Latency = Stopwatch.GetElapsedTime(started),
@@ -261,12 +268,6 @@ public sealed class SummarizingPolicy : ContextPolicy
         }
 
         return done == 0 ? (summary, 0) : (new RunningSummary(text!, fold[done - 1]), done);
-    }
-
-    private void Report(List<SummaryCall> calls, SummaryCall call)
-    {
-        calls.Add(call);
-        Options.SummaryCallCompleted?.Invoke(call);
     }
 
     private static int CountText(ContextBudget budget, string text) => budget.Counter.CountText(text, budget.Model).Value;

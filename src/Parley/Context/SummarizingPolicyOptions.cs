@@ -30,9 +30,6 @@ public sealed class SummarizingPolicyOptions
     /// <summary>The summarizer's instructions (<c>{0}</c>: the most words). Default <see cref="DefaultInstructions"/>.</summary>
     public string Instructions { get; set; } = DefaultInstructions;
 
-    /// <summary>Called after each summary call, so callers outside <see cref="ChatSession"/> can record its usage and cost.</summary>
-    public Action<SummaryCall>? SummaryCallCompleted { get; set; }
-
     /// <summary>A copy of these options.</summary>
     /// <returns>The copy.</returns>
     public SummarizingPolicyOptions Clone() => (SummarizingPolicyOptions)MemberwiseClone();

@@ -18,7 +18,7 @@ namespace Parley;
 /// Files written before facts were kept per endpoint (<c>schema_version</c> 1, keyed by the bare model name) are not
 /// applied to any endpoint: their entries are ignored, and dropped when the file is next written.
 /// </remarks>
-public sealed class LearnedModelFacts
+public sealed class LearnedModelFacts : IContextLimitMemory
 {
     private const int SchemaVersion = 2;
     private const string EndpointsField = "endpoints";
@@ -95,6 +95,12 @@ public sealed class LearnedModelFacts
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokens);
         Write(endpoint, modelId, ContextLimitField, JsonValue.Create(tokens));
     }
+
+    /// <inheritdoc/>
+    int? IContextLimitMemory.Recall(Uri endpoint, string model) => GetContextLimit(endpoint, model);
+
+    /// <inheritdoc/>
+    void IContextLimitMemory.Remember(Uri endpoint, string model, int limit) => SetContextLimit(endpoint, model, limit);
 
     private double? Read(Uri endpoint, string modelId, string field)
     {

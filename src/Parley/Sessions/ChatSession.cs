@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace Parley;
 
@@ -22,6 +23,7 @@ public sealed class ChatSession
     private readonly TokenCounter _counter;
     private readonly SessionContext _context;
     private readonly PromptPreflight _preflight;
+    private readonly ILogger _logger;
     private IChatClient _client;
 
     /// <summary>Creates a session over <paramref name="client"/>.</summary>
@@ -35,7 +37,8 @@ public sealed class ChatSession
         _options.Context ??= ContextPolicy.TokenBudget();
         _catalog = _options.Catalog ?? ModelCatalog.BuiltIn;
         _counter = _options.TokenCounter ?? new TokenCounter();
-        _context = new SessionContext(_options, _catalog, _counter, PriceOf, call => RecordSideCall(call.Usage, call.CostUsd), () => Endpoint);
+        _logger = ParleyLog.For<ChatSession>(_options.LoggerFactory, null);
+        _context = new SessionContext(_options, _catalog, _counter, PriceOf, call => RecordSideCall(call.Usage, call.CostUsd), () => Endpoint, _logger);
         _preflight = new PromptPreflight(_counter);
         ConversationId = _options.ConversationId;
         StartHistory();
@@ -225,7 +228,7 @@ public sealed class ChatSession
                     {
                         // The answer is complete (its finish reason arrived); only what followed it — the usage report —
                         // could not be read. The answer is kept as complete, with its usage unknown.
-                        _options.OnWarning?.Invoke($"the answer is complete, but the server's report after it could not be read ({e.Message}); its usage is unknown");
+                        ParleyLog.UsageUnreadable(_logger, e.Message);
                         break;
                     }
 
@@ -671,7 +674,7 @@ public sealed class ChatSession
         _context.Remember(turn.AssistantMessage, record.AssistantSequence);
         if (record.RecoveryFile is { } file)
         {
-            _options.OnWarning?.Invoke($"the conversation database stayed locked: this turn was saved to the recovery file {file}, which the next run imports");
+            ParleyLog.SavedToRecoveryFile(_logger, file);
         }
     }
 }

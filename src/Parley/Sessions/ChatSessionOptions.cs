@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace Parley;
 
@@ -52,24 +53,21 @@ public sealed class ChatSessionOptions
     public decimal? MaxCostUsd { get; set; }
 
     /// <summary>
-    /// Reads a context limit learned earlier from a server (null: none), given the server's base URL — the client's
-    /// <see cref="ChatClientMetadata.ProviderUri"/> — and the model's catalog id. A limit is never shared between
-    /// endpoints: the same model name on another server has its own. <see cref="LearnedModelFacts.GetContextLimit"/> fits.
-    /// A learned limit trims the history but never stops a request on its own (only the catalog's window does); one
-    /// far below the catalog's window (under a quarter of it) is reported as suspect through <see cref="OnWarning"/>.
+    /// Where context limits learned from servers are kept (null: for this session only). A limit is learned from a
+    /// server's context-length error naming a limit smaller than the window Parley used (the turn is then sent again
+    /// within it), and kept per endpoint — the client's <see cref="ChatClientMetadata.ProviderUri"/> — and model: the
+    /// same model name on another server has its own. A learned limit trims the history but never stops a request on its
+    /// own (only the catalog's window does); one far below the catalog's window (under a quarter of it) is logged as
+    /// suspect (<see cref="ParleyEventIds.SuspectContextLimit"/>). <see cref="LearnedModelFacts"/> keeps them in a file.
     /// </summary>
-    public Func<Uri, string, int?>? LearnedContextLimit { get; set; }
+    public IContextLimitMemory? ContextLimits { get; set; }
 
     /// <summary>
-    /// Called with the server's base URL, the model's catalog id and the limit a server named in a context-length
-    /// error, when it is smaller than the window Parley used (the turn is then sent again within it). The CLI saves it
-    /// with <see cref="LearnedModelFacts.SetContextLimit"/>; <see cref="LearnedContextLimit"/> reads it back. Not called
-    /// when the client does not name its endpoint (the limit is then kept for this session only).
+    /// Where the session logs what the user should know (a context limit learned from the server, a failed summary call,
+    /// a turn saved to a recovery file: see <see cref="ParleyEventIds"/>) and what its context policy did (Debug). Null:
+    /// nothing is logged. Message content is never logged above Trace.
     /// </summary>
-    public Action<Uri, string, int>? OnContextLimitLearned { get; set; }
-
-    /// <summary>Called with a warning the user should see (a failed summary call, a context limit learned from the server).</summary>
-    public Action<string>? OnWarning { get; set; }
+    public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>Where turns are saved (null: memory only).</summary>
     public IConversationLog? Store { get; set; }
@@ -88,7 +86,7 @@ public sealed class ChatSessionOptions
 
     /// <summary>
     /// A copy of these options: a new <see cref="InitialMessages"/> list and a clone of <see cref="ChatOptions"/>; the
-    /// other objects (policy, catalog, counter, store, callbacks) are shared. A <see cref="ChatSession"/> reads its
+    /// other objects (policy, catalog, counter, store, limits, logger factory) are shared. A <see cref="ChatSession"/> reads its
     /// options through such a copy, so one options object can start any number of sessions and is never changed.
     /// </summary>
     /// <returns>The copy.</returns>
@@ -104,9 +102,8 @@ public sealed class ChatSessionOptions
         TokenCounter = TokenCounter,
         ReserveOutputTokens = ReserveOutputTokens,
         MaxCostUsd = MaxCostUsd,
-        LearnedContextLimit = LearnedContextLimit,
-        OnContextLimitLearned = OnContextLimitLearned,
-        OnWarning = OnWarning,
+        ContextLimits = ContextLimits,
+        LoggerFactory = LoggerFactory,
         Store = Store,
         ConversationId = ConversationId,
         ProviderName = ProviderName,

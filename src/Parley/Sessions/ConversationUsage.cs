@@ -4,7 +4,8 @@ namespace Parley;
 
 /// <summary>
 /// Running totals over calls: a conversation's (answers and summaries) in <see cref="ChatSession.Usage"/>, a pipeline's in
-/// <see cref="UsageLedger.Totals"/>. The one place calls' tokens and dollars are summed in memory. Not thread-safe
+/// <see cref="UsageLedger.Totals"/>, a usage report's rows (<see cref="UsageReport"/>). The one place calls' tokens and
+/// dollars are summed. Not thread-safe
 /// (the ledger locks around it).
 /// </summary>
 public sealed class ConversationUsage
@@ -24,34 +25,43 @@ public sealed class ConversationUsage
     /// <summary>Reasoning tokens, summed.</summary>
     public long ReasoningTokens { get; private set; }
 
+    /// <summary>Total tokens, summed: each call's total as the server reported it, else its prompt + completion tokens.</summary>
+    public long TotalTokens { get; private set; }
+
     /// <summary>Dollar cost of the calls whose price is known.</summary>
     public decimal CostUsd { get; private set; }
 
-    /// <summary>True when at least one call's price was unknown (then <see cref="CostUsd"/> is a lower bound).</summary>
-    public bool HasUnknownCost { get; private set; }
+    /// <summary>Calls that used tokens but whose price is unknown (not in <see cref="CostUsd"/>).</summary>
+    public int UnpricedCalls { get; private set; }
 
-    /// <summary>Prompt + completion tokens.</summary>
-    public long TotalTokens => InputTokens + OutputTokens;
+    /// <summary>True when at least one call that used tokens had an unknown price (then <see cref="CostUsd"/> is a lower bound).</summary>
+    public bool HasUnknownCost => UnpricedCalls > 0;
 
     /// <summary>Adds one call.</summary>
-    public void Add(UsageDetails? usage, decimal? costUsd)
+    /// <param name="usage">The usage the server reported (null: none, e.g. a failed call; an empty one: a call whose usage
+    /// went unreported, so its cost is unknown).</param>
+    /// <param name="costUsd">The call's dollar cost (null: unknown; a call that reported using no tokens costs nothing either way).</param>
+    public void Add(UsageDetails? usage, decimal? costUsd) =>
+        Add(
+            usage?.InputTokenCount, usage?.OutputTokenCount, usage?.CachedInputTokenCount, usage?.ReasoningTokenCount, usage?.TotalTokenCount, costUsd,
+            unpriced: costUsd is null && usage is not null && (usage.TotalTokenCount ?? usage.InputTokenCount ?? usage.OutputTokenCount) is not 0);
+
+    /// <summary>Adds one call from its counts as a store reads them back (unpriced when it used tokens and has no cost).</summary>
+    internal void Add(long? input, long? output, long? cached, long? reasoning, long? total, decimal? costUsd) =>
+        Add(input, output, cached, reasoning, total, costUsd, unpriced: costUsd is null && (total ?? input ?? output ?? 0) > 0);
+
+    private void Add(long? input, long? output, long? cached, long? reasoning, long? total, decimal? costUsd, bool unpriced)
     {
         Calls++;
-        if (usage is not null)
+        InputTokens += input ?? 0;
+        OutputTokens += output ?? 0;
+        CachedInputTokens += cached ?? 0;
+        ReasoningTokens += reasoning ?? 0;
+        TotalTokens += total ?? ((input ?? 0) + (output ?? 0));
+        CostUsd += costUsd ?? 0;
+        if (unpriced)
         {
-            InputTokens += usage.InputTokenCount ?? 0;
-            OutputTokens += usage.OutputTokenCount ?? 0;
-            CachedInputTokens += usage.CachedInputTokenCount ?? 0;
-            ReasoningTokens += usage.ReasoningTokenCount ?? 0;
-        }
-
-        if (costUsd is { } cost)
-        {
-            CostUsd += cost;
-        }
-        else if (usage is not null)
-        {
-            HasUnknownCost = true;
+            UnpricedCalls++;
         }
     }
 
@@ -64,16 +74,17 @@ public sealed class ConversationUsage
         OutputTokens = OutputTokens,
         CachedInputTokens = CachedInputTokens,
         ReasoningTokens = ReasoningTokens,
+        TotalTokens = TotalTokens,
         CostUsd = CostUsd,
-        HasUnknownCost = HasUnknownCost,
+        UnpricedCalls = UnpricedCalls,
     };
 
     /// <summary>Clears the totals.</summary>
     public void Reset()
     {
         Calls = 0;
-        InputTokens = OutputTokens = CachedInputTokens = ReasoningTokens = 0;
+        InputTokens = OutputTokens = CachedInputTokens = ReasoningTokens = TotalTokens = 0;
         CostUsd = 0;
-        HasUnknownCost = false;
+        UnpricedCalls = 0;
     }
 }

@@ -1,5 +1,5 @@
-using System.Globalization;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace Parley;
 
@@ -19,6 +19,7 @@ internal sealed class SessionContext
     internal const int SuspectFraction = 4;
 
     private readonly Func<Uri?> _endpoint;
+    private readonly ILogger _logger;
     private readonly Dictionary<(string Endpoint, string Model), int> _learned = [];
     private readonly HashSet<(string Endpoint, string Model)> _suspectReported = [];
     private readonly Dictionary<ChatMessage, long> _sequences = new(ReferenceEqualityComparer.Instance);
@@ -28,9 +29,10 @@ internal sealed class SessionContext
 
     public SessionContext(
         ChatSessionOptions options, ModelCatalog catalog, TokenCounter counter, Func<string?, UsageDetails?, decimal?> price, Action<SummaryCall> recordCall,
-        Func<Uri?> endpoint)
+        Func<Uri?> endpoint, ILogger logger)
     {
         _options = options;
+        _logger = logger;
         _endpoint = endpoint;
         _catalog = catalog;
         _counter = counter;
@@ -64,7 +66,8 @@ internal sealed class SessionContext
         var calls = result.SummaryCalls;
         if (!preview)
         {
-            ParleyTelemetry.RecordContextDrops(name, result);
+            ParleyTelemetry.RecordContext(name, result);
+            ParleyLog.Applied(_logger, name, result);
             foreach (var call in calls)
             {
                 _unsaved.Add(call);
@@ -82,7 +85,7 @@ internal sealed class SessionContext
 
             foreach (var warning in result.Warnings)
             {
-                _options.OnWarning?.Invoke(warning);
+                ParleyLog.ContextWarning(_logger, warning);
             }
         }
 
@@ -147,21 +150,20 @@ internal sealed class SessionContext
         _learned[(Key(endpoint), model.Id.ToLowerInvariant())] = effective;
         _recovering = true;
         var saved = false;
-        if (_options.OnContextLimitLearned is { } remember && endpoint is not null)
+        if (_options.ContextLimits is { } memory && endpoint is not null)
         {
-            remember(endpoint, model.Id, limit);
+            memory.Remember(endpoint, model.Id, limit);
             saved = true;
         }
+
+        ParleyTelemetry.LearnedContextLimits.Add(1);
 
         if (model.ContextWindow is { } catalogWindow && IsSuspect(effective, catalogWindow))
         {
             _suspectReported.Add((Key(endpoint), model.Id.ToLowerInvariant())); // the warning below says it already
         }
 
-        var catalog = model.ContextWindow is { } window ? $" (the catalog says {window.ToString("N0", CultureInfo.InvariantCulture)})" : string.Empty;
-        _options.OnWarning?.Invoke(
-            $"the server limits {model.Id} to {limit.ToString("N0", CultureInfo.InvariantCulture)} tokens{catalog}: "
-            + $"the question is sent again with the history trimmed to fit{(saved ? "; the limit is remembered for next time" : string.Empty)}");
+        ParleyLog.ContextLimitLearned(_logger, model.Id, limit, model.ContextWindow, endpoint is null ? null : Key(endpoint), saved);
         return true;
     }
 
@@ -235,7 +237,7 @@ internal sealed class SessionContext
             return limit;
         }
 
-        return endpoint is not null && _options.LearnedContextLimit?.Invoke(endpoint, modelId) is { } saved && saved > 0 ? saved : null;
+        return endpoint is not null && _options.ContextLimits?.Recall(endpoint, modelId) is { } saved && saved > 0 ? saved : null;
     }
 
     private static string Key(Uri? endpoint) => endpoint is null ? string.Empty : LearnedModelFacts.EndpointKey(endpoint);
@@ -251,10 +253,6 @@ internal sealed class SessionContext
             return;
         }
 
-        var where = endpoint is null ? string.Empty : $" at {Key(endpoint)}";
-        _options.OnWarning?.Invoke(
-            $"the context limit learned for {model.Id}{where} ({learned.ToString("N0", CultureInfo.InvariantCulture)} tokens) is far below "
-            + $"the catalog's {catalogWindow.ToString("N0", CultureInfo.InvariantCulture)} and may be wrong: the history is trimmed to it, "
-            + "but no request is refused because of it");
+        ParleyLog.SuspectContextLimit(_logger, model.Id, endpoint is null ? null : Key(endpoint), learned, catalogWindow);
     }
 }

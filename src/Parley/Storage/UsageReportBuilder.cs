@@ -78,22 +78,19 @@ internal static class UsageReportBuilder
         return accumulator;
     }
 
+    // Counts the kinds of turns; the tokens and dollars are summed by ConversationUsage, as a session sums them.
     private sealed class Accumulator(string key, string? label)
     {
-        public string Key { get; } = key;
-
-        public decimal Cost { get; private set; }
-
-        public long Total { get; private set; }
-
+        private readonly ConversationUsage _usage = new();
         private int _chat;
         private int _summary;
         private int _unfinished;
-        private long _input;
-        private long _output;
-        private long _cached;
-        private long _reasoning;
-        private int _unpriced;
+
+        public string Key { get; } = key;
+
+        public decimal Cost => _usage.CostUsd;
+
+        public long Total => _usage.TotalTokens;
 
         public void Add(UsageSample sample)
         {
@@ -110,19 +107,7 @@ internal static class UsageReportBuilder
                 _unfinished++;
             }
 
-            _input += sample.InputTokens ?? 0;
-            _output += sample.OutputTokens ?? 0;
-            _cached += sample.CachedInputTokens ?? 0;
-            _reasoning += sample.ReasoningTokens ?? 0;
-            Total += sample.TotalTokens ?? ((sample.InputTokens ?? 0) + (sample.OutputTokens ?? 0));
-            if (sample.CostUsd is { } cost)
-            {
-                Cost += cost;
-            }
-            else if ((sample.TotalTokens ?? sample.InputTokens ?? sample.OutputTokens ?? 0) > 0)
-            {
-                _unpriced++;
-            }
+            _usage.Add(sample.InputTokens, sample.OutputTokens, sample.CachedInputTokens, sample.ReasoningTokens, sample.TotalTokens, sample.CostUsd);
         }
 
         public UsageReportRow ToRow() => new()
@@ -132,13 +117,13 @@ internal static class UsageReportBuilder
             ChatTurns = _chat,
             SummaryCalls = _summary,
             UnfinishedTurns = _unfinished,
-            InputTokenCount = _input,
-            OutputTokenCount = _output,
-            CachedInputTokenCount = _cached,
-            ReasoningTokenCount = _reasoning,
-            TotalTokenCount = Total,
-            CostUsd = Cost,
-            UnpricedTurns = _unpriced,
+            InputTokenCount = _usage.InputTokens,
+            OutputTokenCount = _usage.OutputTokens,
+            CachedInputTokenCount = _usage.CachedInputTokens,
+            ReasoningTokenCount = _usage.ReasoningTokens,
+            TotalTokenCount = _usage.TotalTokens,
+            CostUsd = _usage.CostUsd,
+            UnpricedTurns = _usage.UnpricedCalls,
         };
     }
 }

@@ -43,6 +43,67 @@ internal static partial class ParleyLog
         Message = "Token estimates of {ModelId} calibrated; ratio {Ratio}")]
     public static partial void Calibrated(ILogger logger, string modelId, double ratio);
 
+    [LoggerMessage(
+        EventId = ParleyEventIds.ContextLimitLearned,
+        EventName = nameof(ParleyEventIds.ContextLimitLearned),
+        Level = LogLevel.Warning,
+        Message = "The server at {Endpoint} limits {ModelId} to {Limit} tokens (catalog: {CatalogWindow}); the question is sent again within it (remembered: {IsRemembered})")]
+    public static partial void ContextLimitLearned(ILogger logger, string modelId, int limit, int? catalogWindow, string? endpoint, bool isRemembered);
+
+    [LoggerMessage(
+        EventId = ParleyEventIds.SuspectContextLimit,
+        EventName = nameof(ParleyEventIds.SuspectContextLimit),
+        Level = LogLevel.Warning,
+        Message = "The context limit learned for {ModelId} at {Endpoint} ({Limit} tokens) is far below the catalog's {CatalogWindow} and may be wrong")]
+    public static partial void SuspectContextLimit(ILogger logger, string modelId, string? endpoint, int limit, int catalogWindow);
+
+    [LoggerMessage(
+        EventId = ParleyEventIds.ContextWarning,
+        EventName = nameof(ParleyEventIds.ContextWarning),
+        Level = LogLevel.Warning,
+        Message = "Context policy: {Warning}")]
+    public static partial void ContextWarning(ILogger logger, string warning);
+
+    [LoggerMessage(
+        EventId = ParleyEventIds.SummaryCallCompleted,
+        EventName = nameof(ParleyEventIds.SummaryCallCompleted),
+        Level = LogLevel.Debug,
+        Message = "Summary call by {ModelId} for {Policy}: {InputTokens} in, {OutputTokens} out, {CostUsd} USD, {Latency}, {MessagesFolded} messages folded, succeeded: {Succeeded}")]
+    public static partial void SummaryCallCompleted(
+        ILogger logger, string policy, string? modelId, long? inputTokens, long? outputTokens, decimal? costUsd, TimeSpan latency, int messagesFolded, bool succeeded);
+
+    [LoggerMessage(
+        EventId = ParleyEventIds.ContextApplied,
+        EventName = nameof(ParleyEventIds.ContextApplied),
+        Level = LogLevel.Debug,
+        Message = "Context policy {Policy}: {MessagesSent} messages sent, {MessagesSummarized} summarized, {MessagesDropped} dropped, {SummaryCalls} summary calls")]
+    public static partial void ContextApplied(ILogger logger, string policy, int messagesSent, int messagesSummarized, int messagesDropped, int summaryCalls);
+
+    [LoggerMessage(
+        EventId = ParleyEventIds.UsageUnreadable,
+        EventName = nameof(ParleyEventIds.UsageUnreadable),
+        Level = LogLevel.Warning,
+        Message = "The answer is complete, but the server's report after it could not be read ({Error}); its usage is unknown")]
+    public static partial void UsageUnreadable(ILogger logger, string error);
+
+    [LoggerMessage(
+        EventId = ParleyEventIds.SavedToRecoveryFile,
+        EventName = nameof(ParleyEventIds.SavedToRecoveryFile),
+        Level = LogLevel.Warning,
+        Message = "The conversation database stayed locked: the turn was saved to the recovery file {File}, which the next run imports")]
+    public static partial void SavedToRecoveryFile(ILogger logger, string file);
+
+    /// <summary>Logs what a context policy decided and each summary call it made (the one place both are logged).</summary>
+    public static void Applied(ILogger logger, string policy, ContextResult result)
+    {
+        ContextApplied(logger, policy, result.Messages.Count, result.Summarized, result.Dropped, result.SummaryCalls.Count);
+        foreach (var call in result.SummaryCalls)
+        {
+            SummaryCallCompleted(
+                logger, policy, call.ModelId, call.Usage?.InputTokenCount, call.Usage?.OutputTokenCount, call.CostUsd, call.Latency, call.MessagesFolded, call.Succeeded);
+        }
+    }
+
     /// <summary>The logger for <typeparamref name="T"/>: from <paramref name="factory"/>, else the pipeline's services' <see cref="ILoggerFactory"/>, else none.</summary>
     public static ILogger For<T>(ILoggerFactory? factory, IServiceProvider? services)
     {

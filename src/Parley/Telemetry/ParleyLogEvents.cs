@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace Parley;
@@ -35,6 +36,43 @@ internal static class ParleyLogEvents
 
         return new UnsupportedOptionNotice(Get<string>(properties, "ModelId"), Get<string>(properties, "Option"));
     }
+
+    /// <summary>
+    /// The line a console prints for one of <see cref="ChatSession"/>'s warnings (<see cref="ParleyEventIds.ContextLimitLearned"/>,
+    /// <see cref="ParleyEventIds.SuspectContextLimit"/>, <see cref="ParleyEventIds.ContextWarning"/>,
+    /// <see cref="ParleyEventIds.UsageUnreadable"/>, <see cref="ParleyEventIds.SavedToRecoveryFile"/>), or null when the event is another.
+    /// </summary>
+    public static string? DescribeSessionWarning<TState>(EventId eventId, TState state)
+    {
+        if (state is not IReadOnlyList<KeyValuePair<string, object?>> properties)
+        {
+            return null;
+        }
+
+        switch (eventId.Id)
+        {
+            case ParleyEventIds.ContextLimitLearned:
+                var catalog = Get<int?>(properties, "CatalogWindow") is { } window ? $" (the catalog says {Tokens(window)})" : string.Empty;
+                var remembered = Get<bool>(properties, "IsRemembered") ? "; the limit is remembered for next time" : string.Empty;
+                return $"the server limits {Get<string>(properties, "ModelId")} to {Tokens(Get<int>(properties, "Limit"))} tokens{catalog}: "
+                    + $"the question is sent again with the history trimmed to fit{remembered}";
+            case ParleyEventIds.SuspectContextLimit:
+                var where = Get<string?>(properties, "Endpoint") is { } endpoint ? $" at {endpoint}" : string.Empty;
+                return $"the context limit learned for {Get<string>(properties, "ModelId")}{where} ({Tokens(Get<int>(properties, "Limit"))} tokens) is far below "
+                    + $"the catalog's {Tokens(Get<int>(properties, "CatalogWindow"))} and may be wrong: the history is trimmed to it, "
+                    + "but no request is refused because of it";
+            case ParleyEventIds.ContextWarning:
+                return Get<string>(properties, "Warning");
+            case ParleyEventIds.UsageUnreadable:
+                return $"the answer is complete, but the server's report after it could not be read ({Get<string>(properties, "Error")}); its usage is unknown";
+            case ParleyEventIds.SavedToRecoveryFile:
+                return $"the conversation database stayed locked: this turn was saved to the recovery file {Get<string>(properties, "File")}, which the next run imports";
+            default:
+                return null;
+        }
+    }
+
+    private static string Tokens(int count) => count.ToString("N0", CultureInfo.InvariantCulture);
 
     private static T Get<T>(IReadOnlyList<KeyValuePair<string, object?>> properties, string name)
     {

@@ -15,7 +15,11 @@ namespace Parley;
 /// <see cref="ParleyTelemetryChatClient"/>; <c>parley.client.retries</c> (counter, <c>{retry}</c>; tag
 /// <c>error.type</c>) recorded by <see cref="RetryingChatClient"/>, which also traces each wait as a
 /// <c>parley.retry</c> activity; <c>parley.context.dropped_messages</c> (counter, <c>{message}</c>; tag
-/// <c>parley.context.policy</c>) recorded wherever a context policy leaves history out.
+/// <c>parley.context.policy</c>) recorded wherever a context policy leaves history out;
+/// <c>parley.context.summary_calls</c> (counter, <c>{call}</c>; tags <c>parley.context.policy</c>,
+/// <c>gen_ai.request.model</c>, <c>error.type</c> when it failed) and <c>parley.context.summary_cost</c> (counter,
+/// <c>USD</c>) for each call that wrote a running summary; <c>parley.context.learned_limits</c> (counter,
+/// <c>{limit}</c>) for each context limit learned from a server's context-length error.
 /// </remarks>
 public static class ParleyTelemetry
 {
@@ -37,12 +41,40 @@ public static class ParleyTelemetry
     internal static readonly Counter<long> ContextDroppedMessages = Meter.CreateCounter<long>(
         "parley.context.dropped_messages", "{message}", "History messages a context policy neither sent nor summarized.");
 
-    /// <summary>Records the messages a context policy left out (nothing when it dropped none).</summary>
-    internal static void RecordContextDrops(string policy, ContextResult result)
+    internal static readonly Counter<long> SummaryCalls = Meter.CreateCounter<long>(
+        "parley.context.summary_calls", "{call}", "Calls made to write or update a running summary.");
+
+    internal static readonly Counter<double> SummaryCost = Meter.CreateCounter<double>(
+        "parley.context.summary_cost", "USD", "The dollar cost of summary calls whose price is known.");
+
+    internal static readonly Counter<long> LearnedContextLimits = Meter.CreateCounter<long>(
+        "parley.context.learned_limits", "{limit}", "Context limits learned from a server's context-length error.");
+
+    /// <summary>Records the messages a context policy left out (nothing when it dropped none) and its summary calls.</summary>
+    internal static void RecordContext(string policy, ContextResult result)
     {
+        var tag = new KeyValuePair<string, object?>("parley.context.policy", policy);
         if (result.Dropped > 0)
         {
-            ContextDroppedMessages.Add(result.Dropped, new KeyValuePair<string, object?>("parley.context.policy", policy));
+            ContextDroppedMessages.Add(result.Dropped, tag);
+        }
+
+        foreach (var call in result.SummaryCalls)
+        {
+            var model = new KeyValuePair<string, object?>("gen_ai.request.model", call.ModelId);
+            if (call.Succeeded)
+            {
+                SummaryCalls.Add(1, tag, model);
+            }
+            else
+            {
+                SummaryCalls.Add(1, tag, model, new KeyValuePair<string, object?>("error.type", "summary_failed"));
+            }
+
+            if (call.CostUsd is { } cost)
+            {
+                SummaryCost.Add((double)cost, tag, model);
+            }
         }
     }
 }

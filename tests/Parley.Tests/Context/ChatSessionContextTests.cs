@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using Parley.TestServer;
 
 namespace Parley.Tests.Context;
@@ -136,13 +137,12 @@ public class ChatSessionContextTests
     public async Task ServerWindowSmallerThanTheCatalog_FirstOverflowIsRecoveredAndTheLimitLearned(bool streaming)
     {
         await using var server = await LoopbackServer.StartAsync(new LoopbackServerOptions { ContextWindow = 2000 });
-        var learned = new Dictionary<string, int>();
-        var warnings = new List<string>();
+        var limits = new FakeContextLimits();
+        var log = new RecordingLogger();
         var session = Session(server, "loopback-big", ContextPolicy.TokenBudget(), o =>
         {
-            o.LearnedContextLimit = (endpoint, id) => learned.TryGetValue(LearnedModelFacts.EndpointKey(endpoint) + " " + id, out var n) ? n : null;
-            o.OnContextLimitLearned = (endpoint, id, n) => learned[LearnedModelFacts.EndpointKey(endpoint) + " " + id] = n;
-            o.OnWarning = warnings.Add;
+            o.ContextLimits = limits;
+            o.LoggerFactory = log;
         });
 
         var turns = new List<ChatTurn>();
@@ -153,8 +153,14 @@ public class ChatSessionContextTests
 
         Assert.Single(server.Requests, r => r.PromptSize > 2000);
         Assert.Equal(31, server.Requests.Count);
-        Assert.Equal(2000, Assert.Single(learned, e => e.Key == LearnedModelFacts.EndpointKey(server.OpenAIBaseUrl) + " loopback-big").Value);
-        Assert.Contains("limits loopback-big to 2,000 tokens", Assert.Single(warnings));
+        Assert.Equal(2000, Assert.Single(limits.Saved, e => e.Key == FakeContextLimits.Key(server.OpenAIBaseUrl, "loopback-big")).Value);
+        Assert.Equal(
+            "the server limits loopback-big to 2,000 tokens (the catalog says 4,000): the question is sent again with the history trimmed to fit; the limit is remembered for next time",
+            Assert.Single(log.SessionWarnings));
+        var learned = Assert.Single(log.Events, e => e.EventId.Id == ParleyEventIds.ContextLimitLearned);
+        Assert.Equal(LogLevel.Warning, learned.Level);
+        Assert.Equal(2000, learned["Limit"]);
+        Assert.Equal(LearnedModelFacts.EndpointKey(server.OpenAIBaseUrl), learned["Endpoint"]);
         var recovered = Assert.Single(turns, t => t.Context!.Recovered);
         Assert.Equal(TurnStatus.Complete, recovered.Status);
         Assert.Equal(2000, turns[^1].Context!.ContextWindow);
@@ -164,7 +170,7 @@ public class ChatSessionContextTests
         // A new session that reads the learned limit never overflows.
         server.ContextWindow = 2000;
         var before = server.Requests.Count;
-        var next = Session(server, "loopback-big", ContextPolicy.TokenBudget(), o => o.LearnedContextLimit = (endpoint, id) => learned.GetValueOrDefault(LearnedModelFacts.EndpointKey(endpoint) + " " + id));
+        var next = Session(server, "loopback-big", ContextPolicy.TokenBudget(), o => o.ContextLimits = limits);
         for (var i = 0; i < 30; i++)
         {
             await Turn(next, Question(i, 100), streaming);
@@ -182,8 +188,7 @@ public class ChatSessionContextTests
         await using var normal = await LoopbackServer.StartAsync();
         void Remember(ChatSessionOptions o)
         {
-            o.LearnedContextLimit = facts.GetContextLimit;
-            o.OnContextLimitLearned = facts.SetContextLimit;
+            o.ContextLimits = facts;
         }
 
         var learning = Session(small, "loopback-big", ContextPolicy.TokenBudget(), Remember);
@@ -223,11 +228,11 @@ public class ChatSessionContextTests
     public async Task LearnedLimit_FarBelowTheCatalogWindow_WarnsOnceAndNeverRefusesToSend(bool streaming)
     {
         await using var server = await LoopbackServer.StartAsync();
-        var warnings = new List<string>();
+        var log = new RecordingLogger();
         var session = Session(server, "loopback-big", ContextPolicy.TokenBudget(), o =>
         {
-            o.LearnedContextLimit = (_, _) => 100; // under a quarter of the catalog's 4,000
-            o.OnWarning = warnings.Add;
+            o.ContextLimits = new FakeContextLimits { Always = 100 }; // under a quarter of the catalog's 4,000
+            o.LoggerFactory = log;
         });
 
         var first = await Turn(session, Question(0, 300), streaming);
@@ -236,7 +241,7 @@ public class ChatSessionContextTests
         Assert.Equal(TurnStatus.Complete, first.Status);
         Assert.Equal(2, server.Requests.Count);
         Assert.Equal(Question(0, 300), server.Requests[0].Messages[^1].Content);
-        var warning = Assert.Single(warnings);
+        var warning = Assert.Single(log.SessionWarnings);
         Assert.Contains("far below", warning);
         Assert.Contains("100 tokens", warning);
     }
@@ -280,16 +285,25 @@ public class ChatSessionContextTests
     {
         await using var server = await LoopbackServer.StartAsync(new LoopbackServerOptions { ContextWindow = 2000 });
         var summarizer = new FakeSummarizer { Answer = (_, _) => throw new ParleyApiException(ApiFailureKind.HttpError, "the summary model is overloaded", 503) };
-        var warnings = new List<string>();
-        var session = Session(server, "loopback-small", ContextPolicy.Summarize(summarizer), o => o.OnWarning = warnings.Add);
+        var log = new RecordingLogger();
+        var session = Session(server, "loopback-small", ContextPolicy.Summarize(summarizer), o => o.LoggerFactory = log);
 
         for (var i = 0; i < 20; i++)
         {
             await session.SendAsync(Question(i, 100));
         }
 
+        var warnings = log.SessionWarnings;
         Assert.NotEmpty(warnings);
         Assert.All(warnings, w => Assert.Contains("overloaded", w));
+        Assert.Equal(warnings, session.Turns.SelectMany(t => t.Context!.Warnings));
+        var failed = log.Events.Where(e => e.EventId.Id == ParleyEventIds.SummaryCallCompleted).ToList();
+        Assert.Equal(warnings.Count, failed.Count);
+        Assert.All(failed, e => Assert.Equal(false, e["Succeeded"]));
+        Assert.Equal(20, log.Events.Count(e => e.EventId.Id == ParleyEventIds.ContextApplied && e.Level == LogLevel.Debug));
+        Assert.Contains("Parley.ChatSession", log.Categories);
+        Assert.DoesNotContain(log.Events, e => e.Level > LogLevel.Trace
+            && string.Join("\n", [e.Message, .. e.Properties.Select(p => $"{p.Value}")]).Contains("mountain", StringComparison.Ordinal)); // no question text
         Assert.Equal(20, session.Turns.Count(t => t.Status == TurnStatus.Complete));
         Assert.All(server.Requests, r => Assert.True(r.PromptSize <= 2000));
         Assert.Equal(20, session.Usage.Calls);

@@ -534,6 +534,40 @@ public abstract class ConversationStoreContractTests
     }
 
     [Fact]
+    public async Task UsageReport_Totals_EqualConversationUsageOfTheSameCalls()
+    {
+        // The report sums with the same type a session sums with: the same calls give the same totals.
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        TurnOutcome[] calls =
+        [
+            Outcome(1000, 200, 0.01m), // priced, with cached and reasoning tokens
+            Outcome(300, 40, null, "unknown-model"), // price unknown
+            new() { Model = "gpt-4o-mini", Usage = new UsageDetails { InputTokenCount = 500, OutputTokenCount = 100, TotalTokenCount = 650 }, CostUsd = 0.002m }, // the server's total counts more
+            new() { Model = "unknown-model", Usage = new UsageDetails { InputTokenCount = 0, OutputTokenCount = 0, TotalTokenCount = 0 } }, // no tokens: costs nothing, price or not
+            new() { Model = "gpt-4o-mini", Status = TurnStatus.Failed, Error = "boom" }, // no usage
+        ];
+        var expected = new ConversationUsage();
+        for (var i = 0; i < calls.Length; i++)
+        {
+            await ChatAsync(store, conversation.Id, $"question {i}", "answer", calls[i]);
+            expected.Add(calls[i].Usage, calls[i].CostUsd);
+        }
+
+        var summary = Outcome(50, 5, null, "gpt-4o-nano");
+        await store.RecordSummaryCallAsync(conversation.Id, summary);
+        expected.Add(summary.Usage, summary.CostUsd);
+
+        var total = (await store.GetUsageReportAsync()).Total;
+        Assert.Equal(
+            (expected.InputTokens, expected.OutputTokens, expected.CachedInputTokens, expected.ReasoningTokens, expected.TotalTokens, expected.CostUsd, expected.HasUnknownCost),
+            (total.InputTokenCount, total.OutputTokenCount, total.CachedInputTokenCount, total.ReasoningTokenCount, total.TotalTokenCount, total.CostUsd, total.UnpricedTurns > 0));
+        Assert.Equal(expected.Calls, total.ChatTurns + total.SummaryCalls + total.UnfinishedTurns);
+        Assert.Equal(2, expected.UnpricedCalls); // the unknown model's call with tokens and the summary call
+        Assert.Equal(expected.UnpricedCalls, total.UnpricedTurns);
+    }
+
+    [Fact]
     public async Task UsageReport_FailedInterruptedAndPendingTurns_AreUnfinishedNotTurnsButTheirTokensCount()
     {
         await using var store = await OpenAsync();

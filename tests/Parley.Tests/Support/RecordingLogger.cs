@@ -28,6 +28,9 @@ public sealed class RecordingLogger : ILogger, ILoggerFactory, IServiceProvider
     public IReadOnlyList<UnsupportedOptionNotice> DroppedOptions =>
         [.. Events.Select(e => ParleyLogEvents.ToUnsupportedOption(e.EventId, e.Properties)).OfType<UnsupportedOptionNotice>()];
 
+    /// <summary>A session's warnings logged so far, as the CLI prints them.</summary>
+    public IReadOnlyList<string> SessionWarnings => [.. Events.Select(e => ParleyEventIds.DescribeSessionWarning(e.EventId, e.Properties)).OfType<string>()];
+
     public List<string> Categories { get; } = [];
 
     public IDisposable? BeginScope<TState>(TState state)

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Parley.Tests.Context;
+using Parley.Tests.Resilience;
 using Parley.TestServer;
 
 namespace Parley.Tests.Telemetry;
@@ -103,6 +106,51 @@ public sealed class ParleyTelemetryTests : IDisposable
         Assert.True(expected > 0);
         var dropped = Assert.Single(Measurements("parley.context.dropped_messages"));
         Assert.Equal(("{message}", (double)expected, "last:2"), (dropped.Unit, dropped.Value, dropped.Tags["parley.context.policy"]));
+    }
+
+    [Fact]
+    public async Task ContextPolicy_Summarizes_RecordsEachSummaryCallAndItsCost()
+    {
+        var catalog = ModelCatalog.BuiltIn.WithOverrides(JsonDocument.Parse("""
+            {
+              "small-model": {"provider": "openai", "encoding": "o200k_base", "context_window": 600, "max_output_tokens": 100},
+              "cheap-model": {"provider": "openai", "encoding": "o200k_base", "context_window": 8000, "input_per_million": 1.0, "output_per_million": 2.0}
+            }
+            """).RootElement);
+        using var client = new FakeChatClient().AsBuilder()
+            .UseContextPolicy(ContextPolicy.Summarize(new FakeSummarizer(), new SummarizingPolicyOptions { KeepLastTurns = 1 }), c => c.Catalog = catalog)
+            .Build();
+
+        var response = await client.GetResponseAsync(ContextHistories.Conversation(10, words: 20), new ChatOptions { ModelId = "small-model" });
+        _root.Stop();
+
+        var result = (ContextResult)response.AdditionalProperties![ContextPolicyChatClient.ResultKey]!;
+        var calls = Measurements("parley.context.summary_calls");
+        Assert.Equal(result.SummaryCalls.Count, calls.Count);
+        Assert.All(calls, c => Assert.Equal(("{call}", 1.0, "summarize", "cheap-model"), (c.Unit, c.Value, c.Tags["parley.context.policy"], c.Tags["gen_ai.request.model"])));
+        var cost = Measurements("parley.context.summary_cost");
+        Assert.Equal((double)result.SummaryCalls.Sum(c => c.CostUsd!.Value), cost.Sum(c => c.Value), 12);
+        Assert.All(cost, c => Assert.Equal("USD", c.Unit));
+    }
+
+    [Fact]
+    public async Task Session_ServerNamesASmallerLimit_RecordsTheLearnedLimit()
+    {
+        await using var server = await LoopbackServer.StartAsync(new LoopbackServerOptions { ContextWindow = 2000 });
+        var catalog = ModelCatalog.BuiltIn.WithOverrides(JsonDocument.Parse(
+            """{"loopback-big": {"provider": "openai", "encoding": "o200k_base", "context_window": 4000, "max_output_tokens": 500}}""").RootElement);
+        var session = new ChatSession(ServerClients.Create(server, "loopback-big"), new ChatSessionOptions { Model = "loopback-big", Catalog = catalog });
+
+        for (var i = 0; i < 30 && !session.Turns.Any(t => t.Context!.Recovered); i++)
+        {
+            await session.SendAsync($"question {i} " + string.Join(' ', Enumerable.Repeat("river", 100)));
+        }
+
+        _root.Stop();
+
+        Assert.Contains(session.Turns, t => t.Context!.Recovered);
+        var learned = Assert.Single(Measurements("parley.context.learned_limits"));
+        Assert.Equal(("{limit}", 1.0), (learned.Unit, learned.Value));
     }
 
     public void Dispose()
