@@ -33,7 +33,7 @@ public class WordingTests
     [Fact]
     public void ContextReport_LastOneMessage_SaysMessageInTheSingular()
     {
-        var lines = ContextReportFormatter.Format(new ContextReport { Policy = "last:1" }, new LastMessagesPolicy(1));
+        var lines = ContextReportFormatter.Format(new ContextReport { Policy = "last:1" }, ContextPolicy.LastMessages(1));
 
         Assert.Contains(lines, l => l.EndsWith("the last 1 message", StringComparison.Ordinal));
     }

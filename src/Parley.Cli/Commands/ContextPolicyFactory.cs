@@ -72,7 +72,7 @@ internal static class ContextPolicyFactory
             At = settings.SummarizeAt,
             KeepLastTurns = settings.KeepLast ?? 4,
             SummaryModel = model,
-            SummaryInputLimit = summaryInfo?.ContextWindow is { } window ? window - PromptPreflight.DefaultReserve(summaryInfo, window) : null,
+            SummaryInputLimit = summaryInfo is null ? null : ContextBudget.For(summaryInfo, source.Services.TokenCounter)?.PromptBudget,
         });
     }
 

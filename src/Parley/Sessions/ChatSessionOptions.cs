@@ -54,7 +54,7 @@ public sealed class ChatSessionOptions
     /// <summary>
     /// Reads a context limit learned earlier from a server (null: none), given the server's base URL — the client's
     /// <see cref="ChatClientMetadata.ProviderUri"/> — and the model's catalog id. A limit is never shared between
-    /// endpoints: the same model name on another server has its own. <see cref="LearnedModelFacts.GetContextLimit"/> fits.
+    /// endpoints: the same model name on another server has its own. <see cref="ILearnedModelFacts.GetContextLimit"/> fits.
     /// A learned limit trims the history but never stops a request on its own (only the catalog's window does); one
     /// far below the catalog's window (under a quarter of it) is reported as suspect through <see cref="OnWarning"/>.
     /// </summary>
@@ -63,7 +63,7 @@ public sealed class ChatSessionOptions
     /// <summary>
     /// Called with the server's base URL, the model's catalog id and the limit a server named in a context-length
     /// error, when it is smaller than the window Parley used (the turn is then sent again within it). The CLI saves it
-    /// with <see cref="LearnedModelFacts.SetContextLimit"/>; <see cref="LearnedContextLimit"/> reads it back. Not called
+    /// with <see cref="ILearnedModelFacts.SetContextLimit"/>; <see cref="LearnedContextLimit"/> reads it back. Not called
     /// when the client does not name its endpoint (the limit is then kept for this session only).
     /// </summary>
     public Action<Uri, string, int>? OnContextLimitLearned { get; set; }

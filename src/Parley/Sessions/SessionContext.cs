@@ -238,7 +238,7 @@ internal sealed class SessionContext
         return endpoint is not null && _options.LearnedContextLimit?.Invoke(endpoint, modelId) is { } saved && saved > 0 ? saved : null;
     }
 
-    private static string Key(Uri? endpoint) => endpoint is null ? string.Empty : LearnedModelFacts.EndpointKey(endpoint);
+    private static string Key(Uri? endpoint) => endpoint is null ? string.Empty : EndpointKeys.Of(endpoint);
 
     /// <summary>True when a learned limit is so far below the catalog's window (under a quarter) that it may be wrong.</summary>
     internal static bool IsSuspect(int learned, int catalogWindow) => (long)learned * SuspectFraction < catalogWindow;

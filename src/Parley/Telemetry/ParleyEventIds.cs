@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Parley;
 
 /// <summary>
@@ -32,4 +34,14 @@ public static class ParleyEventIds
     /// calibrated against a server's report. Properties <c>ModelId</c> and <c>Ratio</c> (the ratio now in use).
     /// </summary>
     public const int Calibrated = 1003;
+
+    /// <summary>
+    /// The line a terminal shows for a <see cref="Retrying"/> event, e.g.
+    /// <c>rate limited (429); retrying in 2.0 s (1/3)</c>; null for any other event.
+    /// </summary>
+    /// <typeparam name="TState">The logged state.</typeparam>
+    /// <param name="eventId">The event's id.</param>
+    /// <param name="state">The event's state, as a logger receives it.</param>
+    /// <returns>The line, or null when the event is not a retry.</returns>
+    public static string? DescribeRetry<TState>(EventId eventId, TState state) => ParleyLogEvents.DescribeRetry(eventId, state);
 }

@@ -28,12 +28,4 @@ public sealed class ParleyPathsTests
         Assert.Equal("/home/ada/cfg/parley/config.json", paths.ConfigFile);
         Assert.Equal("/home/ada/data/parley/parley.db", paths.DatabaseFile);
     }
-
-    [Fact]
-    public void Resolve_AnyEnvironment_LibraryAndCliAgreeOnTheDatabase()
-    {
-        var environment = Env(("PARLEY_HOME", "~/p"), ("HOME", "/home/ada"));
-
-        Assert.Equal(ParleyPaths.Resolve(environment).DatabaseFile, ParleyDataPaths.DefaultDatabasePath(environment));
-    }
 }
