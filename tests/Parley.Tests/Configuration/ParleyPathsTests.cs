@@ -28,4 +28,19 @@ public sealed class ParleyPathsTests
         Assert.Equal("/home/ada/cfg/parley/config.json", paths.ConfigFile);
         Assert.Equal("/home/ada/data/parley/parley.db", paths.DatabaseFile);
     }
+
+    [Fact]
+    public void CreateDataDirectory_NewFolder_OnlyTheUserCanEnter()
+    {
+        using var dir = new TempDirectory();
+        var paths = ParleyPaths.Resolve(Env(("PARLEY_HOME", dir.File("home"))));
+
+        paths.CreateDataDirectory();
+
+        Assert.True(Directory.Exists(paths.DataDirectory));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(paths.DataDirectory));
+        }
+    }
 }
