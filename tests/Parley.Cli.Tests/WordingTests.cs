@@ -23,9 +23,9 @@ public class WordingTests
     public void ContextReport_KeepLastOneTurn_SaysTurnInTheSingular()
     {
         using var summarizer = new UnusedChatClient();
-        var policy = new SummarizingPolicy(summarizer, new SummarizingPolicyOptions { KeepLastTurns = 1 });
+        var policy = ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions { KeepLastTurns = 1 });
 
-        var lines = ContextReportFormatter.Format(new ContextReport { Policy = "summarize" }, policy);
+        var lines = ContextReportFormatter.Format(new ContextReport { Policy = "summarize", SummaryKeepsLastTurns = 1 }, policy);
 
         Assert.Contains(lines, l => l.Contains("keeps the last 1 turn verbatim", StringComparison.Ordinal));
     }

@@ -42,7 +42,7 @@ internal static class ContextPolicyFactory
         return catalog.Cheapest(model.Provider)?.Id ?? chatModel;
     }
 
-    private static SummarizingPolicy CreateSummarizing(ContextSettings settings, SummarizerSource source)
+    private static ContextPolicy CreateSummarizing(ContextSettings settings, SummarizerSource source)
     {
         var provider = source.Provider;
         var client = source.ChatClient;

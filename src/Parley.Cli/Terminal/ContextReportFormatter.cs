@@ -66,10 +66,10 @@ internal static class ContextReportFormatter
 
     private static string DescribePolicy(ContextReport report, IChatReducer? policy) => policy switch
     {
-        SummarizingPolicy s => "summarize"
+        ContextPolicy { Name: "summarize" } => "summarize"
             + (report.SummaryThreshold is { } at ? $" · summarizes past {N(at)} tokens" : string.Empty)
-            + $" · keeps the last {Wording.Count(s.Options.KeepLastTurns, "turn")} verbatim"
-            + (s.Options.SummaryModel is { } model ? $" · summaries by {model}" : string.Empty),
+            + (report.SummaryKeepsLastTurns is { } kept ? $" · keeps the last {Wording.Count(kept, "turn")} verbatim" : string.Empty)
+            + (report.SummaryModel is { } model ? $" · summaries by {model}" : string.Empty),
         ContextPolicy { Name: "budget" } => "budget · the newest messages that fit the window minus the answer's reserve",
         ContextPolicy { Name: var name } when LastCount(name) is { } count => $"{name} · the system message and the last {Wording.Count(count, "message")}",
         ContextPolicy { Name: "keep-all" } => "keep-all · the whole conversation",

@@ -46,7 +46,7 @@ public abstract class ContextPolicy : IChatReducer
     /// <param name="summarizer">The client that writes summaries (usually a cheaper model).</param>
     /// <param name="options">Threshold, turns kept verbatim, summary model and size (null: the defaults).</param>
     /// <returns>The policy.</returns>
-    public static SummarizingPolicy Summarize(IChatClient summarizer, SummarizingPolicyOptions? options = null) => new(summarizer, options);
+    public static ContextPolicy Summarize(IChatClient summarizer, SummarizingPolicyOptions? options = null) => new SummarizingPolicy(summarizer, options);
 
     /// <summary>Decides what to send for <paramref name="request"/>.</summary>
     /// <param name="request">The conversation, the budget and the running summary.</param>

@@ -19,7 +19,7 @@ namespace Parley;
 /// Through <see cref="ChatSession"/> the running summary belongs to the session (and is saved with the conversation).
 /// Used as a plain <see cref="IChatReducer"/>, the policy keeps the summary itself: use one instance per conversation.
 /// </remarks>
-public sealed class SummarizingPolicy : ContextPolicy
+internal sealed class SummarizingPolicy : ContextPolicy
 {
     /// <summary>What precedes the summary in the system message that carries it.</summary>
     public const string SummaryPrefix = "Summary of the earlier conversation: ";

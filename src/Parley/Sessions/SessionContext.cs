@@ -97,6 +97,8 @@ internal sealed class SessionContext
             IsLearnedWindow = budget?.IsLearnedWindow == true,
             ReservedOutput = budget?.ReservedOutput,
             SummaryThreshold = budget is not null && _options.Context is SummarizingPolicy summarizing ? summarizing.ThresholdFor(budget) : null,
+            SummaryKeepsLastTurns = (_options.Context as SummarizingPolicy)?.Options.KeepLastTurns,
+            SummaryModel = (_options.Context as SummarizingPolicy)?.Options.SummaryModel,
             HistoryMessages = candidates.Count - HistoryShape.HeadCount(candidates),
             MessagesSent = result.Messages.Count,
             MessagesSummarized = result.Summarized,

@@ -317,6 +317,21 @@ public class ChatSessionContextTests
         Assert.Equal(5, server.Requests.Count);
     }
 
+    [Fact]
+    public async Task GetContextReportAsync_Summarize_NamesTheTurnsKeptAndTheSummaryModel()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var policy = ContextPolicy.Summarize(new FakeSummarizer(), new SummarizingPolicyOptions { KeepLastTurns = 3, SummaryModel = "gpt-4.1-nano" });
+        var session = Session(server, "loopback-small", policy);
+
+        var report = await session.GetContextReportAsync();
+
+        Assert.Equal("summarize", report.Policy);
+        Assert.Equal(3, report.SummaryKeepsLastTurns);
+        Assert.Equal("gpt-4.1-nano", report.SummaryModel);
+        Assert.Null((await Session(server, "loopback-small", ContextPolicy.LastMessages(4)).GetContextReportAsync()).SummaryKeepsLastTurns);
+    }
+
     private static ChatSession Session(LoopbackServer server, string model, ContextPolicy? policy, Action<ChatSessionOptions>? configure = null, IChatClient? client = null)
     {
         var options = new ChatSessionOptions { Model = model, SystemPrompt = System, Catalog = Catalog, Context = policy };
