@@ -23,9 +23,9 @@ public class WordingTests
     public void ContextReport_KeepLastOneTurn_SaysTurnInTheSingular()
     {
         using var summarizer = new UnusedChatClient();
-        var policy = new SummarizingPolicy(summarizer, new SummarizingPolicyOptions { KeepLastTurns = 1 });
+        var policy = ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions { KeepLastTurns = 1 });
 
-        var lines = ContextReportFormatter.Format(new ContextReport { Policy = "summarize" }, policy);
+        var lines = ContextReportFormatter.Format(new ContextReport { Policy = "summarize", SummaryKeepsLastTurns = 1 }, policy);
 
         Assert.Contains(lines, l => l.Contains("keeps the last 1 turn verbatim", StringComparison.Ordinal));
     }
@@ -33,7 +33,7 @@ public class WordingTests
     [Fact]
     public void ContextReport_LastOneMessage_SaysMessageInTheSingular()
     {
-        var lines = ContextReportFormatter.Format(new ContextReport { Policy = "last:1" }, new LastMessagesPolicy(1));
+        var lines = ContextReportFormatter.Format(new ContextReport { Policy = "last:1" }, ContextPolicy.LastMessages(1));
 
         Assert.Contains(lines, l => l.EndsWith("the last 1 message", StringComparison.Ordinal));
     }

@@ -42,7 +42,7 @@ internal static class ContextPolicyFactory
         return catalog.Cheapest(model.Provider)?.Id ?? chatModel;
     }
 
-    private static SummarizingPolicy CreateSummarizing(ContextSettings settings, SummarizerSource source)
+    private static ContextPolicy CreateSummarizing(ContextSettings settings, SummarizerSource source)
     {
         var provider = source.Provider;
         var client = source.ChatClient;
@@ -72,7 +72,7 @@ internal static class ContextPolicyFactory
             At = settings.SummarizeAt,
             KeepLastTurns = settings.KeepLast ?? 4,
             SummaryModel = model,
-            SummaryInputLimit = summaryInfo?.ContextWindow is { } window ? window - PromptPreflight.DefaultReserve(summaryInfo, window) : null,
+            SummaryInputLimit = summaryInfo is null ? null : ContextBudget.For(summaryInfo, source.Services.TokenCounter)?.PromptBudget,
         });
     }
 

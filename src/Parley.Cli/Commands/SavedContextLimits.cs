@@ -1,18 +1,22 @@
 namespace Parley.Cli;
 
 /// <summary>
-/// The context limits learned from servers, kept in the data directory (<see cref="LearnedModelFacts"/>); a limit that
+/// The facts learned from servers, kept in the data directory (<see cref="LearnedModelFacts"/>); a context limit that
 /// cannot be saved (a read-only or full disk) is announced instead of failing the turn.
 /// </summary>
-internal sealed class SavedContextLimits(LearnedModelFacts facts, ConsoleInteraction ui) : IContextLimitMemory
+internal sealed class SavedContextLimits(LearnedModelFacts facts, ConsoleInteraction ui) : ILearnedModelFacts
 {
-    public int? Recall(Uri endpoint, string model) => facts.GetContextLimit(endpoint, model);
+    public double? GetCalibrationRatio(Uri endpoint, string modelId) => facts.GetCalibrationRatio(endpoint, modelId);
 
-    public void Remember(Uri endpoint, string model, int limit)
+    public void SetCalibrationRatio(Uri endpoint, string modelId, double ratio) => facts.SetCalibrationRatio(endpoint, modelId, ratio);
+
+    public int? GetContextLimit(Uri endpoint, string modelId) => facts.GetContextLimit(endpoint, modelId);
+
+    public void SetContextLimit(Uri endpoint, string modelId, int tokens)
     {
         try
         {
-            facts.SetContextLimit(endpoint, model, limit);
+            facts.SetContextLimit(endpoint, modelId, tokens);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

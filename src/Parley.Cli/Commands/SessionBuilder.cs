@@ -157,7 +157,7 @@ internal sealed class SessionBuilder
         options.ContextPolicyName = policyName;
         options.ReserveOutputTokens = request.Context.ReserveOutput;
         options.LoggerFactory = new ConsoleNoticeLoggerProvider(_services.Interaction);
-        options.ContextLimits = new SavedContextLimits(_services.LearnedFacts, _services.Interaction);
+        options.LearnedFacts = new SavedContextLimits(_services.LearnedFacts, _services.Interaction);
     }
 
     private static async Task<string> FindConversationAsync(IConversationStore store, SessionRequest request, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ namespace Parley.Cli;
 /// Starts loading a model's tokenizer vocabulary (a few hundred milliseconds) in the background as soon as the CLI
 /// knows that a request will be counted, so the load overlaps the rest of start-up (opening the database, building the
 /// client) or the user's typing instead of following them. A request is counted only when its byte bound
-/// (<see cref="PromptPreflight.UpperBound(IEnumerable{ChatMessage})"/>) is over what the context policy and the
+/// (the preflight's upper bound) is over what the context policy and the
 /// preflight accept without counting, or when <c>--max-cost</c> must price it: any other request never loads a
 /// vocabulary, and neither does this class for it.
 /// </summary>

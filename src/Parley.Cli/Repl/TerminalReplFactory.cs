@@ -11,7 +11,7 @@ internal static class TerminalReplFactory
         InputHistory history;
         try
         {
-            PrivateFiles.CreateFolder(services.Paths.DataDirectory);
+            services.Paths.CreateDataDirectory();
             history = await InputHistory.LoadAsync(Path.Combine(services.Paths.DataDirectory, "history.txt"), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

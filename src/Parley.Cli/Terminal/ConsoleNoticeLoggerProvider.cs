@@ -30,13 +30,13 @@ internal sealed class ConsoleNoticeLoggerProvider(ConsoleInteraction ui) : ILogg
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (ParleyLogEvents.DescribeRetry(eventId, state) is { } retry)
+            if (ParleyEventIds.DescribeRetry(eventId, state) is { } retry)
             {
                 ui.Warn(retry);
             }
-            else if (ParleyLogEvents.ToUnsupportedOption(eventId, state) is { } dropped)
+            else if (eventId.Id == ParleyEventIds.OptionDropped && state is IReadOnlyList<KeyValuePair<string, object?>> properties)
             {
-                ui.WarnOnce(Describe(dropped));
+                ui.WarnOnce(DescribeDropped(Property(properties, "ModelId"), Property(properties, "Option")));
             }
             else if (ParleyEventIds.DescribeSessionWarning(eventId, state) is { } warning)
             {
@@ -44,16 +44,20 @@ internal sealed class ConsoleNoticeLoggerProvider(ConsoleInteraction ui) : ILogg
             }
         }
 
-        private static string Describe(UnsupportedOptionNotice notice)
+        // The event's properties, as ParleyEventIds.OptionDropped documents them.
+        private static string DescribeDropped(string modelId, string option)
         {
-            var flag = notice.Option switch
+            var flag = option switch
             {
-                UnsupportedOptionNotice.Temperature => "--temperature",
-                UnsupportedOptionNotice.TopP => "--top-p",
-                UnsupportedOptionNotice.ReasoningEffort => "--reasoning-effort",
-                _ => notice.Option,
+                "temperature" => "--temperature",
+                "top_p" => "--top-p",
+                "reasoning_effort" => "--reasoning-effort",
+                _ => option,
             };
-            return $"{notice.ModelId} does not accept {flag}; it was not sent";
+            return $"{modelId} does not accept {flag}; it was not sent";
         }
+
+        private static string Property(IReadOnlyList<KeyValuePair<string, object?>> properties, string name) =>
+            properties.FirstOrDefault(p => p.Key == name).Value?.ToString() ?? "?";
     }
 }

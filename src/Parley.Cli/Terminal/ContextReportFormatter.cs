@@ -66,15 +66,19 @@ internal static class ContextReportFormatter
 
     private static string DescribePolicy(ContextReport report, IChatReducer? policy) => policy switch
     {
-        SummarizingPolicy s => "summarize"
+        ContextPolicy { Name: "summarize" } => "summarize"
             + (report.SummaryThreshold is { } at ? $" · summarizes past {N(at)} tokens" : string.Empty)
-            + $" · keeps the last {Wording.Count(s.Options.KeepLastTurns, "turn")} verbatim"
-            + (s.Options.SummaryModel is { } model ? $" · summaries by {model}" : string.Empty),
-        TokenBudgetPolicy => "budget · the newest messages that fit the window minus the answer's reserve",
-        LastMessagesPolicy last => $"{last.Name} · the system message and the last {Wording.Count(last.Count, "message")}",
-        KeepAllPolicy => "keep-all · the whole conversation",
+            + (report.SummaryKeepsLastTurns is { } kept ? $" · keeps the last {Wording.Count(kept, "turn")} verbatim" : string.Empty)
+            + (report.SummaryModel is { } model ? $" · summaries by {model}" : string.Empty),
+        ContextPolicy { Name: "budget" } => "budget · the newest messages that fit the window minus the answer's reserve",
+        ContextPolicy { Name: var name } when LastCount(name) is { } count => $"{name} · the system message and the last {Wording.Count(count, "message")}",
+        ContextPolicy { Name: "keep-all" } => "keep-all · the whole conversation",
         _ => report.Policy,
     };
+
+    // ContextPolicy.LastMessages(n) is named "last:n".
+    private static int? LastCount(string name) =>
+        name.StartsWith("last:", StringComparison.Ordinal) && int.TryParse(name.AsSpan(5), NumberStyles.None, Invariant, out var count) ? count : null;
 
     private static string N(int value) => value.ToString("#,0", Invariant);
 }

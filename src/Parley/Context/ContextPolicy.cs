@@ -28,16 +28,16 @@ public abstract class ContextPolicy : IChatReducer
 
     /// <summary>Sends everything (the tutorial's unbounded memory; the preflight refuses a prompt that cannot fit).</summary>
     /// <returns>The policy.</returns>
-    public static KeepAllPolicy KeepAll() => new();
+    public static ContextPolicy KeepAll() => new KeepAllPolicy();
 
     /// <summary>Sends the system message and the last <paramref name="count"/> messages (the tutorial's section 11).</summary>
     /// <param name="count">How many messages after the system message to keep; positive.</param>
     /// <returns>The policy.</returns>
-    public static LastMessagesPolicy LastMessages(int count) => new(count);
+    public static ContextPolicy LastMessages(int count) => new LastMessagesPolicy(count);
 
     /// <summary>Sends the system message and as many of the newest messages as fit the window minus the reserve.</summary>
     /// <returns>The policy.</returns>
-    public static TokenBudgetPolicy TokenBudget() => new();
+    public static ContextPolicy TokenBudget() => new TokenBudgetPolicy();
 
     /// <summary>
     /// Folds the oldest turns into a running summary written by <paramref name="summarizer"/> once the prompt passes a
@@ -46,7 +46,7 @@ public abstract class ContextPolicy : IChatReducer
     /// <param name="summarizer">The client that writes summaries (usually a cheaper model).</param>
     /// <param name="options">Threshold, turns kept verbatim, summary model and size (null: the defaults).</param>
     /// <returns>The policy.</returns>
-    public static SummarizingPolicy Summarize(IChatClient summarizer, SummarizingPolicyOptions? options = null) => new(summarizer, options);
+    public static ContextPolicy Summarize(IChatClient summarizer, SummarizingPolicyOptions? options = null) => new SummarizingPolicy(summarizer, options);
 
     /// <summary>Decides what to send for <paramref name="request"/>.</summary>
     /// <param name="request">The conversation, the budget and the running summary.</param>

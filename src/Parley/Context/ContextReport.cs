@@ -55,6 +55,12 @@ public sealed record ContextReport
     /// <summary>The prompt size at which the summarizing policy folds the oldest turns (null for other policies).</summary>
     public int? SummaryThreshold { get; init; }
 
+    /// <summary>The turns the summarizing policy keeps verbatim (null for other policies).</summary>
+    public int? SummaryKeepsLastTurns { get; init; }
+
+    /// <summary>The model the summarizing policy names for its summaries (null for other policies, or when unnamed).</summary>
+    public string? SummaryModel { get; init; }
+
     /// <summary>Messages in the conversation after the system message (the question included).</summary>
     public int HistoryMessages { get; init; }
 

@@ -1,7 +1,7 @@
 namespace Parley;
 
 /// <summary>Sends the whole conversation. Simple and lossless until the window is full; then the preflight refuses the turn.</summary>
-public sealed class KeepAllPolicy : ContextPolicy
+internal sealed class KeepAllPolicy : ContextPolicy
 {
     /// <inheritdoc/>
     public override string Name => "keep-all";

@@ -7,7 +7,7 @@ namespace Parley;
 /// results and the kept history starts with a question. The newest question is always sent. Counts messages, not
 /// tokens: long messages can still overflow the window (the preflight then refuses the turn).
 /// </summary>
-public sealed class LastMessagesPolicy : ContextPolicy
+internal sealed class LastMessagesPolicy : ContextPolicy
 {
     /// <summary>Creates the policy.</summary>
     /// <param name="count">How many messages after the system message to keep; positive.</param>

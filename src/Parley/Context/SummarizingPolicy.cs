@@ -20,7 +20,7 @@ namespace Parley;
 /// Used as a plain <see cref="IChatReducer"/> (or through <see cref="ContextPolicyChatClient"/>), each conversation's
 /// summary is kept for it and found again by the last message it covers, so one instance serves many conversations.
 /// </remarks>
-public sealed class SummarizingPolicy : ContextPolicy
+internal sealed class SummarizingPolicy : ContextPolicy
 {
     /// <summary>What precedes the summary in the system message that carries it.</summary>
     public const string SummaryPrefix = "Summary of the earlier conversation: ";

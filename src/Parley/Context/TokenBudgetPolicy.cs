@@ -8,7 +8,7 @@ namespace Parley;
 /// history starts with a question. The newest question is always sent (if it alone cannot fit, the preflight refuses
 /// the turn). Without a known window it sends everything.
 /// </summary>
-public sealed class TokenBudgetPolicy : ContextPolicy
+internal sealed class TokenBudgetPolicy : ContextPolicy
 {
     /// <inheritdoc/>
     public override string Name => "budget";

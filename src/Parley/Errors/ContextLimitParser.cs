@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Parley;
 
 /// <summary>Reads the real context limit out of the wording servers use for context-length errors.</summary>
-public static partial class ContextLimitParser
+internal static partial class ContextLimitParser
 {
     /// <summary>True when the text reads like a context-length error from OpenAI, Ollama, vLLM or llama.cpp.</summary>
     public static bool LooksLikeContextError(string? text) =>

@@ -14,7 +14,7 @@ namespace Parley;
 /// <see cref="ModelInfo.MaxTokensField"/> (<c>max_completion_tokens</c> or <c>max_tokens</c>). Models the catalog
 /// does not know are passed through unchanged. The caller's messages and options are never modified.
 /// </summary>
-public sealed class ModelCapabilitiesChatClient : DelegatingChatClient
+internal sealed class ModelCapabilitiesChatClient : DelegatingChatClient
 {
     private static readonly ChatRole Developer = new("developer");
 

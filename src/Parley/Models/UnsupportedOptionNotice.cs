@@ -6,7 +6,7 @@ namespace Parley;
 /// </summary>
 /// <param name="ModelId">The model the request was for.</param>
 /// <param name="Option">The option's wire name: <c>temperature</c>, <c>top_p</c> or <c>reasoning_effort</c>.</param>
-public sealed record UnsupportedOptionNotice(string ModelId, string Option)
+internal sealed record UnsupportedOptionNotice(string ModelId, string Option)
 {
     /// <summary>The <c>temperature</c> option.</summary>
     public const string Temperature = "temperature";

@@ -23,7 +23,7 @@ namespace Parley;
 /// options; nothing is added to or removed from them.
 /// </para>
 /// </remarks>
-public sealed class RetryingChatClient : DelegatingChatClient
+internal sealed class RetryingChatClient : DelegatingChatClient
 {
     private readonly RetryPolicy _policy;
 

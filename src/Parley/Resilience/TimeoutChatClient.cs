@@ -17,7 +17,7 @@ namespace Parley;
 /// for the server. Place it below <see cref="RetryingChatClient"/> so each attempt gets its own clock and a timeout
 /// is not retried.
 /// </remarks>
-public sealed class TimeoutChatClient : DelegatingChatClient
+internal sealed class TimeoutChatClient : DelegatingChatClient
 {
     private TimeSpan _idleTimeout;
     private TimeSpan _requestTimeout;

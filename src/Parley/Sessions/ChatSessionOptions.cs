@@ -58,9 +58,9 @@ public sealed class ChatSessionOptions
     /// within it), and kept per endpoint — the client's <see cref="ChatClientMetadata.ProviderUri"/> — and model: the
     /// same model name on another server has its own. A learned limit trims the history but never stops a request on its
     /// own (only the catalog's window does); one far below the catalog's window (under a quarter of it) is logged as
-    /// suspect (<see cref="ParleyEventIds.SuspectContextLimit"/>). <see cref="LearnedModelFacts"/> keeps them in a file.
+    /// suspect (<see cref="ParleyEventIds.SuspectContextLimit"/>). Parley.Hosting's <c>LearnedModelFacts</c> keeps them in a file.
     /// </summary>
-    public IContextLimitMemory? ContextLimits { get; set; }
+    public ILearnedModelFacts? LearnedFacts { get; set; }
 
     /// <summary>
     /// Where the session logs what the user should know (a context limit learned from the server, a failed summary call,
@@ -102,7 +102,7 @@ public sealed class ChatSessionOptions
         TokenCounter = TokenCounter,
         ReserveOutputTokens = ReserveOutputTokens,
         MaxCostUsd = MaxCostUsd,
-        ContextLimits = ContextLimits,
+        LearnedFacts = LearnedFacts,
         LoggerFactory = LoggerFactory,
         Store = Store,
         ConversationId = ConversationId,

@@ -8,7 +8,7 @@ namespace Parley;
 /// answer. A cheap upper bound (every token is at least one UTF-8 byte) settles most prompts without loading the
 /// tokenizer; only prompts near the limit are counted exactly.
 /// </summary>
-public sealed class PromptPreflight
+internal sealed class PromptPreflight
 {
     // Reply priming; then per message its framing (at most 8 tokens) and at most one token per UTF-8 byte.
     internal const long PromptBytes = 3;

@@ -100,6 +100,8 @@ internal sealed class SessionContext
             IsLearnedWindow = budget?.IsLearnedWindow == true,
             ReservedOutput = budget?.ReservedOutput,
             SummaryThreshold = budget is not null && _options.Context is SummarizingPolicy summarizing ? summarizing.ThresholdFor(budget) : null,
+            SummaryKeepsLastTurns = (_options.Context as SummarizingPolicy)?.Options.KeepLastTurns,
+            SummaryModel = (_options.Context as SummarizingPolicy)?.Options.SummaryModel,
             HistoryMessages = candidates.Count - HistoryShape.HeadCount(candidates),
             MessagesSent = result.Messages.Count,
             MessagesSummarized = result.Summarized,
@@ -150,9 +152,9 @@ internal sealed class SessionContext
         _learned[(Key(endpoint), model.Id.ToLowerInvariant())] = effective;
         _recovering = true;
         var saved = false;
-        if (_options.ContextLimits is { } memory && endpoint is not null)
+        if (_options.LearnedFacts is { } memory && endpoint is not null)
         {
-            memory.Remember(endpoint, model.Id, limit);
+            memory.SetContextLimit(endpoint, model.Id, limit);
             saved = true;
         }
 
@@ -237,10 +239,10 @@ internal sealed class SessionContext
             return limit;
         }
 
-        return endpoint is not null && _options.ContextLimits?.Recall(endpoint, modelId) is { } saved && saved > 0 ? saved : null;
+        return endpoint is not null && _options.LearnedFacts?.GetContextLimit(endpoint, modelId) is { } saved && saved > 0 ? saved : null;
     }
 
-    private static string Key(Uri? endpoint) => endpoint is null ? string.Empty : LearnedModelFacts.EndpointKey(endpoint);
+    private static string Key(Uri? endpoint) => endpoint is null ? string.Empty : EndpointKeys.Of(endpoint);
 
     /// <summary>True when a learned limit is so far below the catalog's window (under a quarter) that it may be wrong.</summary>
     internal static bool IsSuspect(int learned, int catalogWindow) => (long)learned * SuspectFraction < catalogWindow;

@@ -69,13 +69,6 @@ public sealed class SqliteConversationStore : IConversationStore, IApiKeyStore
     /// </summary>
     public int ImportedRecoveryCount { get; private set; }
 
-    /// <summary>Opens (or creates) the database at <see cref="ParleyDataPaths.DefaultDatabasePath()"/>.</summary>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The open store.</returns>
-    /// <exception cref="ParleyStorageException">The file is not a Parley database, is corrupt, or is newer than this Parley.</exception>
-    public static Task<SqliteConversationStore> OpenDefaultAsync(CancellationToken cancellationToken = default) =>
-        OpenAsync(ParleyDataPaths.DefaultDatabasePath(), null, cancellationToken);
-
     /// <summary>Opens (or creates) the database at <paramref name="path"/>, creating its folder when needed.</summary>
     /// <param name="path">The database file.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace Parley;
 
 /// <summary>Describes the SQLite schema Parley's migrations build; the README's schema section is generated from it.</summary>
-public static class StorageSchema
+internal static class StorageSchema
 {
     /// <summary>Gets the schema version this build of Parley creates and upgrades databases to.</summary>
     public static int CurrentVersion => StorageMigrations.LatestVersion;

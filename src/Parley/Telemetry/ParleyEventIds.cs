@@ -39,7 +39,7 @@ public static class ParleyEventIds
     /// Warning from <see cref="ChatSession"/>: a server refused a prompt with a context-length error naming a limit below
     /// the window Parley used; the turn is sent again within it. Properties <c>ModelId</c>, <c>Limit</c> (the tokens the
     /// server named), <c>CatalogWindow</c> (or null), <c>Endpoint</c> (scheme, host, port and path only, or null) and
-    /// <c>IsRemembered</c> (true when <see cref="ChatSessionOptions.ContextLimits"/> was told).
+    /// <c>IsRemembered</c> (true when <see cref="ChatSessionOptions.LearnedFacts"/> was told).
     /// </summary>
     public const int ContextLimitLearned = 1005;
 
@@ -93,4 +93,14 @@ public static class ParleyEventIds
     /// <param name="state">The event's state, as a logger receives it.</param>
     /// <returns>The line, or null when the event is not one of these.</returns>
     public static string? DescribeSessionWarning<TState>(EventId eventId, TState state) => ParleyLogEvents.DescribeSessionWarning(eventId, state);
+
+    /// <summary>
+    /// The line a terminal shows for a <see cref="Retrying"/> event, e.g.
+    /// <c>rate limited (429); retrying in 2.0 s (1/3)</c>; null for any other event.
+    /// </summary>
+    /// <typeparam name="TState">The logged state.</typeparam>
+    /// <param name="eventId">The event's id.</param>
+    /// <param name="state">The event's state, as a logger receives it.</param>
+    /// <returns>The line, or null when the event is not a retry.</returns>
+    public static string? DescribeRetry<TState>(EventId eventId, TState state) => ParleyLogEvents.DescribeRetry(eventId, state);
 }

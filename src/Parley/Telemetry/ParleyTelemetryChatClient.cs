@@ -10,7 +10,7 @@ namespace Parley;
 /// <c>gen_ai.client.token.usage</c>. Both paths; a streamed call is recorded when it ends. A call whose cost cannot be
 /// known (no usage, a model without prices) records nothing. Stateless: one instance serves any number of callers.
 /// </summary>
-public sealed class ParleyTelemetryChatClient : DelegatingChatClient
+internal sealed class ParleyTelemetryChatClient : DelegatingChatClient
 {
     private readonly ModelCatalog _catalog;
     private ChatClientMetadata? _metadata;

@@ -9,7 +9,7 @@ namespace Parley;
 /// Middleware that teaches a <see cref="TokenCounter"/> how far its estimate is from what a server bills: after each
 /// call to a model without an exact tokenizer (Ollama and other OpenAI-compatible models, models the catalog does not
 /// know) whose response reports prompt tokens, it calls <see cref="TokenCounter.Calibrate"/> with the messages sent.
-/// With a <see cref="LearnedModelFacts"/> behind the counter the ratio is remembered across runs. Both paths; a
+/// With a <see cref="ILearnedModelFacts"/> behind the counter the ratio is remembered across runs. Both paths; a
 /// streamed response is learned from when it ends. Models with an exact tokenizer are left alone.
 /// </summary>
 /// <remarks>

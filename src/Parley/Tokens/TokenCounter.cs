@@ -29,7 +29,7 @@ public sealed class TokenCounter
     private readonly PromptPrefixCache<object> prompts = new(); // keyed by ModelInfo (value equality: framing, roles, images)
     private readonly PromptPrefixCache<int> bounds = new();
     private readonly ConcurrentDictionary<string, double?> ratios = new(StringComparer.OrdinalIgnoreCase); // null: nothing learned yet
-    private readonly LearnedModelFacts? facts;
+    private readonly ILearnedModelFacts? facts;
     private readonly Uri? endpoint;
     private readonly object toolGate = new();
     private (string Encoding, AITool[] Tools, int Tokens, bool Estimated)? lastTools;
@@ -42,7 +42,7 @@ public sealed class TokenCounter
     /// <paramref name="facts"/> under this base URL and the model (another server with the same model name learns its
     /// own). Null keeps ratios in memory only, even with <paramref name="facts"/>.
     /// </param>
-    public TokenCounter(LearnedModelFacts? facts = null, Uri? endpoint = null)
+    public TokenCounter(ILearnedModelFacts? facts = null, Uri? endpoint = null)
     {
         if (endpoint is { IsAbsoluteUri: false })
         {
@@ -151,7 +151,7 @@ public sealed class TokenCounter
 
     /// <summary>
     /// Learns from the prompt tokens a server reported for a prompt: the estimator's ratio for the model moves
-    /// towards reported / estimated (an exponential average) and is saved to <see cref="LearnedModelFacts"/>.
+    /// towards reported / estimated (an exponential average) and is saved to <see cref="ILearnedModelFacts"/>.
     /// Exact models are not calibrated. Implausible observations (ratio outside 0.2–5, e.g. a server that reports
     /// only the tokens it did not have cached) are ignored.
     /// </summary>

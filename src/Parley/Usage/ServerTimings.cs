@@ -7,7 +7,7 @@ namespace Parley;
 /// <c>prompt_eval_duration</c>, <c>load_duration</c>), kept in <see cref="UsageDetails.AdditionalCounts"/> in
 /// nanoseconds. Output speed computed from them excludes the network and the model load.
 /// </summary>
-public static class ServerTimings
+internal static class ServerTimings
 {
     /// <summary>Nanoseconds spent generating the output tokens.</summary>
     public const string GenerationNanoseconds = "generation_ns";

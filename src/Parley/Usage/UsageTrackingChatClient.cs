@@ -7,7 +7,7 @@ namespace Parley;
 /// Middleware that records every call's usage and dollar cost (priced from a <see cref="ModelCatalog"/>) in a
 /// <see cref="UsageLedger"/>, on both the streaming and non-streaming paths.
 /// </summary>
-public sealed class UsageTrackingChatClient : DelegatingChatClient
+internal sealed class UsageTrackingChatClient : DelegatingChatClient
 {
     private readonly UsageLedger _ledger;
 

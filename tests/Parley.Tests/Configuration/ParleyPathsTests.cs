@@ -30,10 +30,17 @@ public sealed class ParleyPathsTests
     }
 
     [Fact]
-    public void Resolve_AnyEnvironment_LibraryAndCliAgreeOnTheDatabase()
+    public void CreateDataDirectory_NewFolder_OnlyTheUserCanEnter()
     {
-        var environment = Env(("PARLEY_HOME", "~/p"), ("HOME", "/home/ada"));
+        using var dir = new TempDirectory();
+        var paths = ParleyPaths.Resolve(Env(("PARLEY_HOME", dir.File("home"))));
 
-        Assert.Equal(ParleyPaths.Resolve(environment).DatabaseFile, ParleyDataPaths.DefaultDatabasePath(environment));
+        paths.CreateDataDirectory();
+
+        Assert.True(Directory.Exists(paths.DataDirectory));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(paths.DataDirectory));
+        }
     }
 }

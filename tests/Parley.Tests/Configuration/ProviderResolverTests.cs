@@ -158,7 +158,6 @@ public class ProviderResolverTests
 
         Assert.Equal(ProviderKind.Ollama, p.Kind);
         Assert.Equal("qwen3:8b", p.Model);
-        Assert.Equal("ollama", ProviderKindNames.ToName(p.Kind));
     }
 
     [Fact]

@@ -141,7 +141,7 @@ public class ChatSessionContextTests
         var log = new RecordingLogger();
         var session = Session(server, "loopback-big", ContextPolicy.TokenBudget(), o =>
         {
-            o.ContextLimits = limits;
+            o.LearnedFacts = limits;
             o.LoggerFactory = log;
         });
 
@@ -170,7 +170,7 @@ public class ChatSessionContextTests
         // A new session that reads the learned limit never overflows.
         server.ContextWindow = 2000;
         var before = server.Requests.Count;
-        var next = Session(server, "loopback-big", ContextPolicy.TokenBudget(), o => o.ContextLimits = limits);
+        var next = Session(server, "loopback-big", ContextPolicy.TokenBudget(), o => o.LearnedFacts = limits);
         for (var i = 0; i < 30; i++)
         {
             await Turn(next, Question(i, 100), streaming);
@@ -188,7 +188,7 @@ public class ChatSessionContextTests
         await using var normal = await LoopbackServer.StartAsync();
         void Remember(ChatSessionOptions o)
         {
-            o.ContextLimits = facts;
+            o.LearnedFacts = facts;
         }
 
         var learning = Session(small, "loopback-big", ContextPolicy.TokenBudget(), Remember);
@@ -231,7 +231,7 @@ public class ChatSessionContextTests
         var log = new RecordingLogger();
         var session = Session(server, "loopback-big", ContextPolicy.TokenBudget(), o =>
         {
-            o.ContextLimits = new FakeContextLimits { Always = 100 }; // under a quarter of the catalog's 4,000
+            o.LearnedFacts = new FakeContextLimits { Always = 100 }; // under a quarter of the catalog's 4,000
             o.LoggerFactory = log;
         });
 
@@ -329,6 +329,21 @@ public class ChatSessionContextTests
         Assert.Equal(6, report.MessagesDropped);
         Assert.Equal(new TokenCounter().CountPrompt(session.History.Take(1).Concat(session.History.Skip(7)), session.ModelInfo).Value, report.PromptTokens);
         Assert.Equal(5, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task GetContextReportAsync_Summarize_NamesTheTurnsKeptAndTheSummaryModel()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var policy = ContextPolicy.Summarize(new FakeSummarizer(), new SummarizingPolicyOptions { KeepLastTurns = 3, SummaryModel = "gpt-4.1-nano" });
+        var session = Session(server, "loopback-small", policy);
+
+        var report = await session.GetContextReportAsync();
+
+        Assert.Equal("summarize", report.Policy);
+        Assert.Equal(3, report.SummaryKeepsLastTurns);
+        Assert.Equal("gpt-4.1-nano", report.SummaryModel);
+        Assert.Null((await Session(server, "loopback-small", ContextPolicy.LastMessages(4)).GetContextReportAsync()).SummaryKeepsLastTurns);
     }
 
     private static ChatSession Session(LoopbackServer server, string model, ContextPolicy? policy, Action<ChatSessionOptions>? configure = null, IChatClient? client = null)

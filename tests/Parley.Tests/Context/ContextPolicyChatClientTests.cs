@@ -223,7 +223,7 @@ public class ContextPolicyChatClientTests
     [Fact]
     public void UseContextPolicy_NullArguments_ThrowWithParameterNames()
     {
-        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => ContextPolicyChatClientBuilderExtensions.UseContextPolicy(null!, ContextPolicy.KeepAll())).ParamName);
+        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => ParleyChatClientBuilderExtensions.UseContextPolicy(null!, ContextPolicy.KeepAll())).ParamName);
         Assert.Equal("policy", Assert.Throws<ArgumentNullException>(() => new FakeChatClient().AsBuilder().UseContextPolicy(null!)).ParamName);
         Assert.Equal("policy", Assert.Throws<ArgumentNullException>(() => new ContextPolicyChatClient(new FakeChatClient(), null!)).ParamName);
     }

@@ -1,7 +1,7 @@
 namespace Parley.Tests.Context;
 
 /// <summary>Context limits kept in memory, per endpoint key and model, with an optional fixed answer for every lookup.</summary>
-internal sealed class FakeContextLimits : IContextLimitMemory
+internal sealed class FakeContextLimits : ILearnedModelFacts
 {
     public Dictionary<string, int> Saved { get; } = [];
 
@@ -10,7 +10,13 @@ internal sealed class FakeContextLimits : IContextLimitMemory
 
     public static string Key(Uri endpoint, string model) => LearnedModelFacts.EndpointKey(endpoint) + " " + model;
 
-    public int? Recall(Uri endpoint, string model) => Always ?? (Saved.TryGetValue(Key(endpoint, model), out var limit) ? limit : null);
+    public int? GetContextLimit(Uri endpoint, string modelId) => Always ?? (Saved.TryGetValue(Key(endpoint, modelId), out var limit) ? limit : null);
 
-    public void Remember(Uri endpoint, string model, int limit) => Saved[Key(endpoint, model)] = limit;
+    public void SetContextLimit(Uri endpoint, string modelId, int tokens) => Saved[Key(endpoint, modelId)] = tokens;
+
+    public double? GetCalibrationRatio(Uri endpoint, string modelId) => null;
+
+    public void SetCalibrationRatio(Uri endpoint, string modelId, double ratio)
+    {
+    }
 }

@@ -23,7 +23,7 @@ public class SummarizingContextPolicyTests
     {
         var summarizer = new FakeSummarizer();
         var messages = Conversation(20);
-        var policy = ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions { KeepLastTurns = 2, SummaryModel = "cheap-model", SummaryInputLimit = 10_000 });
+        var policy = (SummarizingPolicy)ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions { KeepLastTurns = 2, SummaryModel = "cheap-model", SummaryInputLimit = 10_000 });
 
         var result = await policy.ApplyAsync(new ContextRequest { Messages = messages, Budget = Budget(2000, 500) });
 
@@ -60,7 +60,7 @@ public class SummarizingContextPolicyTests
         var summarizer = new FakeSummarizer();
         var messages = Conversation(30);
         var earlier = new RunningSummary("the user likes apples", messages[10]);
-        var policy = ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions { KeepLastTurns = 2 });
+        var policy = (SummarizingPolicy)ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions { KeepLastTurns = 2 });
 
         var result = await policy.ApplyAsync(new ContextRequest { Messages = messages, Budget = Budget(2000, 500), Summary = earlier });
 
@@ -145,7 +145,7 @@ public class SummarizingContextPolicyTests
     public async Task Apply_SmallSummaryInputLimit_FoldsOverSeveralCalls()
     {
         var summarizer = new FakeSummarizer();
-        var policy = ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions { KeepLastTurns = 1, SummaryInputLimit = 400 });
+        var policy = (SummarizingPolicy)ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions { KeepLastTurns = 1, SummaryInputLimit = 400 });
 
         var result = await policy.ApplyAsync(new ContextRequest { Messages = Conversation(30, words: 40), Budget = Budget(3000, 500) });
 
@@ -188,7 +188,7 @@ public class SummarizingContextPolicyTests
     public async Task Apply_LongSummary_IsCutToTheMaximum()
     {
         var summarizer = new FakeSummarizer { Answer = (_, _) => new ChatResponse(new ChatMessage(ChatRole.Assistant, Words(2000))) };
-        var policy = ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions { MaxSummaryTokens = 100 });
+        var policy = (SummarizingPolicy)ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions { MaxSummaryTokens = 100 });
 
         var result = await policy.ApplyAsync(new ContextRequest { Messages = Conversation(30), Budget = Budget(2000, 500) });
 
@@ -199,7 +199,7 @@ public class SummarizingContextPolicyTests
     public async Task ReduceAsync_AsPlainChatReducer_KeepsItsRunningSummary()
     {
         var summarizer = new FakeSummarizer();
-        var policy = ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions { SummaryInputLimit = 10_000 });
+        var policy = (SummarizingPolicy)ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions { SummaryInputLimit = 10_000 });
         policy.Budget = Budget(2000, 500);
         var messages = Conversation(20);
 
@@ -230,7 +230,7 @@ public class SummarizingContextPolicyTests
     public void Summarize_Options_AreCopied()
     {
         var options = new SummarizingPolicyOptions { KeepLastTurns = 2 };
-        var policy = ContextPolicy.Summarize(new FakeSummarizer(), options);
+        var policy = (SummarizingPolicy)ContextPolicy.Summarize(new FakeSummarizer(), options);
 
         options.KeepLastTurns = 9;
 

@@ -187,7 +187,7 @@ public class ModelCapabilitiesChatClientTests
     {
         using var inner = new Resilience.FakeChatClient();
         Assert.Equal("catalog", Assert.Throws<ArgumentNullException>(() => new ModelCapabilitiesChatClient(inner, null!)).ParamName);
-        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => ModelCapabilitiesChatClientBuilderExtensions.UseModelCapabilities(null!)).ParamName);
+        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => ParleyChatClientBuilderExtensions.UseModelCapabilities(null!)).ParamName);
         using var client = new ModelCapabilitiesChatClient(inner, ModelCatalog.BuiltIn);
         Assert.Equal("messages", Assert.Throws<ArgumentNullException>(() => client.GetStreamingResponseAsync(null!)).ParamName);
     }

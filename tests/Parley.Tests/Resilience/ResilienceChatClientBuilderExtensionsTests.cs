@@ -47,18 +47,6 @@ public class ResilienceChatClientBuilderExtensionsTests
     }
 
     [Fact]
-    public void UseRetriesAndUseTimeouts_Configure_IsCalledWithTheClient()
-    {
-        var pipeline = new FakeChatClient().AsBuilder()
-            .UseRetries(configure: c => c.MaxRetries = 7)
-            .UseTimeouts(configure: c => c.IdleTimeout = TimeSpan.FromSeconds(9))
-            .Build();
-
-        Assert.Equal(7, pipeline.GetService<RetryingChatClient>()!.MaxRetries);
-        Assert.Equal(TimeSpan.FromSeconds(9), pipeline.GetService<TimeoutChatClient>()!.IdleTimeout);
-    }
-
-    [Fact]
     public void UseResilience_ServicesHaveTimeProvider_ClientsUseIt()
     {
         var pipeline = new FakeChatClient().AsBuilder().UseResilience().Build(new SingleServiceProvider(_time));
@@ -112,19 +100,19 @@ public class ResilienceChatClientBuilderExtensionsTests
     [Fact]
     public void UseRetries_NullBuilder_ThrowsWithParameterName()
     {
-        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => RetryingChatClientBuilderExtensions.UseRetries(null!)).ParamName);
+        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => ParleyChatClientBuilderExtensions.UseRetries(null!)).ParamName);
     }
 
     [Fact]
     public void UseTimeouts_NullBuilder_ThrowsWithParameterName()
     {
-        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => TimeoutChatClientBuilderExtensions.UseTimeouts(null!)).ParamName);
+        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => ParleyChatClientBuilderExtensions.UseTimeouts(null!)).ParamName);
     }
 
     [Fact]
     public void UseResilience_NullBuilder_ThrowsWithParameterName()
     {
-        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => ResilienceChatClientBuilderExtensions.UseResilience(null!)).ParamName);
+        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => ParleyChatClientBuilderExtensions.UseResilience(null!)).ParamName);
     }
 
     private sealed class SingleServiceProvider(TimeProvider time) : IServiceProvider

@@ -25,7 +25,7 @@ public sealed class RecordingLogger : ILogger, ILoggerFactory, IServiceProvider
     public IReadOnlyList<string> RetryLines => [.. Events.Select(e => ParleyLogEvents.DescribeRetry(e.EventId, e.Properties)).OfType<string>()];
 
     /// <summary>The dropped options logged so far.</summary>
-    public IReadOnlyList<UnsupportedOptionNotice> DroppedOptions =>
+    internal IReadOnlyList<UnsupportedOptionNotice> DroppedOptions =>
         [.. Events.Select(e => ParleyLogEvents.ToUnsupportedOption(e.EventId, e.Properties)).OfType<UnsupportedOptionNotice>()];
 
     /// <summary>A session's warnings logged so far, as the CLI prints them.</summary>

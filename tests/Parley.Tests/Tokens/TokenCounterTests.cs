@@ -254,6 +254,39 @@ public class TokenCounterTests
     }
 
     [Fact]
+    public void Calibrate_OwnLearnedFactsStore_RatioKeptThereAndReadBack()
+    {
+        // A library user keeps learned facts where they like: ILearnedModelFacts, no file, no Parley.Hosting.
+        var facts = new MemoryFacts();
+        ModelInfo model = Model("phi4");
+        List<ChatMessage> prompt = [new(ChatRole.User, "Keep my calibration in my own store.")];
+        var endpoint = new Uri("http://gpu-box:8000/v1");
+        var firstRun = new TokenCounter(facts, endpoint);
+        int estimate = firstRun.CountPrompt(prompt, model).Value;
+
+        firstRun.Calibrate(model, prompt, null, estimate * 2);
+
+        Assert.Equal(2.0, facts.GetCalibrationRatio(endpoint, model.Id)!.Value, precision: 6);
+        Assert.Equal(2.0, new TokenCounter(facts, endpoint).GetCalibrationRatio(model), precision: 6);
+    }
+
+    private sealed class MemoryFacts : ILearnedModelFacts
+    {
+        private readonly Dictionary<(string, string), double> _ratios = [];
+
+        public double? GetCalibrationRatio(Uri endpoint, string modelId) =>
+            _ratios.TryGetValue((endpoint.ToString(), modelId), out var ratio) ? ratio : null;
+
+        public void SetCalibrationRatio(Uri endpoint, string modelId, double ratio) => _ratios[(endpoint.ToString(), modelId)] = ratio;
+
+        public int? GetContextLimit(Uri endpoint, string modelId) => null;
+
+        public void SetContextLimit(Uri endpoint, string modelId, int tokens)
+        {
+        }
+    }
+
+    [Fact]
     public void Calibrate_WithLearnedFacts_IsRememberedAcrossRunsForThatEndpointOnly()
     {
         string path = Path.Combine(Path.GetTempPath(), $"parley-calibration-{Guid.NewGuid():N}.json");
