@@ -1,0 +1,175 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
+using Npgsql;
+
+namespace Parley.Postgres.Tests;
+
+/// <summary>What only a server database adds: replicas on one database, migrations under a lock, newer schemas, a server restart.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresConversationStoreTests(PostgresServer server) : IAsyncLifetime
+{
+    private readonly List<IAsyncDisposable> _opened = [];
+    private string _url = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        if (server.SkipReason is null)
+        {
+            _url = await server.CreateDatabaseAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var store in _opened)
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    private async Task<PostgresConversationStore> OpenAsync(string? url = null)
+    {
+        server.SkipIfUnavailable();
+        var store = await PostgresConversationStore.OpenAsync(url ?? _url);
+        _opened.Add(store);
+        return store;
+    }
+
+    private async Task<T> QueryAsync<T>(string sql)
+    {
+        string database = new Uri(_url).AbsolutePath.TrimStart('/');
+        await using var connection = new NpgsqlConnection(server.ConnectionString(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    [SkippableFact]
+    public async Task Reserve_TwoReplicasRacingForOneBudget_NeverOverspend()
+    {
+        var first = await OpenAsync();
+        var second = await OpenAsync();
+        var key = await first.CreateKeyAsync("alice", "pk-race", new ApiKeyLimits(DailyUsd: 1m, MonthlyUsd: 5m));
+
+        var reservations = await Task.WhenAll(Enumerable.Range(0, 80).Select(i => Task.Run(() => (i % 2 == 0 ? first : second).ReserveAsync(key!.Id, 0.03m))));
+
+        Assert.Equal(33, reservations.Count(r => r.Granted));
+        Assert.Equal(0.99m, (await second.ListKeysAsync()).Single().SpentTodayUsd);
+        Assert.Equal(0.99m, (await first.ListKeysAsync()).Single().SpentThisMonthUsd);
+    }
+
+    [SkippableFact]
+    public async Task RevokeKey_ThroughAnotherReplica_SeenByTheNextLookup()
+    {
+        var gateway = await OpenAsync();
+        var cli = await OpenAsync();
+        await cli.CreateKeyAsync("alice", "pk-revoke", ApiKeyLimits.None);
+        Assert.Null((await gateway.FindKeyAsync("pk-revoke"))?.RevokedAt);
+
+        await cli.RevokeKeyAsync("alice");
+
+        Assert.NotNull((await gateway.FindKeyAsync("pk-revoke"))?.RevokedAt);
+    }
+
+    [SkippableFact]
+    public async Task Open_EightReplicasOnAnEmptyDatabaseAtOnce_MigrateOnce()
+    {
+        server.SkipIfUnavailable();
+
+        var stores = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => PostgresConversationStore.OpenAsync(_url))));
+        _opened.AddRange(stores);
+
+        Assert.Equal((long)PostgresSchema.CurrentVersion, await QueryAsync<long>("SELECT count(*) FROM schema_migrations;"));
+        Assert.Equal(PostgresSchema.CurrentVersion, await QueryAsync<int>("SELECT max(version) FROM schema_migrations;"));
+        var conversation = await stores[3].CreateConversationAsync(new NewConversation { Title = "shared" });
+        Assert.Equal("shared", (await stores[6].LoadAsync(conversation.Id)).Conversation.Title);
+    }
+
+    [SkippableFact]
+    public async Task Open_DatabaseFromANewerParley_RefusedWithAClearMessageAndUntouched()
+    {
+        await using (var store = await PostgresConversationStore.OpenAsync(_url))
+        {
+            await store.CreateConversationAsync(new NewConversation { Title = "kept" });
+        }
+
+        await QueryAsync<object>($"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({PostgresSchema.CurrentVersion + 1}, 'from the future', now()) RETURNING version;");
+
+        var error = await Assert.ThrowsAsync<ParleyStorageException>(() => PostgresConversationStore.OpenAsync(_url));
+
+        Assert.Contains($"schema version {PostgresSchema.CurrentVersion + 1}", error.Message);
+        Assert.Contains("newer", error.Message);
+        Assert.Equal(1L, await QueryAsync<long>("SELECT count(*) FROM conversations;"));
+    }
+
+    [SkippableFact]
+    public async Task Open_OlderSchema_MigratedToTheCurrentOneKeepingItsRows()
+    {
+        server.SkipIfUnavailable();
+        string database = new Uri(_url).AbsolutePath.TrimStart('/');
+        await (await PostgresConversationStore.OpenCoreAsync(server.ConnectionString(database), null, 4, CancellationToken.None)).DisposeAsync();
+        await QueryAsync<string>("INSERT INTO conversations (id, title, created_at, updated_at) VALUES (replace(gen_random_uuid()::text, '-', ''), 'from version 4', now(), now()) RETURNING title;");
+
+        var store = await OpenAsync();
+
+        Assert.Equal(PostgresSchema.CurrentVersion, await QueryAsync<int>("SELECT max(version) FROM schema_migrations;"));
+        Assert.Equal("from version 4", Assert.Single(await store.ListAsync()).Title);
+        Assert.NotNull(await store.CreateKeyAsync("alice", "pk-after-upgrade", ApiKeyLimits.None));
+    }
+
+    [SkippableFact]
+    public async Task ServerRestart_MidTurn_StorageExceptionThenWorksAgainWithNoHalfWrittenTurn()
+    {
+        var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        var pending = await store.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "question before the restart"));
+
+        await server.StopAsync();
+        ParleyStorageException error;
+        try
+        {
+            error = await Assert.ThrowsAsync<ParleyStorageException>(() => store.CompleteTurnAsync(pending, new ChatMessage(ChatRole.Assistant, "lost answer"), new TurnOutcome()));
+            await Assert.ThrowsAsync<ParleyStorageException>(() => store.ListAsync());
+        }
+        finally
+        {
+            await server.StartAsync();
+        }
+
+        Assert.DoesNotContain(PostgresServer.SecretPassword, error.Message);
+        var afterRestart = await RetryAsync(() => store.LoadAsync(conversation.Id));
+        Assert.Equal(["question before the restart"], afterRestart.Messages.Select(m => m.Message.Text));
+        Assert.Equal(TurnStatus.Pending, Assert.Single(afterRestart.Turns).Status);
+
+        var completed = await store.CompleteTurnAsync(pending, new ChatMessage(ChatRole.Assistant, "answer after the restart"), new TurnOutcome());
+        var loaded = await store.LoadAsync(conversation.Id);
+        Assert.Equal(TurnStatus.Complete, completed.Status);
+        Assert.Equal(["question before the restart", "answer after the restart"], loaded.Messages.Select(m => m.Message.Text));
+    }
+
+    [SkippableFact]
+    public async Task Open_UnreachableServer_StorageExceptionNamingTheServerNeverThePassword()
+    {
+        server.SkipIfUnavailable();
+        string url = Regex.Replace(server.Url("nowhere"), @":\d+/", ":1/");
+
+        var error = await Assert.ThrowsAsync<ParleyStorageException>(() => PostgresConversationStore.OpenAsync(url));
+
+        Assert.Contains("127.0.0.1:1/nowhere", error.Message);
+        Assert.DoesNotContain(PostgresServer.SecretPassword, error.ToString());
+        Assert.DoesNotContain(Uri.EscapeDataString(PostgresServer.SecretPassword), error.ToString());
+    }
+
+    /// <summary>The pool may hand out one connection that died with the old server; the next call gets a fresh one.</summary>
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (ParleyStorageException)
+        {
+            return await call();
+        }
+    }
+}
