@@ -123,6 +123,7 @@ public sealed class PostgresConversationStoreTests(PostgresServer server) : IAsy
         var store = await OpenAsync();
         var conversation = await store.CreateConversationAsync(new NewConversation());
         var pending = await store.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "question before the restart"));
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => store.LoadAsync(conversation.Id)))); // several pooled connections
 
         await server.StopAsync();
         ParleyStorageException error;
@@ -137,7 +138,7 @@ public sealed class PostgresConversationStoreTests(PostgresServer server) : IAsy
         }
 
         Assert.DoesNotContain(PostgresServer.SecretPassword, error.Message);
-        var afterRestart = await RetryAsync(() => store.LoadAsync(conversation.Id));
+        var afterRestart = await store.LoadAsync(conversation.Id);
         Assert.Equal(["question before the restart"], afterRestart.Messages.Select(m => m.Message.Text));
         Assert.Equal(TurnStatus.Pending, Assert.Single(afterRestart.Turns).Status);
 
@@ -160,16 +161,52 @@ public sealed class PostgresConversationStoreTests(PostgresServer server) : IAsy
         Assert.DoesNotContain(Uri.EscapeDataString(PostgresServer.SecretPassword), error.ToString());
     }
 
-    /// <summary>The pool may hand out one connection that died with the old server; the next call gets a fresh one.</summary>
-    private static async Task<T> RetryAsync<T>(Func<Task<T>> call)
+    [SkippableFact]
+    public async Task ServerRestart_UnderLoad_EveryStoredTurnIsWholeAndWritingResumes()
     {
-        try
+        var store = await OpenAsync();
+        var conversations = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => store.CreateConversationAsync(new NewConversation())));
+        using var stop = new CancellationTokenSource();
+        int failures = 0;
+        var writers = conversations.Select(c => Task.Run(async () =>
         {
-            return await call();
-        }
-        catch (ParleyStorageException)
+            for (int i = 0; !stop.IsCancellationRequested; i++)
+            {
+                try
+                {
+                    var pending = await store.BeginTurnAsync(c.Id, new ChatMessage(ChatRole.User, $"q{i}"));
+                    await store.CompleteTurnAsync(pending, new ChatMessage(ChatRole.Assistant, $"a{i}"), new TurnOutcome());
+                }
+                catch (ParleyStorageException)
+                {
+                    Interlocked.Increment(ref failures);
+                    await Task.Delay(20);
+                }
+            }
+        })).ToArray();
+
+        await Task.Delay(300);
+        await server.StopAsync();
+        await Task.Delay(300);
+        await server.StartAsync();
+        await Task.Delay(500);
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+
+        Assert.True(failures > 0, "the restart was not seen by any writer");
+        foreach (var conversation in conversations)
         {
-            return await call();
+            var loaded = await store.LoadAsync(conversation.Id);
+            var bySequence = loaded.Messages.ToDictionary(m => m.Sequence);
+            Assert.All(loaded.Turns, t => Assert.StartsWith("q", bySequence[t.UserSequence!.Value].Message.Text));
+            Assert.All(loaded.Turns.Where(t => t.Status == TurnStatus.Complete), t => Assert.Equal(
+                "a" + bySequence[t.UserSequence!.Value].Message.Text[1..], bySequence[t.AssistantSequence!.Value].Message.Text));
+            Assert.Equal(loaded.Turns.Count(t => t.AssistantSequence is not null), loaded.Messages.Count(m => m.Message.Role == ChatRole.Assistant));
+            Assert.Equal(loaded.Turns.Count, loaded.Messages.Count(m => m.Message.Role == ChatRole.User));
         }
+
+        Assert.Contains(await store.ListAsync(), item => item.TurnCount > 0);
+        var after = await store.BeginTurnAsync(conversations[0].Id, new ChatMessage(ChatRole.User, "after"));
+        Assert.Equal(TurnStatus.Complete, (await store.CompleteTurnAsync(after, new ChatMessage(ChatRole.Assistant, "ok"), new TurnOutcome())).Status);
     }
 }
