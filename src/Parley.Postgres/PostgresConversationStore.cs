@@ -11,7 +11,8 @@ namespace Parley.Postgres;
 /// <para>
 /// Opening migrates an empty or older database in place (numbered migrations mirroring SQLite's, in one transaction
 /// under <c>pg_advisory_xact_lock</c>, so replicas that start together migrate once) and refuses a database written by
-/// a newer Parley with <see cref="ParleyStorageException"/>, leaving it untouched.
+/// a newer Parley with <see cref="ParleyStorageException"/>, leaving it untouched. Pending turns whose process has ended
+/// (on this machine; elsewhere after a day without change) are marked <see cref="TurnStatus.Interrupted"/>.
 /// </para>
 /// <para>
 /// Every call borrows a pooled connection and is one transaction: a turn's question is saved with its pending turn, its
@@ -41,6 +42,9 @@ public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore
         _keys = new PostgresApiKeys(database, now);
     }
 
+    /// <summary>Gets how many pending turns of ended processes were marked interrupted when the store opened.</summary>
+    public int RecoveredTurnCount { get; private set; }
+
     /// <summary>Gets where the database is, without the password (<c>user@host:port/database</c>).</summary>
     public string Location => _database.Description;
 
@@ -69,7 +73,9 @@ public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore
         {
             var now = (options?.TimeProvider ?? TimeProvider.System).GetUtcNow();
             await database.RunAsync(c => PostgresMigrations.MigrateAsync(c, targetVersion, PostgresText.Truncate(now), cancellationToken), cancellationToken).ConfigureAwait(false);
-            return new PostgresConversationStore(database, options);
+            var store = new PostgresConversationStore(database, options);
+            store.RecoveredTurnCount = await store._turns.MarkStaleTurnsInterruptedAsync(cancellationToken).ConfigureAwait(false);
+            return store;
         }
         catch
         {

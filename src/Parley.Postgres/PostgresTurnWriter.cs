@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using NpgsqlTypes;
 using static Parley.Postgres.PostgresDatabase;
@@ -11,11 +10,8 @@ namespace Parley.Postgres;
 /// </summary>
 internal sealed class PostgresTurnWriter(PostgresDatabase database, Func<DateTimeOffset> now)
 {
-    private static readonly Lazy<(int Pid, long StartedAt, string Host)> Writer = new(() =>
-    {
-        using var self = Process.GetCurrentProcess();
-        return (Environment.ProcessId, new DateTimeOffset(self.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds(), Environment.MachineName);
-    });
+    /// <summary>The error text of a pending turn whose process ended (the SQLite store's words).</summary>
+    public const string InterruptedByExit = "The process that wrote this turn ended before the answer was saved.";
 
     public Task<PendingTurn> BeginAsync(string conversationId, ChatMessage userMessage, IReadOnlyDictionary<string, int>? tokenCounts, CancellationToken cancellationToken) =>
         database.TransactAsync(
@@ -25,7 +21,7 @@ internal sealed class PostgresTurnWriter(PostgresDatabase database, Func<DateTim
                 var at = now();
                 long seq = await PostgresRows.InsertMessageAsync(c, t, conversationId, userMessage, tokenCounts, at, cancellationToken).ConfigureAwait(false);
                 string turnId = PostgresText.NewId();
-                var writer = Writer.Value;
+                var writer = PostgresWriterIdentity.Current;
                 await using (var command = Command(c, t, """
                     INSERT INTO turns (id, conversation_id, kind, status, user_seq, model, writer_pid, writer_started_at, writer_host, created_at, updated_at)
                     VALUES ($1, $2, 'chat', 'pending', $3, (SELECT model FROM conversations WHERE id = $2), $4, $5, $6, $7, $7);
@@ -34,8 +30,8 @@ internal sealed class PostgresTurnWriter(PostgresDatabase database, Func<DateTim
                     Add(command, turnId, NpgsqlDbType.Text);
                     Add(command, conversationId, NpgsqlDbType.Text);
                     Add(command, seq, NpgsqlDbType.Bigint);
-                    Add(command, (long)writer.Pid, NpgsqlDbType.Bigint);
-                    Add(command, writer.StartedAt, NpgsqlDbType.Bigint);
+                    Add(command, (long)writer.ProcessId, NpgsqlDbType.Bigint);
+                    Add(command, writer.StartedAtUnixMs, NpgsqlDbType.Bigint);
                     Add(command, writer.Host, NpgsqlDbType.Text);
                     Add(command, at, NpgsqlDbType.TimestampTz);
                     await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -116,6 +112,42 @@ internal sealed class PostgresTurnWriter(PostgresDatabase database, Func<DateTim
 
                 await PostgresRows.TouchConversationAsync(c, t, conversationId, at, cancellationToken).ConfigureAwait(false);
                 return await PostgresRows.ReadTurnAsync(c, t, turnId, cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken);
+
+    /// <summary>Marks interrupted the pending turns whose process has ended (on this machine, or unchanged for a day elsewhere).</summary>
+    /// <returns>How many turns were marked.</returns>
+    public Task<int> MarkStaleTurnsInterruptedAsync(CancellationToken cancellationToken) =>
+        database.TransactAsync(
+            async (c, t) =>
+            {
+                var at = now();
+                var stale = new List<string>();
+                await using (var command = Command(c, t, "SELECT id, writer_pid, writer_started_at, writer_host, updated_at FROM turns WHERE status = 'pending';"))
+                {
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        if (!PostgresWriterIdentity.IsAlive(
+                            PostgresRows.NullableInt64(reader, 1), PostgresRows.NullableInt64(reader, 2), PostgresRows.NullableString(reader, 3), PostgresRows.Time(reader, 4), at))
+                        {
+                            stale.Add(reader.GetString(0));
+                        }
+                    }
+                }
+
+                int marked = 0;
+                foreach (string id in stale)
+                {
+                    // Still pending: a writer that finished a moment ago keeps its answer.
+                    await using var update = Command(c, t, "UPDATE turns SET status = 'interrupted', error = $2, updated_at = $3 WHERE id = $1 AND status = 'pending';");
+                    Add(update, id, NpgsqlDbType.Text);
+                    Add(update, InterruptedByExit, NpgsqlDbType.Text);
+                    Add(update, at, NpgsqlDbType.TimestampTz);
+                    marked += await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return marked;
             },
             cancellationToken);
 }

@@ -209,4 +209,27 @@ public sealed class PostgresConversationStoreTests(PostgresServer server) : IAsy
         var after = await store.BeginTurnAsync(conversations[0].Id, new ChatMessage(ChatRole.User, "after"));
         Assert.Equal(TurnStatus.Complete, (await store.CompleteTurnAsync(after, new ChatMessage(ChatRole.Assistant, "ok"), new TurnOutcome())).Status);
     }
+
+    [SkippableFact]
+    public async Task Open_PendingTurnsOfEndedProcesses_MarkedInterruptedOthersLeftPending()
+    {
+        var writer = await OpenAsync();
+        var conversation = await writer.CreateConversationAsync(new NewConversation());
+        var dead = await writer.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "asked by a process that died"));
+        var alive = await writer.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "asked by this process"));
+        var elsewhere = await writer.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "asked on another machine"));
+        var abandoned = await writer.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "asked on another machine two days ago"));
+        await QueryAsync<long>($"UPDATE turns SET writer_pid = {int.MaxValue - 1} WHERE id = '{dead.Id}' RETURNING writer_pid;");
+        await QueryAsync<string>($"UPDATE turns SET writer_host = 'another-replica' WHERE id IN ('{elsewhere.Id}', '{abandoned.Id}') RETURNING writer_host;");
+        await QueryAsync<string>($"UPDATE turns SET updated_at = now() - interval '2 days' WHERE id = '{abandoned.Id}' RETURNING id;");
+
+        var reopened = await OpenAsync();
+
+        Assert.Equal(2, reopened.RecoveredTurnCount);
+        var turns = (await reopened.LoadAsync(conversation.Id)).Turns.ToDictionary(t => t.Id);
+        Assert.Equal(TurnStatus.Interrupted, turns[dead.Id].Status);
+        Assert.Contains("ended before the answer was saved", turns[dead.Id].Error);
+        Assert.Equal(TurnStatus.Interrupted, turns[abandoned.Id].Status);
+        Assert.Equal((TurnStatus.Pending, TurnStatus.Pending), (turns[alive.Id].Status, turns[elsewhere.Id].Status));
+    }
 }
