@@ -9,22 +9,6 @@ namespace Parley.Postgres;
 /// </summary>
 public static class PostgresConnectionString
 {
-    /// <summary>Whether <paramref name="value"/> names a PostgreSQL database (a <c>postgres://</c> or <c>postgresql://</c> URL, or a connection string with a <c>Host</c>).</summary>
-    /// <param name="value">A database URL, connection string or file path.</param>
-    /// <returns><see langword="true"/> for a PostgreSQL database.</returns>
-    public static bool IsPostgres(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return false;
-        }
-
-        string trimmed = value.Trim();
-        return trimmed.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
-            || trimmed.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-            || (trimmed.Contains('=', StringComparison.Ordinal) && (trimmed.Contains("host", StringComparison.OrdinalIgnoreCase) || trimmed.Contains("server", StringComparison.OrdinalIgnoreCase)));
-    }
-
     /// <summary>Turns a database URL or a connection string into an Npgsql connection string.</summary>
     /// <param name="value">The URL or connection string.</param>
     /// <returns>The connection string.</returns>

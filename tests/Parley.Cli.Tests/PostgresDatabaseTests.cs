@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Parley.Postgres.Tests;
 using Parley.TestServer;
@@ -19,18 +20,22 @@ public sealed class PostgresDatabaseTests(PostgresServer postgres)
         var created = await parley.RunAsync("", "keys", "create", "alice", "--daily-usd", "5", "--db", url);
         var listed = await parley.RunAsync("", "--db", url, "keys", "list");
         var oneShot = await parley.With("PARLEY_DATABASE_URL", url).RunAsync("", "--no-stream", "hello from postgres");
+        var chat = await parley.RunAsync("chatting in postgres\n", "chat", "--db", url);
         var history = await parley.RunAsync("", "history", "--db", url);
+        var usage = await parley.RunAsync("", "usage", "--json", "--db", url);
         var path = await parley.RunAsync("", "history", "path");
 
-        Assert.Equal((0, 0, 0, 0), (created.ExitCode, listed.ExitCode, oneShot.ExitCode, history.ExitCode));
+        Assert.Equal((0, 0, 0, 0, 0, 0), (created.ExitCode, listed.ExitCode, oneShot.ExitCode, chat.ExitCode, history.ExitCode, usage.ExitCode));
         Assert.Matches(new Regex("^pk-[A-Za-z0-9_-]{43}\n$"), created.Stdout);
         Assert.Contains("alice", listed.Stdout);
         Assert.Equal("Echo: hello from postgres\n", oneShot.Stdout);
         Assert.Contains("hello from postgres", history.Stdout);
+        Assert.Contains("chatting in postgres", history.Stdout);
+        Assert.Equal(2, JsonDocument.Parse(usage.Stdout).RootElement.GetProperty("total").GetProperty("chat_turns").GetInt32());
         Assert.Matches($"^parley@127\\.0\\.0\\.1:{postgres.Port}/parley_test_\\w+\n$", path.Stdout);
         Assert.False(File.Exists(Path.Combine(parley.ParleyHome, "parley.db")), "nothing may go to the SQLite file");
         await using var store = await Parley.Postgres.PostgresConversationStore.OpenAsync(url);
-        Assert.Equal("hello from postgres", Assert.Single(await store.ListAsync()).Title);
+        Assert.Equal(["chatting in postgres", "hello from postgres"], (await store.ListAsync()).Select(c => c.Title));
         Assert.Equal("alice", Assert.Single(await store.ListKeysAsync()).Name);
     }
 

@@ -55,12 +55,4 @@ public sealed class PostgresConnectionStringTests
     [InlineData("postgres://u@db/parley", "postgres://u@db/parley")]
     public void Mask_Url_HidesOnlyThePassword(string url, string expected) =>
         Assert.Equal(expected, PostgresConnectionString.Mask(url));
-
-    [Theory]
-    [InlineData("postgres://u@db/parley", true)]
-    [InlineData("Host=db;Database=parley", true)]
-    [InlineData("/home/me/parley.db", false)]
-    [InlineData("", false)]
-    public void IsPostgres_Value_TellsPostgresFromAFile(string value, bool expected) =>
-        Assert.Equal(expected, PostgresConnectionString.IsPostgres(value));
 }
