@@ -56,7 +56,7 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
         database.RunAsync(
             async c =>
             {
-                await using var command = Command(c, null, $"SELECT {ConversationColumns} FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 1;");
+                await using var command = Command(c, null, $"SELECT {ConversationColumns} FROM conversations ORDER BY updated_at DESC, rowid DESC LIMIT 1;");
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadConversation(reader) : null;
             },
@@ -78,7 +78,7 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
                                sum(cost_usd) AS cost
                         FROM turns GROUP BY conversation_id
                     ) t ON t.conversation_id = c.id
-                    ORDER BY c.updated_at DESC, c.id DESC
+                    ORDER BY c.updated_at DESC, c.rowid DESC
                     LIMIT $1;
                     """);
                 Add(command, limit is { } l ? (long)l : null, NpgsqlDbType.Bigint);

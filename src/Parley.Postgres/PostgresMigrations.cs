@@ -19,6 +19,7 @@ internal static class PostgresMigrations
     [
         new(1, "conversations, messages and turns", """
             CREATE TABLE conversations (
+                rowid               bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
                 id                  text NOT NULL PRIMARY KEY,
                 title               text,
                 provider            text,

@@ -59,6 +59,46 @@ public sealed class PostgresConversationStoreTests(PostgresServer server) : IAsy
     }
 
     [SkippableFact]
+    public async Task AppendMessages_TwoReplicasOnOneConversation_SequencesUniqueAndNothingLost()
+    {
+        var first = await OpenAsync();
+        var second = await OpenAsync();
+        var conversation = await first.CreateConversationAsync(new NewConversation());
+
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(n => Task.Run(() =>
+            (n % 2 == 0 ? first : second).AppendMessagesAsync(conversation.Id, [new ChatMessage(ChatRole.User, $"a{n}"), new ChatMessage(ChatRole.Assistant, $"b{n}")]))));
+
+        var messages = (await second.LoadAsync(conversation.Id)).Messages;
+        Assert.Equal(Enumerable.Range(1, 80).Select(i => (long)i), messages.Select(m => m.Sequence));
+        Assert.Equal(40, messages.Select(m => m.Message.Text![1..]).Distinct().Count());
+    }
+
+    [SkippableFact]
+    public async Task Schema_AfterAllMigrations_SameTablesAndColumnsAsSqlite()
+    {
+        await OpenAsync();
+        var sqlite = new SortedSet<string>(StringComparer.Ordinal);
+        string? table = null;
+        foreach (string line in StorageSchema.ToMarkdown().Split('\n'))
+        {
+            if (Regex.Match(line, "^### `(\\w+)`$") is { Success: true } heading)
+            {
+                table = heading.Groups[1].Value == "messages_fts" ? null : heading.Groups[1].Value; // FTS5: a trigram index in PostgreSQL
+            }
+            else if (table is not null && Regex.Match(line, "^\\| `(\\w+)` \\|") is { Success: true } column)
+            {
+                sqlite.Add($"{table}.{column.Groups[1].Value}");
+            }
+        }
+
+        string columns = await QueryAsync<string>(
+            "SELECT string_agg(table_name || '.' || column_name, ',') FROM information_schema.columns WHERE table_schema = 'public' AND column_name <> 'rowid';");
+        var postgres = new SortedSet<string>(columns.Split(','), StringComparer.Ordinal);
+
+        Assert.Equal(sqlite, postgres);
+    }
+
+    [SkippableFact]
     public async Task RevokeKey_ThroughAnotherReplica_SeenByTheNextLookup()
     {
         var gateway = await OpenAsync();
