@@ -30,7 +30,7 @@ internal sealed class PostgresApiKeys(PostgresDatabase database, Func<DateTimeOf
                     """))
                 {
                     Add(insert, name, NpgsqlDbType.Text);
-                    Add(insert, PostgresText.HashKey(apiKey), NpgsqlDbType.Text);
+                    Add(insert, ApiKeyHash.Of(apiKey), NpgsqlDbType.Text);
                     Add(insert, limits.DailyUsd, NpgsqlDbType.Numeric);
                     Add(insert, limits.MonthlyUsd, NpgsqlDbType.Numeric);
                     Add(insert, limits.Models is { } models ? string.Join(',', models) : null, NpgsqlDbType.Text);
@@ -49,7 +49,7 @@ internal sealed class PostgresApiKeys(PostgresDatabase database, Func<DateTimeOf
 
     /// <summary>Reads the key from the database on every call (nothing is cached here: a revoke is seen by the next lookup).</summary>
     public Task<ApiKeyRecord?> FindAsync(string apiKey, CancellationToken cancellationToken) =>
-        database.RunAsync(c => ReadAsync(c, null, "k.key_sha256 = $3", PostgresText.HashKey(apiKey), cancellationToken), cancellationToken);
+        database.RunAsync(c => ReadAsync(c, null, "k.key_sha256 = $3", ApiKeyHash.Of(apiKey), cancellationToken), cancellationToken);
 
     public Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken) =>
         database.RunAsync<IReadOnlyList<ApiKeyRecord>>(

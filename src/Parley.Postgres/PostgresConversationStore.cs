@@ -34,7 +34,7 @@ public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore
     private PostgresConversationStore(PostgresDatabase database, ConversationStoreOptions? options)
     {
         var timeProvider = options?.TimeProvider ?? TimeProvider.System;
-        Func<DateTimeOffset> now = () => PostgresText.Truncate(timeProvider.GetUtcNow());
+        Func<DateTimeOffset> now = () => StorageText.Truncate(timeProvider.GetUtcNow());
         _database = database;
         _conversations = new PostgresConversationWriter(database, now);
         _turns = new PostgresTurnWriter(database, now);
@@ -72,7 +72,7 @@ public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore
         try
         {
             var now = (options?.TimeProvider ?? TimeProvider.System).GetUtcNow();
-            await database.RunAsync(c => PostgresMigrations.MigrateAsync(c, targetVersion, PostgresText.Truncate(now), cancellationToken), cancellationToken).ConfigureAwait(false);
+            await database.RunAsync(c => PostgresMigrations.MigrateAsync(c, targetVersion, StorageText.Truncate(now), cancellationToken), cancellationToken).ConfigureAwait(false);
             var store = new PostgresConversationStore(database, options);
             store.RecoveredTurnCount = await store._turns.MarkStaleTurnsInterruptedAsync(cancellationToken).ConfigureAwait(false);
             return store;
@@ -166,7 +166,7 @@ public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var terms = PostgresText.SearchTerms(text);
+        var terms = StorageText.SearchTerms(text);
         return terms.Count == 0 ? Task.FromResult<IReadOnlyList<SearchHit>>([]) : _history.SearchAsync(terms, limit, cancellationToken);
     }
 

@@ -68,7 +68,7 @@ internal sealed class PostgresConversationWriter(PostgresDatabase database, Func
 
     private async Task<ConversationRecord> InsertConversationAsync(NpgsqlConnection c, NpgsqlTransaction t, NewConversation conversation, CancellationToken cancellationToken)
     {
-        string id = PostgresText.NewId();
+        string id = StorageText.NewId();
         var created = now();
         await using var command = Command(c, t, """
             INSERT INTO conversations (id, title, provider, model, system_prompt, context_policy, key_name, created_at, updated_at)

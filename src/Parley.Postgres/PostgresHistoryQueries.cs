@@ -30,7 +30,7 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
                             ConversationId = conversationId,
                             Sequence = reader.GetInt64(0),
                             Message = new ChatMessage(new ChatRole(reader.GetString(1)), reader.GetString(2)) { CreatedAt = createdAt },
-                            TokenCounts = PostgresText.TokenCountsFromJson(NullableString(reader, 3)),
+                            TokenCounts = StorageText.TokenCountsFromJson(NullableString(reader, 3)),
                             CreatedAt = createdAt,
                         });
                     }
@@ -135,7 +135,7 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
                         Title = NullableString(reader, 1),
                         Sequence = reader.GetInt64(2),
                         Role = reader.GetString(3),
-                        Snippet = PostgresText.Snippet(reader.GetString(4), terms),
+                        Snippet = StorageText.Snippet(reader.GetString(4), terms),
                         CreatedAt = Time(reader, 5),
                     });
                 }
@@ -146,7 +146,7 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
 
     public Task<string> ResolveIdAsync(string idOrPrefix, CancellationToken cancellationToken)
     {
-        string prefix = PostgresText.NormalizePrefix(idOrPrefix);
+        string prefix = StorageText.NormalizePrefix(idOrPrefix);
         return database.RunAsync(
             async c =>
             {
@@ -197,13 +197,13 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
                     WHERE $1::timestamptz IS NULL OR t.created_at >= $1
                     ORDER BY t.created_at, t.rowid;
                     """);
-                Add(command, since is { } day ? PostgresUsageReportBuilder.StartOfDayUtc(day, timeZone) : null, NpgsqlDbType.TimestampTz);
-                var samples = new List<PostgresUsageSample>();
+                Add(command, since is { } day ? UsageReportBuilder.StartOfDayUtc(day, timeZone) : null, NpgsqlDbType.TimestampTz);
+                var samples = new List<UsageSample>();
                 await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        samples.Add(new PostgresUsageSample(
+                        samples.Add(new UsageSample(
                             Time(reader, 0),
                             NullableString(reader, 1),
                             reader.GetString(2),
@@ -220,7 +220,7 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
                     }
                 }
 
-                return PostgresUsageReportBuilder.Build(samples, since, timeZone);
+                return UsageReportBuilder.Build(samples, since, timeZone);
             },
             cancellationToken);
 

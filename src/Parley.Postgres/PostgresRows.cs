@@ -61,12 +61,12 @@ internal static class PostgresRows
             Add(command, conversationId, NpgsqlDbType.Text);
             Add(command, message.Role.Value, NpgsqlDbType.Text);
             Add(command, message.Text, NpgsqlDbType.Text);
-            Add(command, PostgresText.TokenCountsToJson(tokenCounts), NpgsqlDbType.Text);
+            Add(command, StorageText.TokenCountsToJson(tokenCounts), NpgsqlDbType.Text);
             Add(command, now, NpgsqlDbType.TimestampTz);
             seq = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
-        if (message.Role == ChatRole.User && PostgresText.MakeTitle(message.Text) is { } title)
+        if (message.Role == ChatRole.User && StorageText.MakeTitle(message.Text) is { } title)
         {
             await using var command = Command(c, transaction, "UPDATE conversations SET title = $2 WHERE id = $1 AND title IS NULL;");
             Add(command, conversationId, NpgsqlDbType.Text);

@@ -20,8 +20,8 @@ internal sealed class PostgresTurnWriter(PostgresDatabase database, Func<DateTim
                 await PostgresRows.LockConversationAsync(c, t, conversationId, cancellationToken).ConfigureAwait(false);
                 var at = now();
                 long seq = await PostgresRows.InsertMessageAsync(c, t, conversationId, userMessage, tokenCounts, at, cancellationToken).ConfigureAwait(false);
-                string turnId = PostgresText.NewId();
-                var writer = PostgresWriterIdentity.Current;
+                string turnId = StorageText.NewId();
+                var writer = WriterIdentity.Current;
                 await using (var command = Command(c, t, """
                     INSERT INTO turns (id, conversation_id, kind, status, user_seq, model, writer_pid, writer_started_at, writer_host, created_at, updated_at)
                     VALUES ($1, $2, 'chat', 'pending', $3, (SELECT model FROM conversations WHERE id = $2), $4, $5, $6, $7, $7);
@@ -97,7 +97,7 @@ internal sealed class PostgresTurnWriter(PostgresDatabase database, Func<DateTim
             {
                 await PostgresRows.LockConversationAsync(c, t, conversationId, cancellationToken).ConfigureAwait(false);
                 var at = now();
-                string turnId = PostgresText.NewId();
+                string turnId = StorageText.NewId();
                 await using (var command = Command(c, t, $"""
                     INSERT INTO turns (id, conversation_id, kind, created_at, updated_at, {PostgresRows.OutcomeColumns})
                     VALUES ($1, $2, 'summary', $3, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17);
@@ -128,7 +128,7 @@ internal sealed class PostgresTurnWriter(PostgresDatabase database, Func<DateTim
                     await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        if (!PostgresWriterIdentity.IsAlive(
+                        if (!WriterIdentity.IsAlive(
                             PostgresRows.NullableInt64(reader, 1), PostgresRows.NullableInt64(reader, 2), PostgresRows.NullableString(reader, 3), PostgresRows.Time(reader, 4), at))
                         {
                             stale.Add(reader.GetString(0));
