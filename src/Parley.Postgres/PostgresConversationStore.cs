@@ -48,9 +48,6 @@ public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore
     /// <summary>Gets where the database is, without the password (<c>user@host:port/database</c>).</summary>
     public string Location => _database.Description;
 
-    /// <summary>Gets the schema version this build creates and upgrades PostgreSQL databases to.</summary>
-    public static int SchemaVersion => PostgresMigrations.LatestVersion;
-
     /// <summary>Opens the database and migrates it to the current schema.</summary>
     /// <param name="databaseUrl">A <c>postgres://user:password@host:port/database</c> URL or an Npgsql connection string.</param>
     /// <param name="options">The clock and time zone to use; <see langword="null"/> for the system's.</param>
