@@ -21,6 +21,13 @@ internal static class CliApplication
         CliServices Services() => services ??= CliServices.ForProcess(interrupts);
         var verbose = new Option<bool>("--verbose") { Description = "Show details (stack traces) on errors", Recursive = true };
         var root = CommandTree.Build(Services, verbose, args);
+        var database = new Option<string?>("--db")
+        {
+            Description = "Keep conversations and keys in this PostgreSQL database (postgres://user:password@host:port/db) instead of the SQLite file [env: PARLEY_DATABASE_URL]",
+            HelpName = "URL",
+            Recursive = true,
+        };
+        root.Add(database);
         var parse = CommandTree.Parse(root, args);
         if (parse.Action is not { ClearsParseErrors: true } && UsageErrors.Describe(parse) is { } usageError)
         {
@@ -31,6 +38,11 @@ internal static class CliApplication
         if (parse.GetValue(verbose))
         {
             Services().Verbose = true;
+        }
+
+        if (parse.GetValue(database) is { } databaseUrl)
+        {
+            Services().DatabaseUrl = databaseUrl;
         }
 
         try

@@ -37,6 +37,18 @@ internal sealed class CliServices
 
     public ParleyPaths Paths { get; }
 
+    /// <summary>The <c>--db</c> option: a PostgreSQL database to use instead of the SQLite file (else <c>PARLEY_DATABASE_URL</c>).</summary>
+    public string? DatabaseUrl { get; set; }
+
+    /// <summary>The PostgreSQL database in use and where its URL came from, or <see langword="null"/> for the SQLite file.</summary>
+    public (string Url, string Source)? ServerDatabaseUrl =>
+        !string.IsNullOrWhiteSpace(DatabaseUrl) ? (DatabaseUrl, "--db")
+        : Environment.Get("PARLEY_DATABASE_URL") is { Length: > 0 } url && !string.IsNullOrWhiteSpace(url) ? (url, "PARLEY_DATABASE_URL")
+        : null;
+
+    /// <summary>Where conversations are kept, for display: the SQLite file, or the PostgreSQL database without its password.</summary>
+    public string DatabaseLocation => ServerDatabaseUrl is { } server ? ServerDatabase.Describe(server.Url) : Paths.DatabaseFile;
+
     public static CliServices ForProcess(InterruptController interrupts)
     {
         var interaction = ConsoleInteraction.ForProcess();
@@ -106,11 +118,17 @@ internal sealed class CliServices
     }
 
     /// <summary>
-    /// Opens the conversation database (created on first use) and says when it imported answers that an earlier run
+    /// Opens the conversation database (created on first use): the PostgreSQL database of <c>--db</c> or
+    /// <c>PARLEY_DATABASE_URL</c> when given, else the SQLite file, and says when it imported answers that an earlier run
     /// left in recovery files. <c>PARLEY_DB_WAIT_MS</c> sets how long a finished answer waits for a locked database.
     /// </summary>
     public async Task<IConversationStore> OpenStoreAsync(CancellationToken cancellationToken)
     {
+        if (ServerDatabaseUrl is { } server)
+        {
+            return await ServerDatabase.OpenAsync(server.Url, server.Source, cancellationToken).ConfigureAwait(false);
+        }
+
         var wait = Environment.Get("PARLEY_DB_WAIT_MS") is { } text && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
             ? TimeSpan.FromMilliseconds(ms)
             : (TimeSpan?)null;

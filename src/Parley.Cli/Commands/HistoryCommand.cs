@@ -10,11 +10,11 @@ internal static class HistoryCommand
         var command = new Command("history", "List saved conversations, newest first (subcommands show, search, rm, export, import, path)");
         HistoryListCommand.Configure(command, services);
 
-        var path = new Command("path", "Print the conversation database's path");
+        var path = new Command("path", "Print the conversation database's path (or its PostgreSQL server, without the password)");
         path.SetAction(async (_, ct) =>
         {
             var s = services();
-            await s.Interaction.WriteOutputLineAsync(s.Paths.DatabaseFile).ConfigureAwait(false);
+            await s.Interaction.WriteOutputLineAsync(s.DatabaseLocation).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
 

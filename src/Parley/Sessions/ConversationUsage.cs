@@ -46,10 +46,6 @@ public sealed class ConversationUsage
             usage?.InputTokenCount, usage?.OutputTokenCount, usage?.CachedInputTokenCount, usage?.ReasoningTokenCount, usage?.TotalTokenCount, costUsd,
             unpriced: costUsd is null && usage is not null && (usage.TotalTokenCount ?? usage.InputTokenCount ?? usage.OutputTokenCount) is not 0);
 
-    /// <summary>Adds one call from its counts as a store reads them back (unpriced when it used tokens and has no cost).</summary>
-    internal void Add(long? input, long? output, long? cached, long? reasoning, long? total, decimal? costUsd) =>
-        Add(input, output, cached, reasoning, total, costUsd, unpriced: costUsd is null && (total ?? input ?? output ?? 0) > 0);
-
     private void Add(long? input, long? output, long? cached, long? reasoning, long? total, decimal? costUsd, bool unpriced)
     {
         Calls++;

@@ -5,7 +5,8 @@ namespace Parley;
 /// <summary>
 /// The numbered migrations that build Parley's SQLite schema, and the descriptions that document
 /// it (kept next to the SQL so the README's schema section cannot drift). A migration is never
-/// edited once released: a change is a new migration.
+/// edited once released: a change is a new migration, written for both engines with the same number (SQLite here,
+/// PostgreSQL in src/Parley.Postgres/PostgresMigrations.cs; a test fails when the two lists differ).
 /// </summary>
 internal static class StorageMigrations
 {

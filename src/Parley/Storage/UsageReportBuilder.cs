@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.AI;
 
 namespace Parley;
 
@@ -107,7 +108,18 @@ internal static class UsageReportBuilder
                 _unfinished++;
             }
 
-            _usage.Add(sample.InputTokens, sample.OutputTokens, sample.CachedInputTokens, sample.ReasoningTokens, sample.TotalTokens, sample.CostUsd);
+            // A row without any count is a call that reported no usage (a failed one): no usage at all, not an empty one.
+            var usage = sample.InputTokens is null && sample.OutputTokens is null && sample.TotalTokens is null
+                ? null
+                : new UsageDetails
+                {
+                    InputTokenCount = sample.InputTokens,
+                    OutputTokenCount = sample.OutputTokens,
+                    CachedInputTokenCount = sample.CachedInputTokens,
+                    ReasoningTokenCount = sample.ReasoningTokens,
+                    TotalTokenCount = sample.TotalTokens,
+                };
+            _usage.Add(usage, sample.CostUsd);
         }
 
         public UsageReportRow ToRow() => new()

@@ -26,7 +26,7 @@ public sealed class ParleyProcess : IDisposable
         WorkingDirectory = Path.Combine(Root, "work");
         Directory.CreateDirectory(Home);
         Directory.CreateDirectory(WorkingDirectory);
-        foreach (var name in new[] { "OPENAI_API_KEY", "OPENAI_BASE_URL", "OLLAMA_HOST", "PARLEY_PROVIDER", "PARLEY_MODEL", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "NO_COLOR" })
+        foreach (var name in new[] { "OPENAI_API_KEY", "OPENAI_BASE_URL", "OLLAMA_HOST", "PARLEY_PROVIDER", "PARLEY_MODEL", "PARLEY_DATABASE_URL", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "NO_COLOR" })
         {
             _environment[name] = null;
         }

@@ -36,7 +36,7 @@ public abstract class ApiKeyStoreContractTests : IAsyncLifetime
 
     protected static string NewSecret() => "pk-test-" + Guid.NewGuid().ToString("N");
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateKey_Then_FindKeyBySecretReturnsItWithItsLimits()
     {
         var store = await OpenAsync();
@@ -55,7 +55,7 @@ public abstract class ApiKeyStoreContractTests : IAsyncLifetime
         Assert.Null(found.RevokedAt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task FindKey_WrongSecret_ReturnsNull()
     {
         var store = await OpenAsync();
@@ -64,7 +64,7 @@ public abstract class ApiKeyStoreContractTests : IAsyncLifetime
         Assert.Null(await store.FindKeyAsync(NewSecret()));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateKey_DuplicateName_ReturnsNullAndKeepsTheFirst()
     {
         var store = await OpenAsync();
@@ -76,7 +76,7 @@ public abstract class ApiKeyStoreContractTests : IAsyncLifetime
         Assert.Single(await store.ListKeysAsync());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RevokeKey_Known_FindShowsItRevoked_UnknownReturnsFalse()
     {
         var clock = new ManualTimeProvider(LateOnTheLastDayOfMonth);
@@ -92,7 +92,7 @@ public abstract class ApiKeyStoreContractTests : IAsyncLifetime
         Assert.Equal(LateOnTheLastDayOfMonth, (await store.FindKeyAsync(secret))?.RevokedAt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListKeys_NewStore_Empty_ThenEveryKeyOldestFirst()
     {
         var store = await OpenAsync();
@@ -107,7 +107,7 @@ public abstract class ApiKeyStoreContractTests : IAsyncLifetime
         Assert.NotNull(keys[0].RevokedAt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Reserve_FiftyConcurrentAgainstOneBudget_NeverExceedsIt()
     {
         var store = await OpenAsync();
@@ -121,7 +121,7 @@ public abstract class ApiKeyStoreContractTests : IAsyncLifetime
         Assert.All(reservations.Where(r => !r.Granted), r => Assert.True(r.RemainingDailyUsd < 0.03m));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Reserve_OverEitherBudget_RefusedWithWhatIsLeftAndChangesNothing()
     {
         var store = await OpenAsync();
@@ -137,7 +137,7 @@ public abstract class ApiKeyStoreContractTests : IAsyncLifetime
         Assert.Equal(0.75m, (await store.ListKeysAsync()).Single().SpentThisMonthUsd);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Reserve_NoBudget_AlwaysGrantedAndCounted()
     {
         var store = await OpenAsync();
@@ -150,7 +150,7 @@ public abstract class ApiKeyStoreContractTests : IAsyncLifetime
         Assert.Equal(1000m, (await store.ListKeysAsync()).Single().SpentTodayUsd);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Settle_ReplacesTheReservationByTheRealCost()
     {
         var store = await OpenAsync();
@@ -164,7 +164,7 @@ public abstract class ApiKeyStoreContractTests : IAsyncLifetime
         Assert.True((await store.ReserveAsync(key.Id, 0.9m)).Granted);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Release_ReturnsTheReservation()
     {
         var store = await OpenAsync();
@@ -178,7 +178,7 @@ public abstract class ApiKeyStoreContractTests : IAsyncLifetime
         Assert.True((await store.ReserveAsync(key.Id, 1m)).Granted);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Reserve_NextUtcDay_DailyBudgetStartsAgainMonthlyCarriesOn()
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 10, 23, 59, 0, TimeSpan.Zero));
@@ -197,7 +197,7 @@ public abstract class ApiKeyStoreContractTests : IAsyncLifetime
         Assert.Equal((0.5m, 0m), (overMonth.RemainingDailyUsd, overMonth.RemainingMonthlyUsd));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Reserve_NextUtcMonth_MonthlyBudgetStartsAgain()
     {
         var clock = new ManualTimeProvider(LateOnTheLastDayOfMonth);
@@ -214,7 +214,7 @@ public abstract class ApiKeyStoreContractTests : IAsyncLifetime
         Assert.Equal(1m, (await store.ListKeysAsync()).Single().SpentThisMonthUsd);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Settle_AfterMidnight_CountsInTheDayOfTheReservation()
     {
         var clock = new ManualTimeProvider(LateOnTheLastDayOfMonth);

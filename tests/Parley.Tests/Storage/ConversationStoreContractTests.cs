@@ -38,7 +38,7 @@ public abstract class ConversationStoreContractTests
             (actual.Usage.InputTokenCount, actual.Usage.OutputTokenCount, actual.Usage.CachedInputTokenCount, actual.Usage.ReasoningTokenCount, actual.Usage.TotalTokenCount));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateConversation_New_IdIsUuidV7InLowercaseHex()
     {
         await using var store = await OpenAsync();
@@ -50,7 +50,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal("Be brief.", conversation.SystemPrompt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateConversation_WithKeyName_LoadAndListShowIt()
     {
         await using var store = await OpenAsync();
@@ -62,7 +62,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal([null, "alice"], (await store.ListAsync()).Select(c => c.KeyName));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task UsageReport_ConversationsOfKeys_GroupedByKeyName()
     {
         await using var store = await OpenAsync();
@@ -80,7 +80,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal(0.58m, report.Total.CostUsd);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BeginAndCompleteTurn_Load_ReturnsMessagesInOrderWithUsageAndTimings()
     {
         await using var store = await OpenAsync();
@@ -117,7 +117,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal("What is AI?", loaded.Conversation.Title);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BeginTurn_BeforeCompletion_QuestionIsSavedWithPendingTurn()
     {
         await using var store = await OpenAsync();
@@ -133,7 +133,7 @@ public abstract class ConversationStoreContractTests
         Assert.Null(turn.AssistantSequence);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CompleteTurn_FailedWithoutAnswer_RecordsErrorAndNoAssistantMessage()
     {
         await using var store = await OpenAsync();
@@ -148,7 +148,7 @@ public abstract class ConversationStoreContractTests
         Assert.Single((await store.LoadAsync(conversation.Id)).Messages);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CompleteTurn_Twice_ThrowsInvalidOperation()
     {
         await using var store = await OpenAsync();
@@ -160,7 +160,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal(2, (await store.LoadAsync(conversation.Id)).Messages.Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CompleteTurn_PendingOutcome_ThrowsArgumentExceptionNamingOutcome()
     {
         await using var store = await OpenAsync();
@@ -171,7 +171,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal("outcome", error.ParamName);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PublicMethods_NullArguments_ThrowWithParameterName()
     {
         await using var store = await OpenAsync();
@@ -182,7 +182,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal("text", (await Assert.ThrowsAsync<ArgumentNullException>(() => store.SearchAsync(null!))).ParamName);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BeginTurn_UnknownConversation_ThrowsConversationNotFound()
     {
         await using var store = await OpenAsync();
@@ -191,7 +191,7 @@ public abstract class ConversationStoreContractTests
         await Assert.ThrowsAsync<ConversationNotFoundException>(() => store.UpdateConversationAsync(new string('a', 32), new ConversationUpdate { Model = "x" }));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Title_LongFirstUserMessage_ShortenedToAboutSixtyCharactersOnOneLine()
     {
         await using var store = await OpenAsync();
@@ -208,7 +208,7 @@ public abstract class ConversationStoreContractTests
         Assert.DoesNotContain('\n', title);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Title_GivenExplicitly_NotReplacedByFirstMessage()
     {
         await using var store = await OpenAsync();
@@ -218,7 +218,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal("Trip planning", (await store.LoadAsync(conversation.Id)).Conversation.Title);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task UpdateConversation_SomeFields_ChangesOnlyThose()
     {
         await using var store = await OpenAsync();
@@ -234,7 +234,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal(updated, (await store.LoadAsync(conversation.Id)).Conversation);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ResolveId_UniquePrefixInAnyCase_ReturnsFullId()
     {
         await using var store = await OpenAsync();
@@ -245,7 +245,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal(conversation.Id, await store.ResolveIdAsync(Guid.ParseExact(conversation.Id, "N").ToString("D")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ResolveId_AmbiguousPrefix_ThrowsListingCandidatesWithTitles()
     {
         await using var store = await OpenAsync();
@@ -265,7 +265,7 @@ public abstract class ConversationStoreContractTests
         Assert.Contains("Second", error.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ResolveId_UnknownPrefix_ThrowsConversationNotFound()
     {
         await using var store = await OpenAsync();
@@ -274,7 +274,7 @@ public abstract class ConversationStoreContractTests
         await Assert.ThrowsAsync<ConversationNotFoundException>(() => store.ResolveIdAsync("ffffffff"));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("abc")]
     [InlineData("")]
     [InlineData("xyz1234")]
@@ -288,7 +288,7 @@ public abstract class ConversationStoreContractTests
         Assert.Contains(prefix.Length < 4 ? "at least 4" : "hexadecimal", error.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task List_ChatAndSummaryTurns_AggregatesTurnsTokensAndCost()
     {
         await using var store = await OpenAsync();
@@ -308,7 +308,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal(0.0035m, item.TotalCostUsd);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task List_NoCostKnown_TotalCostIsNull()
     {
         await using var store = await OpenAsync();
@@ -320,7 +320,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal(15, item.TotalTokens);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task List_WithLimit_NewestUpdatedFirst()
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
@@ -338,7 +338,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal(a.Id, (await store.FindLatestAsync())?.Id);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task FindLatest_Empty_ReturnsNull()
     {
         await using var store = await OpenAsync();
@@ -346,7 +346,7 @@ public abstract class ConversationStoreContractTests
         Assert.Empty(await store.ListAsync());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Search_ChineseWordInsideSentence_FindsConversation()
     {
         await using var store = await OpenAsync();
@@ -364,7 +364,7 @@ public abstract class ConversationStoreContractTests
         Assert.Contains("人工智能", hit.Snippet);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Search_ShortQuery_FallsBackToSubstringScan()
     {
         await using var store = await OpenAsync();
@@ -377,7 +377,7 @@ public abstract class ConversationStoreContractTests
         Assert.Empty(await store.SearchAsync("%"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Search_CaseAndTerms_MatchesMessagesContainingEveryTerm()
     {
         await using var store = await OpenAsync();
@@ -393,7 +393,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal([both.Id], (await store.SearchAsync("by networks")).Select(h => h.ConversationId));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Search_ManyMatchesInOneConversation_OneHitWithNewestMessage()
     {
         await using var store = await OpenAsync();
@@ -406,7 +406,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal("even more python", hit.Snippet);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Search_Limit_ReturnsNewestConversationsFirst()
     {
         await using var store = await OpenAsync();
@@ -421,7 +421,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal([ids[4], ids[3]], (await store.SearchAsync("topic", limit: 2)).Select(h => h.ConversationId));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Search_LongMessage_SnippetIsOneLineAroundTheMatch()
     {
         await using var store = await OpenAsync();
@@ -437,7 +437,7 @@ public abstract class ConversationStoreContractTests
         Assert.InRange(hit.Snippet.Length, 20, 110);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Delete_Conversation_RemovesMessagesTurnsAndSearchHits()
     {
         await using var store = await OpenAsync();
@@ -459,7 +459,7 @@ public abstract class ConversationStoreContractTests
         await Assert.ThrowsAsync<ConversationNotFoundException>(() => store.DeleteAsync(doomed.Id));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Import_Messages_CreatesConversationTitledByFirstUserMessage()
     {
         await using var store = await OpenAsync();
@@ -478,7 +478,7 @@ public abstract class ConversationStoreContractTests
         Assert.Empty(loaded.Turns);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RecordSummaryCall_Outcome_IsTurnOfKindSummaryWithItsOwnUsage()
     {
         await using var store = await OpenAsync();
@@ -494,7 +494,7 @@ public abstract class ConversationStoreContractTests
         AssertSameTurn(turn, Assert.Single((await store.LoadAsync(conversation.Id)).Turns));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task UsageReport_TurnsOverTwoDays_GroupedByLocalDayModelAndConversation()
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2025, 5, 1, 21, 30, 0, TimeSpan.Zero)); // 23:30 on May 1st at +02
@@ -533,7 +533,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal(4, report.Total.ChatTurns + report.Total.SummaryCalls);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task UsageReport_Totals_EqualConversationUsageOfTheSameCalls()
     {
         // The report sums with the same type a session sums with: the same calls give the same totals.
@@ -567,7 +567,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal(expected.UnpricedCalls, total.UnpricedTurns);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task UsageReport_FailedInterruptedAndPendingTurns_AreUnfinishedNotTurnsButTheirTokensCount()
     {
         await using var store = await OpenAsync();
@@ -594,7 +594,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal((0, 1), (mistyped.ChatTurns, mistyped.UnfinishedTurns));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task UsageReport_Since_LeavesOutEarlierLocalDays()
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2025, 5, 1, 21, 30, 0, TimeSpan.Zero));
@@ -612,7 +612,7 @@ public abstract class ConversationStoreContractTests
         Assert.Empty((await store.GetUsageReportAsync(new DateOnly(2025, 5, 3))).ByModel);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Operations_CancelledToken_ThrowOperationCanceled()
     {
         await using var store = await OpenAsync();
@@ -623,7 +623,7 @@ public abstract class ConversationStoreContractTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.ListAsync(null, cancelled.Token));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Sessions_HundredConcurrentOnOneStore_EveryTurnInItsConversationInOrder()
     {
         const int Sessions = 100, Turns = 3;
@@ -675,7 +675,7 @@ public abstract class ConversationStoreContractTests
         Assert.Equal(Sessions * Turns, (await store.ListAsync()).Sum(c => c.TurnCount));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AppendMessages_ConcurrentOnOneConversation_SequencesUniqueAndEveryMessageKept()
     {
         await using var store = await OpenAsync();
@@ -692,7 +692,7 @@ public abstract class ConversationStoreContractTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task HistoryQueries_WhileTurnsAreWritten_SeeOnlyWholeTurns()
     {
         await using var store = await OpenAsync();
