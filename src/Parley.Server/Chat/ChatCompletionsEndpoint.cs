@@ -120,6 +120,12 @@ internal sealed class ChatCompletionsEndpoint
 
         // Context steps (X-Parley-Context, X-Parley-Conversation) go here: they may call exchange.ReplaceMessages and
         // recount before the window check and the gate see the request.
+        if (await FitContextAsync(context, exchange, cancellationToken).ConfigureAwait(false) is { } badContext)
+        {
+            await RefuseAsync(context, badContext, request.Model, key.Name, startedAt).ConfigureAwait(false);
+            return;
+        }
+
         var maxOutput = request.MaxTokens ?? route.Model.MaxOutputTokens ?? 0;
         if (route.Model.ContextWindow is { } window && exchange.PromptTokens.Value + (request.MaxTokens ?? 0) > window)
         {
@@ -162,8 +168,36 @@ internal sealed class ChatCompletionsEndpoint
                 Latency = latency,
                 TimeToFirstToken = result.TimeToFirstToken,
                 Error = result.Error,
+                MessagesDropped = exchange.Dropped,
             }, ReferenceEquals(key, GateKey.Anonymous) ? null : key.Name));
         }
+    }
+
+    /// <summary>
+    /// Applies the context policy the request asks for (<c>X-Parley-Context</c>, else the key's default): when it leaves
+    /// messages out, the exchange carries the rest, is recounted, and the response says how many were dropped.
+    /// </summary>
+    private async Task<GatewayError?> FitContextAsync(HttpContext context, ChatExchange exchange, CancellationToken cancellationToken)
+    {
+        var header = context.Request.Headers[ContextHeader.Name];
+        var policy = ContextHeader.Parse(header.Count > 0 ? header.ToString() : exchange.Key.DefaultContextPolicy, out var error);
+        if (policy is null)
+        {
+            return error;
+        }
+
+        var route = exchange.Route;
+        var budget = ContextBudget.For(route.Model, _sources.Counter, exchange.Request.MaxTokens is { } max ? (int)Math.Min(max, int.MaxValue) : null);
+        var result = await policy.ApplyAsync(new ContextRequest { Messages = exchange.Messages, Budget = budget }, cancellationToken).ConfigureAwait(false);
+        if (result.Dropped > 0)
+        {
+            exchange.ReplaceMessages(result.Messages);
+            exchange.Dropped = result.Dropped;
+            exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, route.Model);
+            context.Response.Headers[ContextHeader.DroppedHeader] = result.Dropped.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return null;
     }
 
     private static GatewayError? Check(UpstreamRoute route) => route.Provider switch

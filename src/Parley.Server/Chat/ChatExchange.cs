@@ -33,6 +33,9 @@ internal sealed class ChatExchange
     /// <summary>The prompt's tokens as counted for <see cref="Messages"/>.</summary>
     public TokenCount PromptTokens { get; set; }
 
+    /// <summary>How many of the client's messages a context step left out (0: none).</summary>
+    public int Dropped { get; set; }
+
     public void ReplaceMessages(IReadOnlyList<ChatMessage> messages)
     {
         Messages = messages;
