@@ -225,6 +225,17 @@ internal static class StorageMigrations
                 ["key_name"] = "Name of the virtual key (`api_keys.name`) whose requests made the conversation through `parley serve`; NULL otherwise.",
             }),
         ]),
+
+        new(6, "conversations named by the client of parley serve", """
+            ALTER TABLE conversations ADD COLUMN client_id TEXT;
+            CREATE UNIQUE INDEX conversations_client ON conversations (coalesce(key_name, ''), client_id) WHERE client_id IS NOT NULL;
+            """,
+        [
+            new("conversations", null, new Dictionary<string, string>
+            {
+                ["client_id"] = "Id the client chose (`X-Parley-Conversation`), unique per key (`key_name`); NULL for other conversations.",
+            }),
+        ]),
     ];
 
     /// <summary>Gets the newest schema version this build knows.</summary>
