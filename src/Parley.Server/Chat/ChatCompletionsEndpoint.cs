@@ -25,6 +25,7 @@ internal sealed class ChatCompletionsEndpoint
     private readonly ParleyGatewayOptions _options;
     private readonly UpstreamSender _sender;
     private readonly ILogger _logger;
+    private readonly ConversationLocks _conversationLocks = new();
 
     public ChatCompletionsEndpoint(
         GatewaySources sources, UpstreamRegistry upstreams, IRequestGate gate, GatewayMetrics metrics, ExchangeRecorder recorder, InFlightExchanges inFlight, ParleyGatewayOptions options,
@@ -116,10 +117,32 @@ internal sealed class ChatCompletionsEndpoint
             return;
         }
 
-        exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, route.Model);
+        // Context steps (X-Parley-Conversation, X-Parley-Context): they may replace the messages before the count, the
+        // window check and the gate see the request. A named conversation is locked until its exchange is saved.
+        var clientId = ConversationId.Read(context.Request.Headers[ConversationId.Header] is { Count: > 0 } idHeader ? idHeader.ToString() : null, request, out var inMetadata, out var badId);
+        if (badId is not null)
+        {
+            await RefuseAsync(context, badId, request.Model, key.Name, startedAt).ConfigureAwait(false);
+            return;
+        }
 
-        // Context steps (X-Parley-Context, X-Parley-Conversation) go here: they may call exchange.ReplaceMessages and
-        // recount before the window check and the gate see the request.
+        if (inMetadata)
+        {
+            exchange.ClientBody = ConversationId.RemoveFromBody(request.Body);
+        }
+
+        using var conversationLock = clientId is null ? null : await _conversationLocks.AcquireAsync(key.Name + "\n" + clientId, cancellationToken).ConfigureAwait(false);
+        if (clientId is not null)
+        {
+            var conversation = await GatewayConversation.LoadAsync(_sources.Log, clientId, KeyName(key), exchange, cancellationToken).ConfigureAwait(false);
+            exchange.Conversation = conversation;
+            if (conversation.Extended)
+            {
+                exchange.ReplaceMessages(conversation.History);
+            }
+        }
+
+        exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, route.Model);
         if (await FitContextAsync(context, exchange, cancellationToken).ConfigureAwait(false) is { } badContext)
         {
             await RefuseAsync(context, badContext, request.Model, key.Name, startedAt).ConfigureAwait(false);
@@ -158,7 +181,7 @@ internal sealed class ChatCompletionsEndpoint
 
             var latency = Stopwatch.GetElapsedTime(startedAt);
             _metrics.Record(request.Model, key.Name, result.Status != TurnStatus.Complete, result.Usage?.InputTokenCount, result.Usage?.OutputTokenCount, result.CostUsd, latency, result.TimeToFirstToken);
-            _recorder.Save(new SavedExchange(route.Provider.Name, route.UpstreamModel, request.Messages, result.Text, new TurnOutcome
+            var outcome = new TurnOutcome
             {
                 Status = result.Status,
                 Model = result.ResponseModel ?? route.UpstreamModel,
@@ -169,7 +192,15 @@ internal sealed class ChatCompletionsEndpoint
                 TimeToFirstToken = result.TimeToFirstToken,
                 Error = result.Error,
                 MessagesDropped = exchange.Dropped,
-            }, ReferenceEquals(key, GateKey.Anonymous) ? null : key.Name));
+            };
+            if (exchange.Conversation is { } named)
+            {
+                await _recorder.AppendAsync(named, result.Text, outcome).ConfigureAwait(false);
+            }
+            else
+            {
+                _recorder.Save(new SavedExchange(route.Provider.Name, route.UpstreamModel, request.Messages, result.Text, outcome, KeyName(key)));
+            }
         }
     }
 
@@ -181,9 +212,16 @@ internal sealed class ChatCompletionsEndpoint
     {
         var header = context.Request.Headers[ContextHeader.Name];
         var policy = ContextHeader.Parse(header.Count > 0 ? header.ToString() : exchange.Key.DefaultContextPolicy, out var error);
-        if (policy is null)
+        if (error is not null)
         {
             return error;
+        }
+
+        // A conversation grows with every turn: without a choice it is trimmed to the window, never refused.
+        policy ??= exchange.Conversation is null ? null : ContextPolicy.TokenBudget();
+        if (policy is null)
+        {
+            return null;
         }
 
         var route = exchange.Route;
@@ -200,6 +238,8 @@ internal sealed class ChatCompletionsEndpoint
         return null;
     }
 
+    private static string? KeyName(GateKey key) => ReferenceEquals(key, GateKey.Anonymous) ? null : key.Name;
+
     private static GatewayError? Check(UpstreamRoute route) => route.Provider switch
     {
         { Kind: ProviderKind.AzureOpenAI } => GatewayErrors.UnsupportedUpstream(route.Provider.Name),
@@ -214,7 +254,7 @@ internal sealed class ChatCompletionsEndpoint
         var request = exchange.Request;
         var route = exchange.Route;
         var result = new ExchangeResult();
-        var body = UpstreamBody.Build(request, route.UpstreamModel, exchange.MessagesReplaced ? exchange.Messages : null);
+        var body = UpstreamBody.Build(request, route.UpstreamModel, exchange.MessagesReplaced ? exchange.Messages : null, exchange.ClientBody);
         var resilience = _options.Resilience;
         using var deadline = new UpstreamDeadline(
             request.Stream
