@@ -48,6 +48,19 @@ public sealed class ContextHeaderTests
     }
 
     [Fact]
+    public async Task ChatCompletions_KeyWithADefaultPolicyAndNoHeader_TrimmedByTheKeysPolicy()
+    {
+        await using var upstream = await LoopbackServer.StartAsync();
+        var gate = new TestGate { DefaultContext = "budget" };
+        await using var gateway = await GatewayHost.StartAsync(upstream, gate: gate);
+
+        using var response = await PostAsync(gateway.Client, History("gpt-4"), null, gate.KnownToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("2", Assert.Single(response.Headers.GetValues("X-Parley-Context-Dropped")));
+    }
+
+    [Fact]
     public async Task ChatCompletions_BudgetHeaderOnARequestThatFits_ForwardedAsIsWithoutDroppedHeader()
     {
         await using var upstream = await LoopbackServer.StartAsync();
@@ -91,13 +104,13 @@ public sealed class ContextHeaderTests
         Assert.Equal("context_length_exceeded", (await GatewayJson.ErrorAsync(response)).GetProperty("code").GetString());
     }
 
-    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string body, string? context)
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string body, string? context, string token = "client-key-not-for-upstream")
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
             Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "client-key-not-for-upstream");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (context is not null)
         {
             request.Headers.Add("X-Parley-Context", context);
