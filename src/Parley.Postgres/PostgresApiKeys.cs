@@ -24,8 +24,8 @@ internal sealed class PostgresApiKeys(PostgresDatabase database, Func<DateTimeOf
             async (c, t) =>
             {
                 await using (var insert = Command(c, t, """
-                    INSERT INTO api_keys (name, key_sha256, daily_usd, monthly_usd, models, rpm, tpm, created_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                    INSERT INTO api_keys (name, key_sha256, daily_usd, monthly_usd, models, rpm, tpm, created_at, context_policy)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                     ON CONFLICT (name) DO NOTHING;
                     """))
                 {
@@ -37,6 +37,7 @@ internal sealed class PostgresApiKeys(PostgresDatabase database, Func<DateTimeOf
                     Add(insert, limits.RequestsPerMinute is { } rpm ? (long)rpm : null, NpgsqlDbType.Bigint);
                     Add(insert, limits.TokensPerMinute is { } tpm ? (long)tpm : null, NpgsqlDbType.Bigint);
                     Add(insert, now(), NpgsqlDbType.TimestampTz);
+                    Add(insert, limits.ContextPolicy, NpgsqlDbType.Text);
                     if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
                     {
                         return null;
@@ -55,7 +56,7 @@ internal sealed class PostgresApiKeys(PostgresDatabase database, Func<DateTimeOf
         database.RunAsync<IReadOnlyList<ApiKeyRecord>>(
             async c =>
             {
-                await using var command = Command(c, null, $"SELECT {KeyColumns}, {SpendColumns} FROM api_keys k ORDER BY k.id;");
+                await using var command = Command(c, null, $"SELECT {KeyColumns}, {SpendColumns}, k.context_policy FROM api_keys k ORDER BY k.id;");
                 AddPeriods(command, Today());
                 var keys = new List<ApiKeyRecord>();
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -152,7 +153,7 @@ internal sealed class PostgresApiKeys(PostgresDatabase database, Func<DateTimeOf
 
     private async Task<ApiKeyRecord?> ReadAsync(NpgsqlConnection c, NpgsqlTransaction? t, string where, string value, CancellationToken cancellationToken)
     {
-        await using var command = Command(c, t, $"SELECT {KeyColumns}, {SpendColumns} FROM api_keys k WHERE {where};");
+        await using var command = Command(c, t, $"SELECT {KeyColumns}, {SpendColumns}, k.context_policy FROM api_keys k WHERE {where};");
         AddPeriods(command, Today());
         Add(command, value, NpgsqlDbType.Text);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -168,7 +169,7 @@ internal sealed class PostgresApiKeys(PostgresDatabase database, Func<DateTimeOf
             NullableDecimal(reader, 3),
             NullableString(reader, 4)?.Split(',', StringSplitOptions.RemoveEmptyEntries),
             NullableInt64(reader, 5) is { } rpm ? (int)rpm : null,
-            NullableInt64(reader, 6) is { } tpm ? (int)tpm : null),
+            NullableInt64(reader, 6) is { } tpm ? (int)tpm : null) { ContextPolicy = NullableString(reader, 11) },
         CreatedAt = Time(reader, 7),
         RevokedAt = NullableTime(reader, 8),
         SpentTodayUsd = reader.GetDecimal(9),

@@ -66,13 +66,33 @@ internal sealed class PostgresConversationWriter(PostgresDatabase database, Func
             },
             cancellationToken);
 
+    private static async Task<ConversationRecord?> FindByClientIdAsync(NpgsqlConnection c, NpgsqlTransaction t, NewConversation conversation, CancellationToken cancellationToken)
+    {
+        string? id;
+        await using (var command = Command(c, t, "SELECT id FROM conversations WHERE client_id = $1 AND coalesce(key_name, '') = coalesce($2, '');"))
+        {
+            Add(command, conversation.ClientId, NpgsqlDbType.Text);
+            Add(command, conversation.KeyName, NpgsqlDbType.Text);
+            id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        }
+
+        return id is null ? null : await PostgresRows.ReadConversationAsync(c, t, id, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<ConversationRecord> InsertConversationAsync(NpgsqlConnection c, NpgsqlTransaction t, NewConversation conversation, CancellationToken cancellationToken)
     {
+        if (conversation.ClientId is not null && await FindByClientIdAsync(c, t, conversation, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            return existing;
+        }
+
         string id = StorageText.NewId();
         var created = now();
+        // Two replicas may race to create the client's conversation: the unique index decides, the loser reads the winner's row.
         await using var command = Command(c, t, """
-            INSERT INTO conversations (id, title, provider, model, system_prompt, context_policy, key_name, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8);
+            INSERT INTO conversations (id, title, provider, model, system_prompt, context_policy, key_name, created_at, updated_at, client_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)
+            ON CONFLICT DO NOTHING;
             """);
         Add(command, id, NpgsqlDbType.Text);
         Add(command, conversation.Title, NpgsqlDbType.Text);
@@ -82,7 +102,12 @@ internal sealed class PostgresConversationWriter(PostgresDatabase database, Func
         Add(command, conversation.ContextPolicy, NpgsqlDbType.Text);
         Add(command, conversation.KeyName, NpgsqlDbType.Text);
         Add(command, created, NpgsqlDbType.TimestampTz);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        Add(command, conversation.ClientId, NpgsqlDbType.Text);
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            return (await FindByClientIdAsync(c, t, conversation, cancellationToken).ConfigureAwait(false))!;
+        }
+
         return new ConversationRecord
         {
             Id = id,

@@ -113,6 +113,12 @@ internal static class PostgresMigrations
             ALTER TABLE conversations ADD COLUMN key_name text;
             CREATE INDEX conversations_key ON conversations (key_name) WHERE key_name IS NOT NULL;
             """),
+
+        new(6, "conversations named by the client of parley serve, and each key's default context policy", """
+            ALTER TABLE conversations ADD COLUMN client_id text;
+            CREATE UNIQUE INDEX conversations_client ON conversations (coalesce(key_name, ''), client_id) WHERE client_id IS NOT NULL;
+            ALTER TABLE api_keys ADD COLUMN context_policy text;
+            """),
     ];
 
     /// <summary>Gets the newest schema version this build knows.</summary>

@@ -133,4 +133,32 @@ public class KeysCommandTests
         await using var store = await ParleyDatabase.OpenAsync(parley);
         Assert.NotNull((await store.FindKeyAsync(secret))?.RevokedAt);
     }
+
+    [Fact]
+    public async Task KeysCreate_WithContextPolicy_ListShowsIt()
+    {
+        using var parley = new ParleyProcess();
+
+        var created = await parley.RunAsync("", "keys", "create", "alice", "--context", "last:4");
+        var r = await parley.RunAsync("", "keys", "list", "--json");
+
+        Assert.Equal(0, created.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal("last:4", doc.RootElement[0].GetProperty("context_policy").GetString());
+    }
+
+    [Theory]
+    [InlineData("everything")]
+    [InlineData("last:0")]
+    public async Task KeysCreate_InvalidContextPolicy_OneLineErrorExit2(string policy)
+    {
+        using var parley = new ParleyProcess();
+
+        var r = await parley.RunAsync("", "keys", "create", "alice", "--context", policy);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--context must be budget or last:N", r.Stderr, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, r.Stdout);
+    }
+
 }

@@ -117,10 +117,44 @@ public sealed class ServeCommandTests
         Assert.DoesNotContain(key, keys.Stdout, StringComparison.Ordinal);
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string key, string body)
+    [Fact]
+    public async Task Serve_TwoRequestsOnOneConversationId_HistoryShowsBothTurnsUnderTheKeyName()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl).With("OLLAMA_HOST", LoopbackAddresses.Closed());
+        var key = (await parley.RunAsync(null, "keys", "create", "team-a")).Stdout.Trim();
+        var port = new Uri(LoopbackAddresses.Closed()).Port;
+        using var process = parley.Start(["serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], redirectStdin: false);
+        var stderr = new OutputWatcher(process.StandardError);
+        await stderr.WaitForAsync("listening on", TimeSpan.FromSeconds(60));
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        using var first = await SendAsync(client, key, """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"my name is Ada"}]}""", "support-42");
+        using var second = await SendAsync(client, key, """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"what is my name?"}]}""", "support-42");
+        ParleyProcess.Signal(process, 15);
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+
+        Assert.Equal(200, (int)second.StatusCode);
+        Assert.Equal(3, server.Requests[1].Json!.Value.GetProperty("messages").GetArrayLength()); // turn one came along
+        using var listed = JsonDocument.Parse((await parley.RunAsync(null, "history", "--json")).Stdout);
+        var conversation = Assert.Single(listed.RootElement.EnumerateArray().ToArray());
+        var shown = await parley.RunAsync(null, "history", "show", conversation.GetProperty("id").GetString()!);
+        Assert.Contains("team-a", shown.Stdout + (await parley.RunAsync(null, "history")).Stdout, StringComparison.Ordinal);
+        Assert.Contains("my name is Ada", shown.Stdout, StringComparison.Ordinal);
+        Assert.Contains("what is my name?", shown.Stdout, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse((await parley.RunAsync(null, "history", "show", conversation.GetProperty("id").GetString()!, "--json")).Stdout);
+        Assert.Equal(2, json.RootElement.GetProperty("turns").GetArrayLength());
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string key, string body, string? conversation = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json(body) };
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        if (conversation is not null)
+        {
+            request.Headers.Add("X-Parley-Conversation", conversation);
+        }
+
         return await client.SendAsync(request);
     }
 

@@ -74,7 +74,7 @@ internal sealed class KeysListCommand
     private static Table Table(IReadOnlyList<ApiKeyRecord> keys)
     {
         var table = new Table().Border(TableBorder.Simple);
-        foreach (var header in new[] { "name", "daily", "monthly", "models", "rpm", "tpm", "today", "month", "created", "revoked" })
+        foreach (var header in new[] { "name", "daily", "monthly", "models", "rpm", "tpm", "context", "today", "month", "created", "revoked" })
         {
             table.AddColumn(new TableColumn(header).NoWrap());
         }
@@ -89,6 +89,7 @@ internal sealed class KeysListCommand
                     Markup.Escape(key.Limits.Models is { } models ? string.Join(",", models) : "any"),
                     KeyLimitsText.Number(key.Limits.RequestsPerMinute),
                     KeyLimitsText.Number(key.Limits.TokensPerMinute),
+                    Markup.Escape(key.Limits.ContextPolicy ?? "-"),
                     KeyLimitsText.Money(key.SpentTodayUsd),
                     KeyLimitsText.Money(key.SpentThisMonthUsd),
                     DisplayTime.Local(key.CreatedAt),
@@ -125,6 +126,7 @@ internal sealed class KeysListCommand
 
             json.WriteNumberOrNull("rpm", (long?)key.Limits.RequestsPerMinute);
             json.WriteNumberOrNull("tpm", (long?)key.Limits.TokensPerMinute);
+            json.WriteString("context_policy", key.Limits.ContextPolicy);
             json.WriteNumber("spent_today_usd", JsonOutputExtensions.TrimZeros(key.SpentTodayUsd));
             json.WriteNumber("spent_this_month_usd", JsonOutputExtensions.TrimZeros(key.SpentThisMonthUsd));
             json.WriteString("created_at", DisplayTime.Iso(key.CreatedAt));

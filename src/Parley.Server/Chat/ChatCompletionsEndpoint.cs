@@ -25,6 +25,7 @@ internal sealed class ChatCompletionsEndpoint
     private readonly ParleyGatewayOptions _options;
     private readonly UpstreamSender _sender;
     private readonly ILogger _logger;
+    private readonly ConversationLocks _conversationLocks = new();
 
     public ChatCompletionsEndpoint(
         GatewaySources sources, UpstreamRegistry upstreams, IRequestGate gate, GatewayMetrics metrics, ExchangeRecorder recorder, InFlightExchanges inFlight, ParleyGatewayOptions options,
@@ -116,10 +117,38 @@ internal sealed class ChatCompletionsEndpoint
             return;
         }
 
-        exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, route.Model);
+        // Context steps (X-Parley-Conversation, X-Parley-Context): they may replace the messages before the count, the
+        // window check and the gate see the request. A named conversation is locked until its exchange is saved.
+        var clientId = ConversationId.Read(context.Request.Headers[ConversationId.Header] is { Count: > 0 } idHeader ? idHeader.ToString() : null, request, out var inMetadata, out var badId);
+        if (badId is not null)
+        {
+            await RefuseAsync(context, badId, request.Model, key.Name, startedAt).ConfigureAwait(false);
+            return;
+        }
 
-        // Context steps (X-Parley-Context, X-Parley-Conversation) go here: they may call exchange.ReplaceMessages and
-        // recount before the window check and the gate see the request.
+        if (inMetadata)
+        {
+            exchange.ClientBody = ConversationId.RemoveFromBody(request.Body);
+        }
+
+        using var conversationLock = clientId is null ? null : await _conversationLocks.AcquireAsync(key.Name + "\n" + clientId, cancellationToken).ConfigureAwait(false);
+        if (clientId is not null)
+        {
+            var conversation = await GatewayConversation.LoadAsync(_sources.Log, clientId, KeyName(key), exchange, cancellationToken).ConfigureAwait(false);
+            exchange.Conversation = conversation;
+            if (conversation.Extended)
+            {
+                exchange.ReplaceMessages(conversation.History);
+            }
+        }
+
+        exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, route.Model);
+        if (await FitContextAsync(context, exchange, cancellationToken).ConfigureAwait(false) is { } badContext)
+        {
+            await RefuseAsync(context, badContext, request.Model, key.Name, startedAt).ConfigureAwait(false);
+            return;
+        }
+
         var maxOutput = request.MaxTokens ?? route.Model.MaxOutputTokens ?? 0;
         if (route.Model.ContextWindow is { } window && exchange.PromptTokens.Value + (request.MaxTokens ?? 0) > window)
         {
@@ -152,7 +181,7 @@ internal sealed class ChatCompletionsEndpoint
 
             var latency = Stopwatch.GetElapsedTime(startedAt);
             _metrics.Record(request.Model, key.Name, result.Status != TurnStatus.Complete, result.Usage?.InputTokenCount, result.Usage?.OutputTokenCount, result.CostUsd, latency, result.TimeToFirstToken);
-            _recorder.Save(new SavedExchange(route.Provider.Name, route.UpstreamModel, request.Messages, result.Text, new TurnOutcome
+            var outcome = new TurnOutcome
             {
                 Status = result.Status,
                 Model = result.ResponseModel ?? route.UpstreamModel,
@@ -162,9 +191,54 @@ internal sealed class ChatCompletionsEndpoint
                 Latency = latency,
                 TimeToFirstToken = result.TimeToFirstToken,
                 Error = result.Error,
-            }, ReferenceEquals(key, GateKey.Anonymous) ? null : key.Name));
+                MessagesDropped = exchange.Dropped,
+            };
+            if (exchange.Conversation is { } named)
+            {
+                await _recorder.AppendAsync(named, result.Text, outcome).ConfigureAwait(false);
+            }
+            else
+            {
+                _recorder.Save(new SavedExchange(route.Provider.Name, route.UpstreamModel, request.Messages, result.Text, outcome, KeyName(key)));
+            }
         }
     }
+
+    /// <summary>
+    /// Applies the context policy the request asks for (<c>X-Parley-Context</c>, else the key's default): when it leaves
+    /// messages out, the exchange carries the rest, is recounted, and the response says how many were dropped.
+    /// </summary>
+    private async Task<GatewayError?> FitContextAsync(HttpContext context, ChatExchange exchange, CancellationToken cancellationToken)
+    {
+        var header = context.Request.Headers[ContextHeader.Name];
+        var policy = ContextHeader.Parse(header.Count > 0 ? header.ToString() : exchange.Key.DefaultContextPolicy, out var error);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        // A conversation grows with every turn: without a choice it is trimmed to the window, never refused.
+        policy ??= exchange.Conversation is null ? null : ContextPolicy.TokenBudget();
+        if (policy is null)
+        {
+            return null;
+        }
+
+        var route = exchange.Route;
+        var budget = ContextBudget.For(route.Model, _sources.Counter, exchange.Request.MaxTokens is { } max ? (int)Math.Min(max, int.MaxValue) : null);
+        var result = await policy.ApplyAsync(new ContextRequest { Messages = exchange.Messages, Budget = budget }, cancellationToken).ConfigureAwait(false);
+        if (result.Dropped > 0)
+        {
+            exchange.ReplaceMessages(result.Messages);
+            exchange.Dropped = result.Dropped;
+            exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, route.Model);
+            context.Response.Headers[ContextHeader.DroppedHeader] = result.Dropped.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return null;
+    }
+
+    private static string? KeyName(GateKey key) => ReferenceEquals(key, GateKey.Anonymous) ? null : key.Name;
 
     private static GatewayError? Check(UpstreamRoute route) => route.Provider switch
     {
@@ -180,7 +254,7 @@ internal sealed class ChatCompletionsEndpoint
         var request = exchange.Request;
         var route = exchange.Route;
         var result = new ExchangeResult();
-        var body = UpstreamBody.Build(request, route.UpstreamModel, exchange.MessagesReplaced ? exchange.Messages : null);
+        var body = UpstreamBody.Build(request, route.UpstreamModel, exchange.MessagesReplaced ? exchange.Messages : null, exchange.ClientBody);
         var resilience = _options.Resilience;
         using var deadline = new UpstreamDeadline(
             request.Stream

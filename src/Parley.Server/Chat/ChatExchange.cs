@@ -33,6 +33,15 @@ internal sealed class ChatExchange
     /// <summary>The prompt's tokens as counted for <see cref="Messages"/>.</summary>
     public TokenCount PromptTokens { get; set; }
 
+    /// <summary>The body to forward when Parley removed its own fields from the client's (<c>metadata.parley_conversation</c>); null: as sent.</summary>
+    public byte[]? ClientBody { get; set; }
+
+    /// <summary>The client's conversation (<c>X-Parley-Conversation</c>), loaded; null for a stateless request.</summary>
+    public GatewayConversation? Conversation { get; set; }
+
+    /// <summary>How many of the client's messages a context step left out (0: none).</summary>
+    public int Dropped { get; set; }
+
     public void ReplaceMessages(IReadOnlyList<ChatMessage> messages)
     {
         Messages = messages;

@@ -39,6 +39,10 @@ internal sealed class ChatRequest : IDisposable
     /// <summary>The messages as the client sent them.</summary>
     public IReadOnlyList<ChatMessage> Messages { get; }
 
+    /// <summary>The body's <c>metadata</c> object, if any.</summary>
+    public JsonElement? Metadata =>
+        _document.RootElement.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object ? metadata : null;
+
     /// <summary>Parses <paramref name="body"/>, or returns the 400 error that describes what is wrong with it.</summary>
     public static ChatRequest? TryParse(byte[] body, out GatewayError? error)
     {

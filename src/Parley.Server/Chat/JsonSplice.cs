@@ -33,6 +33,52 @@ internal static class JsonSplice
         return null;
     }
 
+    /// <summary>
+    /// The object <paramref name="json"/> without its top-level property <paramref name="name"/> (with the comma that
+    /// separated it), or null when it has no such property.
+    /// </summary>
+    public static byte[]? RemoveProperty(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        var previousEnd = -1;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var nameStart = (int)reader.TokenStartIndex;
+            var match = reader.ValueTextEquals(name);
+            reader.Read();
+            reader.Skip();
+            var valueEnd = (int)reader.BytesConsumed;
+            if (match)
+            {
+                if (previousEnd >= 0)
+                {
+                    return Replace(json, previousEnd, valueEnd, []); // ,"name":value after an earlier property
+                }
+
+                // The first property: remove it with the comma after it, if another property follows.
+                var rest = json[valueEnd..];
+                var comma = rest.IndexOfAnyExcept(" \t\r\n"u8);
+                var removeEnd = comma >= 0 && rest[comma] == (byte)',' ? valueEnd + comma + 1 : valueEnd;
+                if (removeEnd > valueEnd)
+                {
+                    var next = json[removeEnd..].IndexOfAnyExcept(" \t\r\n"u8);
+                    removeEnd += Math.Max(next, 0);
+                }
+
+                return Replace(json, nameStart, removeEnd, []);
+            }
+
+            previousEnd = valueEnd;
+        }
+
+        return null;
+    }
+
     /// <summary>The index of the root object's closing brace.</summary>
     public static int ClosingBrace(ReadOnlySpan<byte> json) => json.LastIndexOf((byte)'}');
 

@@ -13,9 +13,9 @@ internal static class UpstreamBody
 {
     private static readonly byte[] UsageOptions = "{\"include_usage\":true}"u8.ToArray();
 
-    public static byte[] Build(ChatRequest request, string upstreamModel, IReadOnlyList<ChatMessage>? replacedMessages)
+    public static byte[] Build(ChatRequest request, string upstreamModel, IReadOnlyList<ChatMessage>? replacedMessages, byte[]? clientBody = null)
     {
-        var body = request.Body;
+        var body = clientBody ?? request.Body;
         if (replacedMessages is not null && JsonSplice.FindValue(body, "messages"u8) is var (ms, me))
         {
             body = JsonSplice.Replace(body, ms, me, WriteMessages(replacedMessages));

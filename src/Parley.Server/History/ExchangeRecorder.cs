@@ -35,6 +35,40 @@ internal sealed partial class ExchangeRecorder : IHostedService
         }
     }
 
+    /// <summary>
+    /// Appends an exchange to a client's conversation now (the caller holds the conversation's lock, so the next request
+    /// on it sees this turn): the new system prompt, the request's messages, then a turn with the answer.
+    /// </summary>
+    public async Task AppendAsync(GatewayConversation conversation, string? answer, TurnOutcome outcome)
+    {
+        try
+        {
+            var log = _sources.Log;
+            if (conversation.NewSystemPrompt is { } system)
+            {
+                await log.UpdateConversationAsync(conversation.Id, new ConversationUpdate { SystemPrompt = system }, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            var messages = conversation.NewMessages;
+            if (messages.Count == 0)
+            {
+                return;
+            }
+
+            if (messages.Count > 1)
+            {
+                await log.AppendMessagesAsync(conversation.Id, messages.Take(messages.Count - 1), CancellationToken.None).ConfigureAwait(false);
+            }
+
+            var turn = await log.BeginTurnAsync(conversation.Id, messages[^1], null, CancellationToken.None).ConfigureAwait(false);
+            await log.CompleteTurnAsync(turn, string.IsNullOrEmpty(answer) ? null : new ChatMessage(ChatRole.Assistant, answer), outcome, null, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ParleyStorageException or InvalidOperationException or IOException)
+        {
+            LogSaveFailed(_logger, outcome.Model ?? "", e.Message);
+        }
+    }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _writer = Task.Run(WriteAllAsync, CancellationToken.None);

@@ -27,7 +27,7 @@ internal sealed class KeyRequestGate(IApiKeyStore store, IRateLimitWindow rates,
         }
 
         var key = await FindAsync(bearerToken, cancellationToken).ConfigureAwait(false);
-        return key is null || key.RevokedAt is not null ? null : new GateKey(key.Id, key.Name, key.Limits.Models);
+        return key is null || key.RevokedAt is not null ? null : new GateKey(key.Id, key.Name, key.Limits.Models, key.Limits.ContextPolicy);
     }
 
     public async ValueTask<GatewayError> UnauthenticatedErrorAsync(string? bearerToken, CancellationToken cancellationToken)

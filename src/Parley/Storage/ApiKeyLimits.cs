@@ -16,6 +16,12 @@ public sealed record ApiKeyLimits(
     /// <summary>Gets limits that limit nothing.</summary>
     public static ApiKeyLimits None { get; } = new();
 
+    /// <summary>
+    /// Gets the key's default context policy in the gateway (<c>budget</c> or <c>last:N</c>), used when a request does
+    /// not send <c>X-Parley-Context</c>; <see langword="null"/>: a request that does not fit is refused.
+    /// </summary>
+    public string? ContextPolicy { get; init; }
+
     /// <summary>Gets whether the key has a daily or monthly budget.</summary>
     public bool HasBudget => DailyUsd is not null || MonthlyUsd is not null;
 }

@@ -20,4 +20,11 @@ public sealed class NewConversation
 
     /// <summary>Gets the name of the virtual key whose requests make the conversation (<c>parley serve</c>); <see langword="null"/> otherwise.</summary>
     public string? KeyName { get; init; }
+
+    /// <summary>
+    /// Gets the id a client chose for the conversation (<c>parley serve</c>'s <c>X-Parley-Conversation</c>); unique per
+    /// <see cref="KeyName"/>. When a conversation with this id and key exists, <see cref="IConversationLog.CreateConversationAsync"/>
+    /// returns it instead of creating one (also when two callers race to create it).
+    /// </summary>
+    public string? ClientId { get; init; }
 }

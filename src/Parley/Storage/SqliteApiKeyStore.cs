@@ -31,8 +31,8 @@ internal sealed class SqliteApiKeyStore(SqliteStoreConnection database, StoreClo
             }
 
             using (var insert = Command(c, transaction, """
-                INSERT INTO api_keys (name, key_sha256, daily_usd, monthly_usd, models, rpm, tpm, created_at)
-                VALUES ($name, $hash, $daily, $monthly, $models, $rpm, $tpm, $now);
+                INSERT INTO api_keys (name, key_sha256, daily_usd, monthly_usd, models, rpm, tpm, created_at, context_policy)
+                VALUES ($name, $hash, $daily, $monthly, $models, $rpm, $tpm, $now, $context_policy);
                 """))
             {
                 Add(insert, "$name", name);
@@ -41,6 +41,7 @@ internal sealed class SqliteApiKeyStore(SqliteStoreConnection database, StoreClo
                 Add(insert, "$monthly", limits.MonthlyUsd is { } monthly ? (double)monthly : null);
                 Add(insert, "$models", limits.Models is { } models ? string.Join(',', models) : null);
                 Add(insert, "$rpm", limits.RequestsPerMinute);
+                Add(insert, "$context_policy", limits.ContextPolicy);
                 Add(insert, "$tpm", limits.TokensPerMinute);
                 Add(insert, "$now", clock.NowText());
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -57,7 +58,7 @@ internal sealed class SqliteApiKeyStore(SqliteStoreConnection database, StoreClo
     public Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken) =>
         database.RunAsync<IReadOnlyList<ApiKeyRecord>>(async c =>
         {
-            using var command = Command(c, null, $"SELECT {KeyColumns}, {SpendColumns} FROM api_keys k ORDER BY k.id;");
+            using var command = Command(c, null, $"SELECT {KeyColumns}, {SpendColumns}, k.context_policy FROM api_keys k ORDER BY k.id;");
             AddPeriods(command, Today());
             var keys = new List<ApiKeyRecord>();
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -154,7 +155,7 @@ internal sealed class SqliteApiKeyStore(SqliteStoreConnection database, StoreClo
 
     private async Task<ApiKeyRecord?> ReadAsync(SqliteConnection c, SqliteTransaction? transaction, string where, string parameter, string value, CancellationToken cancellationToken)
     {
-        using var command = Command(c, transaction, $"SELECT {KeyColumns}, {SpendColumns} FROM api_keys k WHERE {where};");
+        using var command = Command(c, transaction, $"SELECT {KeyColumns}, {SpendColumns}, k.context_policy FROM api_keys k WHERE {where};");
         Add(command, parameter, value);
         AddPeriods(command, Today());
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -170,7 +171,7 @@ internal sealed class SqliteApiKeyStore(SqliteStoreConnection database, StoreClo
             NullableDecimal(reader, 3),
             NullableString(reader, 4)?.Split(',', StringSplitOptions.RemoveEmptyEntries),
             NullableInt64(reader, 5) is { } rpm ? (int)rpm : null,
-            NullableInt64(reader, 6) is { } tpm ? (int)tpm : null),
+            NullableInt64(reader, 6) is { } tpm ? (int)tpm : null) { ContextPolicy = NullableString(reader, 11) },
         CreatedAt = StorageText.ParseTime(reader.GetString(7)),
         RevokedAt = NullableString(reader, 8) is { } revoked ? StorageText.ParseTime(revoked) : null,
         SpentTodayUsd = ToDecimal(reader.GetDouble(9)),

@@ -113,6 +113,17 @@ internal sealed class SqliteConversationWriter(SqliteStoreConnection database, S
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The conversation the client named, of the same key; the writing transaction is exclusive, so no other writer can create it in between.</summary>
+    private static async Task<ConversationRecord?> FindByClientIdAsync(SqliteConnection c, SqliteTransaction transaction, NewConversation conversation, CancellationToken cancellationToken)
+    {
+        using var command = Command(c, transaction, "SELECT id FROM conversations WHERE client_id = $client_id AND coalesce(key_name, '') = coalesce($key_name, '');");
+        Add(command, "$client_id", conversation.ClientId);
+        Add(command, "$key_name", conversation.KeyName);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string id
+            ? await SqliteRows.ReadConversationAsync(c, transaction, id, cancellationToken).ConfigureAwait(false)
+            : null;
+    }
+
     public static async Task RequireConversationAsync(SqliteConnection c, SqliteTransaction transaction, string conversationId, CancellationToken cancellationToken)
     {
         using var command = Command(c, transaction, "SELECT 1 FROM conversations WHERE id = $id;");
@@ -125,15 +136,23 @@ internal sealed class SqliteConversationWriter(SqliteStoreConnection database, S
 
     private async Task<ConversationRecord> InsertConversationAsync(SqliteConnection c, SqliteTransaction transaction, NewConversation conversation, CancellationToken cancellationToken)
     {
+        if (conversation.ClientId is not null && await FindByClientIdAsync(c, transaction, conversation, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            return existing;
+        }
+
         string id = StorageText.NewId();
         var now = clock.Now();
-        // key_name (schema version 5) is written only for a gateway's conversation, so older schemas stay writable.
+        // key_name (schema version 5) and client_id (6) are written only for a gateway's conversation, so older schemas stay writable.
         string keyColumn = conversation.KeyName is null ? string.Empty : ", key_name";
         string keyValue = conversation.KeyName is null ? string.Empty : ", $key_name";
+        string clientColumn = conversation.ClientId is null ? string.Empty : ", client_id";
+        string clientValue = conversation.ClientId is null ? string.Empty : ", $client_id";
         using var command = Command(c, transaction, $"""
-            INSERT INTO conversations (id, title, provider, model, system_prompt, context_policy, created_at, updated_at{keyColumn})
-            VALUES ($id, $title, $provider, $model, $system_prompt, $context_policy, $now, $now{keyValue});
+            INSERT INTO conversations (id, title, provider, model, system_prompt, context_policy, created_at, updated_at{keyColumn}{clientColumn})
+            VALUES ($id, $title, $provider, $model, $system_prompt, $context_policy, $now, $now{keyValue}{clientValue});
             """);
+        Add(command, "$client_id", conversation.ClientId);
         Add(command, "$id", id);
         Add(command, "$title", conversation.Title);
         Add(command, "$provider", conversation.Provider);

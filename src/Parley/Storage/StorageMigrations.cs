@@ -225,6 +225,22 @@ internal static class StorageMigrations
                 ["key_name"] = "Name of the virtual key (`api_keys.name`) whose requests made the conversation through `parley serve`; NULL otherwise.",
             }),
         ]),
+
+        new(6, "conversations named by the client of parley serve, and each key's default context policy", """
+            ALTER TABLE conversations ADD COLUMN client_id TEXT;
+            CREATE UNIQUE INDEX conversations_client ON conversations (coalesce(key_name, ''), client_id) WHERE client_id IS NOT NULL;
+            ALTER TABLE api_keys ADD COLUMN context_policy TEXT;
+            """,
+        [
+            new("api_keys", null, new Dictionary<string, string>
+            {
+                ["context_policy"] = "The key's default context policy (`budget` or `last:N`) for requests without `X-Parley-Context`; NULL: a request that does not fit is refused.",
+            }),
+            new("conversations", null, new Dictionary<string, string>
+            {
+                ["client_id"] = "Id the client chose (`X-Parley-Conversation`), unique per key (`key_name`); NULL for other conversations.",
+            }),
+        ]),
     ];
 
     /// <summary>Gets the newest schema version this build knows.</summary>

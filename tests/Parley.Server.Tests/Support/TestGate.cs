@@ -16,8 +16,14 @@ internal sealed class TestGate : IRequestGate
 
     public int Released { get; private set; }
 
+    /// <summary>A second token, for the key <c>team-b</c>.</summary>
+    public string? OtherToken { get; init; }
+
+    /// <summary>The default context policy of the key <c>team-a</c>.</summary>
+    public string? DefaultContext { get; init; }
+
     public ValueTask<GateKey?> AuthenticateAsync(string? bearerToken, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(bearerToken == KnownToken ? new GateKey(7, "team-a") : null);
+        ValueTask.FromResult(bearerToken == KnownToken ? new GateKey(7, "team-a", null, DefaultContext) : OtherToken is not null && bearerToken == OtherToken ? new GateKey(8, "team-b") : null);
 
     public ValueTask<GateDecision> AdmitAsync(GateKey key, GateRequest request, CancellationToken cancellationToken)
     {

@@ -56,6 +56,19 @@ public abstract class ApiKeyStoreContractTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task CreateKey_WithContextPolicy_FindAndListReturnIt()
+    {
+        var store = await OpenAsync();
+        string secret = NewSecret();
+
+        await store.CreateKeyAsync("alice", secret, new ApiKeyLimits { ContextPolicy = "last:4" });
+        await store.CreateKeyAsync("bob", NewSecret(), ApiKeyLimits.None);
+
+        Assert.Equal("last:4", (await store.FindKeyAsync(secret))!.Limits.ContextPolicy);
+        Assert.Equal(["last:4", null], (await store.ListKeysAsync()).Select(k => k.Limits.ContextPolicy));
+    }
+
+    [SkippableFact]
     public async Task FindKey_WrongSecret_ReturnsNull()
     {
         var store = await OpenAsync();

@@ -63,6 +63,46 @@ public abstract class ConversationStoreContractTests
     }
 
     [SkippableFact]
+    public async Task CreateConversation_SameClientIdAndKey_ReturnsTheSameConversation()
+    {
+        await using var store = await OpenAsync();
+        var first = await store.CreateConversationAsync(new NewConversation { Model = "gpt-4o-mini", KeyName = "alice", ClientId = "chat-1" });
+        await store.AppendMessagesAsync(first.Id, [new ChatMessage(ChatRole.User, "remember me")]);
+
+        var again = await store.CreateConversationAsync(new NewConversation { Model = "gpt-4o-mini", KeyName = "alice", ClientId = "chat-1" });
+
+        Assert.Equal(first.Id, again.Id);
+        Assert.Equal("remember me", Assert.Single((await store.LoadAsync(again.Id)).Messages).Message.Text);
+        Assert.Single(await store.ListAsync());
+    }
+
+    [SkippableFact]
+    public async Task CreateConversation_SameClientIdOtherKeyOrNoKey_DifferentConversations()
+    {
+        await using var store = await OpenAsync();
+        var alice = await store.CreateConversationAsync(new NewConversation { KeyName = "alice", ClientId = "chat-1" });
+        var bob = await store.CreateConversationAsync(new NewConversation { KeyName = "bob", ClientId = "chat-1" });
+        var anonymous = await store.CreateConversationAsync(new NewConversation { ClientId = "chat-1" });
+        var anonymousAgain = await store.CreateConversationAsync(new NewConversation { ClientId = "chat-1" });
+        var other = await store.CreateConversationAsync(new NewConversation { KeyName = "alice", ClientId = "chat-2" });
+
+        Assert.Equal(5, new[] { alice.Id, bob.Id, anonymous.Id, other.Id, (await store.CreateConversationAsync(new NewConversation { KeyName = "alice" })).Id }.Distinct().Count());
+        Assert.Equal(anonymous.Id, anonymousAgain.Id);
+    }
+
+    [SkippableFact]
+    public async Task CreateConversation_ConcurrentSameClientId_AllGetOneConversation()
+    {
+        await using var store = await OpenAsync();
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            store.CreateConversationAsync(new NewConversation { KeyName = "alice", ClientId = "race" }))));
+
+        Assert.Single(created.Select(c => c.Id).Distinct());
+        Assert.Single(await store.ListAsync());
+    }
+
+    [SkippableFact]
     public async Task UsageReport_ConversationsOfKeys_GroupedByKeyName()
     {
         await using var store = await OpenAsync();
