@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using OpenAI;
 using OpenAI.Chat;
+using Parley.Hosting;
 
 namespace Parley.Benchmarks;
 

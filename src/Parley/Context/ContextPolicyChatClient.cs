@@ -10,7 +10,7 @@ namespace Parley;
 /// the model comes from <see cref="ChatOptions.ModelId"/> (else the inner client's default model) and is looked up
 /// in <see cref="Catalog"/>. Unlike Microsoft.Extensions.AI's <c>ReducingChatClient</c> it counts tokens, not messages,
 /// and reports what it did: the response (and the first update of a stream) carries the policy's
-/// <see cref="ContextResult"/> under <see cref="ResultKey"/> in its <c>AdditionalProperties</c>, with every summary
+/// <see cref="ContextResult"/> under <see cref="ContextResult.ResultKey"/> in its <c>AdditionalProperties</c>, with every summary
 /// call priced from <see cref="Catalog"/>; the decision and each summary call are logged
 /// (<see cref="ParleyEventIds.ContextApplied"/>, <see cref="ParleyEventIds.SummaryCallCompleted"/>). The policy is
 /// applied exactly as <see cref="ChatSession"/> applies it.
@@ -20,11 +20,8 @@ namespace Parley;
 /// conversation — found again by the last message it covers (by reference, as the session finds it) and, when the
 /// request names one, by <see cref="ChatOptions.ConversationId"/> — and is forgotten with that conversation's messages.
 /// </remarks>
-public sealed class ContextPolicyChatClient : DelegatingChatClient
+internal sealed class ContextPolicyChatClient : DelegatingChatClient
 {
-    /// <summary>The key of the <see cref="ContextResult"/> in a response's (or the first update's) <c>AdditionalProperties</c>.</summary>
-    public const string ResultKey = "parley.context";
-
     private readonly ConversationSummaries _summaries = new();
     private readonly ILogger _logger;
 
@@ -58,7 +55,7 @@ public sealed class ContextPolicyChatClient : DelegatingChatClient
     {
         var result = await ReduceAsync(messages, options, cancellationToken).ConfigureAwait(false);
         var response = await base.GetResponseAsync(result.Messages, options, cancellationToken).ConfigureAwait(false);
-        (response.AdditionalProperties ??= [])[ResultKey] = result;
+        (response.AdditionalProperties ??= [])[ContextResult.ResultKey] = result;
         return response;
     }
 
@@ -72,7 +69,7 @@ public sealed class ContextPolicyChatClient : DelegatingChatClient
         {
             if (first)
             {
-                (update.AdditionalProperties ??= [])[ResultKey] = result;
+                (update.AdditionalProperties ??= [])[ContextResult.ResultKey] = result;
                 first = false;
             }
 

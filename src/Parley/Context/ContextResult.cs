@@ -5,6 +5,13 @@ namespace Parley;
 /// <summary>What a <see cref="ContextPolicy"/> decided to send, and what it left out.</summary>
 public sealed class ContextResult
 {
+    /// <summary>
+    /// The key of the <see cref="ContextResult"/> in a response's (or a stream's first update's)
+    /// <c>AdditionalProperties</c> when the policy runs as middleware
+    /// (<see cref="ParleyChatClientBuilderExtensions.UseContextPolicy"/>).
+    /// </summary>
+    public const string ResultKey = "parley.context";
+
     /// <summary>The messages to send, oldest first.</summary>
     public required IReadOnlyList<ChatMessage> Messages { get; init; }
 

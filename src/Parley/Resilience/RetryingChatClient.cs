@@ -14,7 +14,7 @@ namespace Parley;
 /// <remarks>
 /// <para>
 /// It acts on <see cref="ParleyApiException"/>, so it belongs above the provider client that
-/// <see cref="ChatClientFactory"/> builds (whose outermost layer translates provider errors), and above
+/// Parley.Hosting's <c>ChatClientFactory</c> builds (whose outermost layer translates provider errors), and above
 /// <see cref="TimeoutChatClient"/> so that each attempt gets its own timeout and a timeout is not retried.
 /// </para>
 /// <para>

@@ -123,9 +123,13 @@ public sealed class TokenCounter
     /// <summary>
     /// The preflight's byte bound of a prompt with <paramref name="model"/>'s framing
     /// (<see cref="PromptPreflight.UpperBound(IEnumerable{ChatMessage}, ModelInfo?)"/>), reusing the byte counts of
-    /// the last prompt bounded: a turn measures only its new messages. Needs no tokenizer.
+    /// the last prompt bounded: a turn measures only its new messages. Needs no tokenizer: every token is at least one
+    /// byte, so a prompt whose bound fits a window fits it without counting.
     /// </summary>
-    internal long UpperBound(IReadOnlyList<ChatMessage> messages, ModelInfo? model)
+    /// <param name="messages">The prompt.</param>
+    /// <param name="model">The model (its framing), or null for the default.</param>
+    /// <returns>An upper bound of the prompt's tokens.</returns>
+    public long UpperBound(IReadOnlyList<ChatMessage> messages, ModelInfo? model)
     {
         ArgumentNullException.ThrowIfNull(messages);
         (long bytes, bool unbounded) = bounds.Sum(0, messages, static message =>

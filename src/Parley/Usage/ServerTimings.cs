@@ -1,6 +1,12 @@
 using Microsoft.Extensions.AI;
 
+// Compiled into Parley.Hosting too (its Ollama adapter writes these timings), in its own namespace there so the test
+// assembly, which sees both assemblies' internals, is not left with two Parley.ServerTimings.
+#if PARLEY_HOSTING
+namespace Parley.Hosting;
+#else
 namespace Parley;
+#endif
 
 /// <summary>
 /// Timings a server measured itself and reported with the usage (Ollama's <c>eval_duration</c>,

@@ -7,4 +7,4 @@ namespace Parley;
 /// <param name="Usage">Tokens as the server reported them (null when it reported none).</param>
 /// <param name="CostUsd">The call's cost; null when the price is unknown.</param>
 /// <param name="Latency">From request to the end of the answer.</param>
-public sealed record UsageEntry(string? ModelId, UsageDetails? Usage, decimal? CostUsd, TimeSpan Latency);
+internal sealed record UsageEntry(string? ModelId, UsageDetails? Usage, decimal? CostUsd, TimeSpan Latency);

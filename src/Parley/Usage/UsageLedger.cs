@@ -10,7 +10,7 @@ public sealed class UsageLedger
     private readonly ConversationUsage _totals = new();
 
     /// <summary>Every call recorded so far, oldest first.</summary>
-    public IReadOnlyList<UsageEntry> Entries
+    internal IReadOnlyList<UsageEntry> Entries
     {
         get
         {
@@ -46,7 +46,7 @@ public sealed class UsageLedger
     public bool HasUnknownCost => Totals.HasUnknownCost;
 
     /// <summary>Adds one call.</summary>
-    public void Record(UsageEntry entry)
+    internal void Record(UsageEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         lock (_gate)

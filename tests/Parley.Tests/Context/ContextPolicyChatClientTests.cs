@@ -17,7 +17,7 @@ public class ContextPolicyChatClientTests
     public async Task UseContextPolicy_RequestedModel_FitsItsWindow(bool streaming)
     {
         var inner = new FakeChatClient();
-        using var client = inner.AsBuilder().UseContextPolicy(ContextPolicy.TokenBudget(), c => c.Catalog = SmallCatalog).Build();
+        using var client = inner.AsBuilder().UseContextPolicy(ContextPolicy.TokenBudget(), catalog: SmallCatalog).Build();
         var options = new ChatOptions { ModelId = "small-model" };
 
         if (streaming)
@@ -57,14 +57,14 @@ public class ContextPolicyChatClientTests
         var summarizer = new FakeSummarizer();
         var log = new RecordingLogger();
         using var client = inner.AsBuilder()
-            .UseContextPolicy(ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions { KeepLastTurns = 1 }), c => c.Catalog = SmallCatalog, log)
+            .UseContextPolicy(ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions { KeepLastTurns = 1 }), catalog: SmallCatalog, loggerFactory: log)
             .Build();
 
         var response = streaming
             ? await client.GetStreamingResponseAsync(Conversation(10, words: 20), new ChatOptions { ModelId = "small-model" }).ToChatResponseAsync()
             : await client.GetResponseAsync(Conversation(10, words: 20), new ChatOptions { ModelId = "small-model" });
 
-        var result = Assert.IsType<ContextResult>(response.AdditionalProperties?[ContextPolicyChatClient.ResultKey]);
+        var result = Assert.IsType<ContextResult>(response.AdditionalProperties?[ContextResult.ResultKey]);
         Assert.Equal(summarizer.Calls, result.SummaryCalls.Count);
         Assert.Equal(100, result.SummaryCalls[0].Usage!.InputTokenCount);
         Assert.NotNull(result.Summary);
@@ -88,12 +88,12 @@ public class ContextPolicyChatClientTests
         var catalog = SmallCatalog.WithOverrides(JsonDocument.Parse(
             """{"cheap-model": {"provider": "openai", "encoding": "o200k_base", "context_window": 8000, "input_per_million": 1.0, "output_per_million": 2.0}}""").RootElement);
         using var client = new FakeChatClient().AsBuilder()
-            .UseContextPolicy(ContextPolicy.Summarize(new FakeSummarizer(), new SummarizingPolicyOptions { KeepLastTurns = 1 }), c => c.Catalog = catalog)
+            .UseContextPolicy(ContextPolicy.Summarize(new FakeSummarizer(), new SummarizingPolicyOptions { KeepLastTurns = 1 }), catalog: catalog)
             .Build();
 
         var response = await client.GetResponseAsync(Conversation(10, words: 20), new ChatOptions { ModelId = "small-model" });
 
-        var call = ((ContextResult)response.AdditionalProperties![ContextPolicyChatClient.ResultKey]!).SummaryCalls[0];
+        var call = ((ContextResult)response.AdditionalProperties![ContextResult.ResultKey]!).SummaryCalls[0];
         Assert.Equal(CostCalculator.Compute(call.Usage!, catalog.Find("cheap-model")), call.CostUsd);
         Assert.NotNull(call.CostUsd);
     }
@@ -112,7 +112,7 @@ public class ContextPolicyChatClientTests
         });
         var middlewareModel = new FakeChatClient();
         using var client = middlewareModel.AsBuilder()
-            .UseContextPolicy(ContextPolicy.Summarize(new FakeSummarizer(), new SummarizingPolicyOptions { KeepLastTurns = 1 }), c => c.Catalog = SmallCatalog)
+            .UseContextPolicy(ContextPolicy.Summarize(new FakeSummarizer(), new SummarizingPolicyOptions { KeepLastTurns = 1 }), catalog: SmallCatalog)
             .Build();
 
         for (var i = 0; i < 16; i++)
@@ -144,7 +144,7 @@ public class ContextPolicyChatClientTests
             Answer = (call, prompt) => new ChatResponse(new ChatMessage(ChatRole.Assistant, $"{(prompt[^1].Text.Contains("alpha", StringComparison.Ordinal) ? "alpha" : "beta")} summary {call}")),
         };
         using var client = inner.AsBuilder()
-            .UseContextPolicy(ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions { KeepLastTurns = 1 }), c => c.Catalog = SmallCatalog)
+            .UseContextPolicy(ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions { KeepLastTurns = 1 }), catalog: SmallCatalog)
             .Build();
         var alpha = Topical("alpha");
         var beta = Topical("beta");

@@ -65,7 +65,7 @@ public sealed class OllamaContextSizeChatClientTests
     [Fact]
     public void OllamaContextSize_NullBuilder_ThrowsNamingParameter()
     {
-        var e = Assert.Throws<ArgumentNullException>(() => ParleyChatClientBuilderExtensions.UseOllamaContextSize(null!));
+        var e = Assert.Throws<ArgumentNullException>(() => OllamaChatClientBuilderExtensions.UseOllamaContextSize(null!));
         Assert.Equal("builder", e.ParamName);
     }
 

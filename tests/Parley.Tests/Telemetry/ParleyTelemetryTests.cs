@@ -118,13 +118,13 @@ public sealed class ParleyTelemetryTests : IDisposable
             }
             """).RootElement);
         using var client = new FakeChatClient().AsBuilder()
-            .UseContextPolicy(ContextPolicy.Summarize(new FakeSummarizer(), new SummarizingPolicyOptions { KeepLastTurns = 1 }), c => c.Catalog = catalog)
+            .UseContextPolicy(ContextPolicy.Summarize(new FakeSummarizer(), new SummarizingPolicyOptions { KeepLastTurns = 1 }), catalog: catalog)
             .Build();
 
         var response = await client.GetResponseAsync(ContextHistories.Conversation(10, words: 20), new ChatOptions { ModelId = "small-model" });
         _root.Stop();
 
-        var result = (ContextResult)response.AdditionalProperties![ContextPolicyChatClient.ResultKey]!;
+        var result = (ContextResult)response.AdditionalProperties![ContextResult.ResultKey]!;
         var calls = Measurements("parley.context.summary_calls");
         Assert.Equal(result.SummaryCalls.Count, calls.Count);
         Assert.All(calls, c => Assert.Equal(("{call}", 1.0, "summarize", "cheap-model"), (c.Unit, c.Value, c.Tags["parley.context.policy"], c.Tags["gen_ai.request.model"])));

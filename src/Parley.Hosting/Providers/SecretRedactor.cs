@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>
 /// The secrets Parley knows — every configured provider key, the passwords and key-like query values of base URLs,

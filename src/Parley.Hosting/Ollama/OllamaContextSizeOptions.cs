@@ -1,4 +1,4 @@
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>How <see cref="OllamaContextSizeChatClient"/> sizes Ollama's <c>num_ctx</c>. Null properties mean Parley's default.</summary>
 public sealed class OllamaContextSizeOptions

@@ -1,4 +1,4 @@
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>A model installed in an Ollama server, as <c>/api/tags</c> lists it and <c>/api/show</c> describes it.</summary>
 public sealed record OllamaInstalledModel

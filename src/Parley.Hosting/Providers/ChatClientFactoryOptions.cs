@@ -1,4 +1,4 @@
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>Transport settings for the clients <see cref="ChatClientFactory"/> builds. Null = Parley's default.</summary>
 public sealed record ChatClientFactoryOptions

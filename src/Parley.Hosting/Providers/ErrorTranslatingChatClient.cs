@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
 
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>
 /// Middleware that turns provider exceptions into <see cref="ParleyApiException"/> on both paths, and reports a

@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 using OllamaSharp.Models;
 using OllamaSharp.Models.Chat;
 
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>
 /// Sets Ollama's <c>num_ctx</c> on every request. Ollama silently drops the oldest messages of a prompt longer

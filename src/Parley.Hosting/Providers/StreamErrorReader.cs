@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using OpenAI.Chat;
 
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>
 /// Finds an <c>error</c> object sent inside an SSE stream (<c>data: {"error":{…}}</c>). The SDK parses such a frame

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.AI;
 
-namespace Parley;
+namespace Parley.Hosting;
 
-public static partial class ParleyChatClientBuilderExtensions
+/// <summary>The Ollama layer for a <see cref="ChatClientBuilder"/>.</summary>
+public static class OllamaChatClientBuilderExtensions
 {
     /// <summary>Sizes Ollama's <c>num_ctx</c> for every request from the prompt (see <see cref="OllamaContextSizeChatClient"/>).</summary>
     public static ChatClientBuilder UseOllamaContextSize(

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using OllamaSharp.Models.Chat;
 
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>
 /// Completes what OllamaSharp maps from Ollama's final line: the usage (<c>prompt_eval_count</c>,

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.AI;
 using OllamaSharp;
 
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>
 /// Builds the client for <see cref="ProviderKind.Ollama"/>: OllamaSharp's <see cref="OllamaApiClient"/> over an

@@ -3,7 +3,7 @@ using System.ClientModel.Primitives;
 using Microsoft.Extensions.AI;
 using OpenAI;
 
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>
 /// Builds an <see cref="IChatClient"/> for a <see cref="ResolvedProvider"/>. The only place that knows provider

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>
 /// Reads an NDJSON body line by line and hands only complete lines on. A line <c>{"error": "…"}</c> (what Ollama

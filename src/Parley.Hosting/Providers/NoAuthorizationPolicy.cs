@@ -1,6 +1,6 @@
 using System.ClientModel.Primitives;
 
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>Removes the placeholder bearer token for servers that need no key (e.g. a local Ollama).</summary>
 internal sealed class NoAuthorizationPolicy : PipelinePolicy

@@ -4,7 +4,7 @@ using System.Text.Json;
 using OllamaSharp;
 using OllamaSharp.Models;
 
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>
 /// What an Ollama server has installed: <c>/api/tags</c> (names, sizes, families, quantizations) and

@@ -1,4 +1,4 @@
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>Converts <see cref="ProviderKind"/> to and from the names used in the config file.</summary>
 internal static class ProviderKindNames

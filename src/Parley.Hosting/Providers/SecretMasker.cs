@@ -1,4 +1,4 @@
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>Hides secrets in text shown to users.</summary>
 internal static class SecretMasker

@@ -1,4 +1,4 @@
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>Everything needed to talk to one provider, after flags, environment, .env and config were layered.</summary>
 public sealed record ResolvedProvider

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>
 /// Sits under OllamaSharp's <see cref="HttpClient"/> and turns Ollama's error answers into

@@ -1,4 +1,4 @@
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>The wire protocol a provider speaks.</summary>
 public enum ProviderKind

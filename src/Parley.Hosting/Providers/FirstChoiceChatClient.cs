@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using OpenAI.Chat;
 
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>
 /// Keeps a stream to choice 0. With <c>n</c> &gt; 1 the server interleaves the choices' chunks

@@ -1,6 +1,6 @@
 using System.ClientModel.Primitives;
 
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>
 /// Adapts the official OpenAI SDK to Azure OpenAI's wire shape: <c>api-version</c> on every request and the key in

@@ -6,7 +6,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text.Json;
 
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>
 /// Turns the exceptions of the OpenAI SDK and of <see cref="HttpClient"/> into <see cref="ParleyApiException"/>, and is

@@ -8,7 +8,7 @@ using OllamaSharp;
 using OllamaSharp.Models;
 using OllamaSharp.Models.Chat;
 
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>
 /// Source-generated JSON metadata for the OllamaSharp requests and responses Parley sends and reads, so the native
