@@ -132,7 +132,22 @@ public sealed class NodeOpenAIClientTests(NodeOpenAIClient node) : IClassFixture
         Assert.Equal(0, gateway.ChatRequestsForwarded);
     }
 
-    // X-Parley-Conversation: the conversation-id step goes here (a "create" step with
-    // headers = { "X-Parley-Conversation": id } twice, asserting the second answer saw the first turn). The gateway
-    // does not read that header on this branch yet; the lead adds the step at merge.
+    [SkippableFact]
+    public async Task OpenAINpm_ConversationIdHeader_SecondRequestCarriesTheFirstTurnUpstream()
+    {
+        await using var gateway = await KeyedGateway.StartAsync();
+        string key = await gateway.CreateKeyAsync("team");
+        var headers = new JsonObject { ["X-Parley-Conversation"] = "npm-conversation-1" };
+
+        var results = await node.RunAsync(
+            gateway.BaseUrl,
+            NodeOpenAIClient.Step("first", "create", key, Chat("my name is Ada"), headers: headers),
+            NodeOpenAIClient.Step("second", "create", key, Chat("what is my name?"), headers: (JsonObject)headers.DeepClone()));
+
+        Assert.Equal("Echo: what is my name?", Value(results, "second")["choices"]![0]!["message"]!["content"]!.GetValue<string>());
+        var second = gateway.Upstream.Requests.Last(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal));
+        Assert.Equal(
+            ["my name is Ada", "Echo: my name is Ada", "what is my name?"],
+            second.Messages.Where(m => m.Role != "system").Select(m => m.Content).ToArray());
+    }
 }
