@@ -113,6 +113,16 @@ internal static class PostgresMigrations
             ALTER TABLE conversations ADD COLUMN key_name text;
             CREATE INDEX conversations_key ON conversations (key_name) WHERE key_name IS NOT NULL;
             """),
+        new(6, "the rate-limit window of each virtual key, shared by gateway replicas", """
+            CREATE TABLE api_key_requests (
+                id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                key_id bigint NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+                at     timestamptz NOT NULL,
+                tokens bigint NOT NULL
+            );
+
+            CREATE INDEX api_key_requests_key_at ON api_key_requests (key_id, at);
+            """),
     ];
 
     /// <summary>Gets the newest schema version this build knows.</summary>

@@ -225,6 +225,25 @@ internal static class StorageMigrations
                 ["key_name"] = "Name of the virtual key (`api_keys.name`) whose requests made the conversation through `parley serve`; NULL otherwise.",
             }),
         ]),
+        new(6, "the rate-limit window of each virtual key, shared by gateway replicas", """
+            CREATE TABLE api_key_requests (
+                id     INTEGER PRIMARY KEY,
+                key_id INTEGER NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+                at     TEXT NOT NULL,
+                tokens INTEGER NOT NULL
+            );
+
+            CREATE INDEX api_key_requests_key_at ON api_key_requests (key_id, at);
+            """,
+        [
+            new("api_key_requests", "The requests each key made in the last minute, for its rate limits: gateway replicas on one server database count them together (rows older than a minute are deleted; the SQLite gateway counts in memory).", new Dictionary<string, string>
+            {
+                ["id"] = "Row id.",
+                ["key_id"] = "Key (`api_keys.id`).",
+                ["at"] = "When the request was admitted (ISO 8601 UTC).",
+                ["tokens"] = "The request's prompt tokens plus the most its answer may use, as tokens per minute count them.",
+            }),
+        ]),
     ];
 
     /// <summary>Gets the newest schema version this build knows.</summary>
