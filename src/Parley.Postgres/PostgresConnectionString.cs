@@ -74,7 +74,7 @@ public static class PostgresConnectionString
             builder.CommandTimeout = 15;
         }
 
-        if (!given.Contains("MaxPoolSize") && !given.Contains("Maximum Pool Size".Replace(" ", string.Empty, StringComparison.Ordinal)))
+        if (!given.Contains("MaxPoolSize") && !given.Contains("MaximumPoolSize"))
         {
             builder.MaxPoolSize = 100;
         }
