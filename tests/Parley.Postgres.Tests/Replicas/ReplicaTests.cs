@@ -116,6 +116,36 @@ public sealed class ReplicaTests(PostgresServer server) : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Replica_PoolExhausted_Answers503InsteadOfWaiting()
+    {
+        server.SkipIfUnavailable();
+        string database = new Uri(_url!).AbsolutePath.Trim('/');
+        await using var small = await ReplicaHost.StartAsync(_upstream!, server.ConnectionString(database) + ";Pooling=true;Maximum Pool Size=2;Timeout=1");
+        string secret = await CreateKeyAsync("team", new ApiKeyLimits(DailyUsd: 100m));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(small.ChatAsync(secret)));
+
+        // Another client holds the key's row: two requests wait on it in their reservations, holding the whole pool.
+        await using var holder = new Npgsql.NpgsqlConnection(server.ConnectionString(database));
+        await holder.OpenAsync();
+        var transaction = await holder.BeginTransactionAsync();
+        await using (var lockKey = new Npgsql.NpgsqlCommand("SELECT id FROM api_keys FOR UPDATE;", holder, transaction))
+        {
+            await lockKey.ExecuteNonQueryAsync();
+        }
+
+        var waiting = Enumerable.Range(0, 2).Select(_ => BodyAsync(small.ChatAsync(secret))).ToList();
+        var refused = await EventuallyAsync(async () =>
+        {
+            var (status, body) = await BodyAsync(small.ChatAsync(secret), TimeSpan.FromSeconds(10));
+            return status == HttpStatusCode.ServiceUnavailable ? body : null;
+        });
+        await transaction.RollbackAsync();
+
+        Assert.Equal("service_unavailable", refused["error"]?["code"]?.GetValue<string>());
+        Assert.All(await Task.WhenAll(waiting), r => Assert.Equal(HttpStatusCode.OK, r.Status));
+    }
+
+    [SkippableFact]
     public async Task Replicas_ExchangeSavedThroughOneReplica_IsListedByAnother()
     {
         server.SkipIfUnavailable();
@@ -125,6 +155,29 @@ public sealed class ReplicaTests(PostgresServer server) : IAsyncLifetime
 
         var listed = await EventuallyAsync(async () => (await _replicas[1].Store.ListAsync()).SingleOrDefault(c => c.TurnCount > 0));
         Assert.Equal("team", (await _replicas[1].Store.LoadAsync(listed.Id)).Conversation.KeyName);
+    }
+
+    [SkippableFact]
+    public async Task Replicas_DatabaseRestartedWhileAReplicaIdles_ThatReplicaFailsAtMostOnceThenServes()
+    {
+        server.SkipIfUnavailable();
+        string secret = await CreateKeyAsync("team", ApiKeyLimits.None);
+        var idle = _replicas[2];
+        Assert.All(await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => StatusAsync(idle.ChatAsync(secret)))), s => Assert.Equal(HttpStatusCode.OK, s));
+        await Task.Delay(500); // the history writer's saves return their connections to the pool too
+
+        await server.StopAsync();
+        await server.StartAsync();
+
+        // The pool's idle connections died with the server: the first request finds one broken (503) and Npgsql clears
+        // the pool, so the next ones connect anew.
+        var statuses = new List<HttpStatusCode>();
+        for (int i = 0; i < 4; i++)
+        {
+            statuses.Add(await StatusAsync(idle.ChatAsync(secret)));
+        }
+
+        Assert.True(statuses.Skip(1).All(s => s == HttpStatusCode.OK), "after the restart: " + string.Join(", ", statuses));
     }
 
     [SkippableFact]
