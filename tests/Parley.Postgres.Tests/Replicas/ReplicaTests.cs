@@ -49,13 +49,16 @@ public sealed class ReplicaTests(PostgresServer server) : IAsyncLifetime
         server.SkipIfUnavailable();
         const decimal Budget = 0.002m; // a request of max_tokens 1000 reserves about $0.0006 on gpt-4o-mini
         string secret = await CreateKeyAsync("team", new ApiKeyLimits(DailyUsd: Budget));
+        for (int i = 0; i < 30; i++)
+        {
+            _upstream!.Enqueue(ScriptedResponse.Text("slow answer").WithDelay(TimeSpan.FromMilliseconds(500))); // all race at once
+        }
 
         var statuses = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => StatusAsync(_replicas[i % 3].ChatAsync(secret, maxTokens: 1000))));
 
         var key = (await _replicas[0].Store.ListKeysAsync()).Single();
         Assert.True(key.SpentTodayUsd <= Budget, $"spent {key.SpentTodayUsd} of {Budget}");
-        Assert.Contains(HttpStatusCode.OK, statuses);
-        Assert.Contains((HttpStatusCode)429, statuses);
+        Assert.True(statuses.Contains(HttpStatusCode.OK) && statuses.Contains((HttpStatusCode)429), "statuses: " + string.Join(", ", statuses));
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or (HttpStatusCode)429, $"unexpected {s}"));
     }
 
@@ -134,6 +137,11 @@ public sealed class ReplicaTests(PostgresServer server) : IAsyncLifetime
         }
 
         var waiting = Enumerable.Range(0, 2).Select(_ => BodyAsync(small.ChatAsync(secret))).ToList();
+        await EventuallyAsync(async () =>
+        {
+            await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE NOT granted;", holder);
+            return (long)(await count.ExecuteScalarAsync())! >= 2 ? true : (bool?)null;
+        });
         var refused = await EventuallyAsync(async () =>
         {
             var (status, body) = await BodyAsync(small.ChatAsync(secret), TimeSpan.FromSeconds(10));
