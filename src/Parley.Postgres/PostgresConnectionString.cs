@@ -49,6 +49,39 @@ public static class PostgresConnectionString
         return string.Create(CultureInfo.InvariantCulture, $"{user}{builder.Host}:{builder.Port}/{builder.Database}");
     }
 
+    /// <summary>
+    /// The connection settings a gateway needs under load and outages, where the connection string sets none: a pool
+    /// of 100 (64 concurrent requests per replica and headroom), 5 s to get a connection (an exhausted pool or a
+    /// stopped server fails fast) and 15 s per command, so a request never hangs on the database.
+    /// </summary>
+    internal static string WithFailFastDefaults(string connectionString)
+    {
+        var given = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string pair in connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int equals = pair.IndexOf('=', StringComparison.Ordinal);
+            given.Add((equals < 0 ? pair : pair[..equals]).Replace(" ", string.Empty, StringComparison.Ordinal).Trim());
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.Contains("Timeout"))
+        {
+            builder.Timeout = 5;
+        }
+
+        if (!given.Contains("CommandTimeout"))
+        {
+            builder.CommandTimeout = 15;
+        }
+
+        if (!given.Contains("MaxPoolSize") && !given.Contains("MaximumPoolSize"))
+        {
+            builder.MaxPoolSize = 100;
+        }
+
+        return builder.ConnectionString;
+    }
+
     private static string FromUrl(string url)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)

@@ -23,13 +23,14 @@ namespace Parley.Postgres;
 /// whose message names the server but never the password.
 /// </para>
 /// </remarks>
-public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore
+public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore, IRateLimitStore
 {
     private readonly PostgresDatabase _database;
     private readonly PostgresConversationWriter _conversations;
     private readonly PostgresTurnWriter _turns;
     private readonly PostgresHistoryQueries _history;
     private readonly PostgresApiKeys _keys;
+    private readonly PostgresRateLimits _rates;
 
     private PostgresConversationStore(PostgresDatabase database, ConversationStoreOptions? options)
     {
@@ -40,6 +41,7 @@ public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore
         _turns = new PostgresTurnWriter(database, now);
         _history = new PostgresHistoryQueries(database, options?.TimeZone ?? TimeZoneInfo.Local);
         _keys = new PostgresApiKeys(database, now);
+        _rates = new PostgresRateLimits(database, now);
     }
 
     /// <summary>Gets how many pending turns of ended processes were marked interrupted when the store opened.</summary>
@@ -64,7 +66,7 @@ public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore
     /// <summary>Opens the database and migrates it up to <paramref name="targetVersion"/> (tests build old schemas with it).</summary>
     internal static async Task<PostgresConversationStore> OpenCoreAsync(string connectionString, ConversationStoreOptions? options, int targetVersion, CancellationToken cancellationToken)
     {
-        var dataSource = new NpgsqlSlimDataSourceBuilder(connectionString).Build();
+        var dataSource = new NpgsqlSlimDataSourceBuilder(PostgresConnectionString.WithFailFastDefaults(connectionString)).Build();
         var database = new PostgresDatabase(dataSource, PostgresConnectionString.Describe(connectionString));
         try
         {
@@ -224,6 +226,13 @@ public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore
     {
         RequireGranted(reservation);
         return _keys.SettleAsync(reservation, 0m, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<RateLimitAcquisition> TryAcquireRateAsync(long keyId, int? requestsPerMinute, int? tokensPerMinute, long tokens, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(tokens);
+        return _rates.TryAcquireAsync(keyId, requestsPerMinute, tokensPerMinute, tokens, cancellationToken);
     }
 
     /// <inheritdoc />

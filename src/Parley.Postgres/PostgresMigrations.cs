@@ -119,6 +119,17 @@ internal static class PostgresMigrations
             CREATE UNIQUE INDEX conversations_client ON conversations (coalesce(key_name, ''), client_id) WHERE client_id IS NOT NULL;
             ALTER TABLE api_keys ADD COLUMN context_policy text;
             """),
+
+        new(7, "the rate-limit window of each virtual key, shared by gateway replicas", """
+            CREATE TABLE api_key_requests (
+                id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                key_id bigint NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+                at     timestamptz NOT NULL,
+                tokens bigint NOT NULL
+            );
+
+            CREATE INDEX api_key_requests_key_at ON api_key_requests (key_id, at);
+            """),
     ];
 
     /// <summary>Gets the newest schema version this build knows.</summary>

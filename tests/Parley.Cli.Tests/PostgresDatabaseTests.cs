@@ -39,6 +39,38 @@ public sealed class PostgresDatabaseTests(PostgresServer postgres)
         Assert.Equal("alice", Assert.Single(await store.ListKeysAsync()).Name);
     }
 
+    [SkippableFact]
+    public async Task Serve_DbUrl_AnswersAKeyedRequestAndHistoryListsIt()
+    {
+        postgres.SkipIfUnavailable();
+        string url = await postgres.CreateDatabaseAsync();
+        await using var server = await LoopbackServer.StartAsync();
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl).With("OLLAMA_HOST", LoopbackAddresses.Closed());
+        var created = await parley.RunAsync("", "keys", "create", "team", "--db", url);
+        Assert.Equal(0, created.ExitCode);
+        int port = new Uri(LoopbackAddresses.Closed()).Port;
+        using var process = parley.Start(["serve", "--db", url, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], redirectStdin: false);
+        var stderr = new OutputWatcher(process.StandardError);
+        await stderr.WaitForAsync("listening on", TimeSpan.FromSeconds(60));
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello through the gateway"}]}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", created.Stdout.Trim());
+
+        using var response = await client.SendAsync(request);
+        ParleyProcess.Signal(process, 15);
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        var history = await parley.RunAsync("", "history", "--db", url);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(0, history.ExitCode);
+        Assert.Contains("hello through the gateway", history.Stdout);
+        Assert.Contains("team", history.Stdout);
+        Assert.False(File.Exists(Path.Combine(parley.ParleyHome, "parley.db")), "nothing may go to the SQLite file");
+    }
+
     [SkippableTheory]
     [InlineData("postgres://parley:hunter2@127.0.0.1:5432")]
     [InlineData("postgres://parley:hunter2@127.0.0.1:5432/db?sslmode=maybe")]

@@ -55,4 +55,20 @@ public sealed class PostgresConnectionStringTests
     [InlineData("postgres://u@db/parley", "postgres://u@db/parley")]
     public void Mask_Url_HidesOnlyThePassword(string url, string expected) =>
         Assert.Equal(expected, PostgresConnectionString.Mask(url));
+
+    [Fact]
+    public void WithFailFastDefaults_NothingSet_ShortTimeoutsAndAPoolFor64ConcurrentRequests()
+    {
+        var built = new NpgsqlConnectionStringBuilder(PostgresConnectionString.WithFailFastDefaults(PostgresConnectionString.Parse("postgres://u:p@db/parley")));
+
+        Assert.Equal((5, 15, 100), (built.Timeout, built.CommandTimeout, built.MaxPoolSize));
+    }
+
+    [Fact]
+    public void WithFailFastDefaults_SetByTheUser_KeptAsGiven()
+    {
+        var built = new NpgsqlConnectionStringBuilder(PostgresConnectionString.WithFailFastDefaults("Host=db;Timeout=30;Command Timeout=60;Maximum Pool Size=20"));
+
+        Assert.Equal((30, 60, 20), (built.Timeout, built.CommandTimeout, built.MaxPoolSize));
+    }
 }

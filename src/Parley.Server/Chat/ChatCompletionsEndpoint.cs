@@ -49,6 +49,19 @@ internal sealed class ChatCompletionsEndpoint
         {
             await HandleCoreAsync(context).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is ParleyStorageException or TimeoutException)
+        {
+            // The database is down or its pool is exhausted: fail fast with 503; the next request tries it again.
+            GatewayLog.StorageUnavailable(_logger, _sources.Secrets.Redact(e.Message));
+            if (!context.Response.HasStarted)
+            {
+                await ErrorResponse.WriteAsync(context, GatewayErrors.StorageUnavailable()).ConfigureAwait(false);
+            }
+            else
+            {
+                context.Abort();
+            }
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // One line, masked, never a stack trace: neither the client nor the log gets one.

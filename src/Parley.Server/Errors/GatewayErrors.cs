@@ -35,6 +35,13 @@ internal static class GatewayErrors
     public static GatewayError UpstreamUnreachable(string provider) =>
         new(502, "server_error", "upstream_unreachable", $"The gateway could not reach provider '{provider}'.");
 
+    /// <summary>The store (keys, budgets, rate limits) cannot be reached: 503, which OpenAI's SDKs retry, with <c>Retry-After: 1</c>.</summary>
+    public static GatewayError StorageUnavailable() =>
+        new(503, "server_error", "service_unavailable", "The gateway's database is unavailable right now, so the request was not sent; try again shortly.")
+        {
+            Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+        };
+
     public static GatewayError Internal() =>
         new(500, "server_error", "internal_error", "The gateway failed to handle the request.");
 

@@ -13,6 +13,9 @@ namespace Parley.Server;
 /// </summary>
 internal sealed partial class ExchangeRecorder : IHostedService
 {
+    /// <summary>How many times a save step is tried (about a minute with the back-off) before the exchange is reported lost.</summary>
+    private const int SaveAttempts = 16;
+
     private readonly Channel<SavedExchange> _queue = Channel.CreateUnbounded<SavedExchange>(new UnboundedChannelOptions { SingleReader = true });
     private readonly GatewaySources _sources;
     private readonly InFlightExchanges _inFlight;
@@ -110,19 +113,40 @@ internal sealed partial class ExchangeRecorder : IHostedService
 
     private async Task WriteAsync(SavedExchange exchange)
     {
+        // Each step is retried while the database is away (a restart, a full pool), and the steps done are not done
+        // again: the exchange is saved whole once it returns, or reported after the last try. A turn begun and not
+        // completed is marked interrupted by the next store that opens, never shown as whole.
         var log = _sources.Log;
-        var conversation = await log.CreateConversationAsync(
+        var conversation = await RetryAsync(() => log.CreateConversationAsync(
             new NewConversation { Provider = exchange.Provider, Model = exchange.Model, KeyName = exchange.KeyName },
-            CancellationToken.None).ConfigureAwait(false);
+            CancellationToken.None)).ConfigureAwait(false);
         var messages = exchange.Messages;
         if (messages.Count > 1)
         {
-            await log.AppendMessagesAsync(conversation.Id, messages.Take(messages.Count - 1), CancellationToken.None).ConfigureAwait(false);
+            await RetryAsync(() => log.AppendMessagesAsync(conversation.Id, messages.Take(messages.Count - 1), CancellationToken.None)).ConfigureAwait(false);
         }
 
-        var turn = await log.BeginTurnAsync(conversation.Id, messages[^1], null, CancellationToken.None).ConfigureAwait(false);
+        var turn = await RetryAsync(() => log.BeginTurnAsync(conversation.Id, messages[^1], null, CancellationToken.None)).ConfigureAwait(false);
         var answer = string.IsNullOrEmpty(exchange.Answer) ? null : new ChatMessage(ChatRole.Assistant, exchange.Answer);
-        await log.CompleteTurnAsync(turn, answer, exchange.Outcome, null, CancellationToken.None).ConfigureAwait(false);
+        await RetryAsync(() => log.CompleteTurnAsync(turn, answer, exchange.Outcome, null, CancellationToken.None)).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a save step, trying again for about a minute while the store is unavailable.</summary>
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> step)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await step().ConfigureAwait(false);
+            }
+            catch (ParleyStorageException) when (attempt < SaveAttempts)
+            {
+                await Task.Delay(delay).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "the history writer is stopped: an exchange with {Model} was not saved")]

@@ -12,8 +12,16 @@ internal sealed class KeyGateTicket(IApiKeyStore store, BudgetReservation reserv
     {
         if (Interlocked.Exchange(ref _done, 1) == 0)
         {
-            // An unknown real cost keeps the worst case: a budget is never passed by what nobody could price.
-            await store.SettleAsync(reservation, Math.Max(0, costUsd ?? reservation.AmountUsd), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // An unknown real cost keeps the worst case: a budget is never passed by what nobody could price.
+                await store.SettleAsync(reservation, Math.Max(0, costUsd ?? reservation.AmountUsd), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ParleyStorageException)
+            {
+                // The answer is sent already: the worst case stays reserved until its day ends (a budget errs on the
+                // safe side) rather than the client's connection being cut.
+            }
         }
     }
 

@@ -7,4 +7,9 @@ namespace Parley.Server;
 internal sealed record RateLimitDecision(bool Allowed, string? Limit = null, long LimitValue = 0, long Used = 0, TimeSpan? RetryAfter = null)
 {
     public static RateLimitDecision Allow { get; } = new(true);
+
+    /// <summary>The decision a store's (or the shared rule's) answer makes.</summary>
+    public static RateLimitDecision From(RateLimitAcquisition acquisition) => acquisition.Allowed
+        ? Allow
+        : new(false, acquisition.Limit, acquisition.LimitValue, acquisition.Used, acquisition.RetryAfter);
 }

@@ -6,8 +6,6 @@ namespace Parley.Server;
 /// </summary>
 internal sealed class SlidingWindowRateLimiter(TimeProvider timeProvider) : IRateLimitWindow
 {
-    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-
     private readonly Dictionary<long, Queue<(DateTimeOffset At, long Tokens)>> _windows = [];
     private readonly Lock _lock = new();
 
@@ -27,42 +25,15 @@ internal sealed class SlidingWindowRateLimiter(TimeProvider timeProvider) : IRat
                 _windows.Add(keyId, window);
             }
 
-            while (window.Count > 0 && window.Peek().At <= now - Window)
+            while (window.Count > 0 && window.Peek().At <= now - RateLimitRule.Window)
             {
                 window.Dequeue();
             }
 
-            if (requestsPerMinute is { } rpm && window.Count >= rpm)
+            var decision = RateLimitDecision.From(RateLimitRule.Decide([.. window], now, requestsPerMinute, tokensPerMinute, tokens));
+            if (!decision.Allowed)
             {
-                // The oldest requests leave the window first; retry when enough have left for one more.
-                var freeAt = window.ElementAt(window.Count - rpm).At + Window;
-                return ValueTask.FromResult(new RateLimitDecision(false, "requests", rpm, window.Count, freeAt - now));
-            }
-
-            if (tokensPerMinute is { } tpm)
-            {
-                long used = window.Sum(e => e.Tokens);
-                if (tokens > tpm)
-                {
-                    return ValueTask.FromResult(new RateLimitDecision(false, "tokens", tpm, used, null));
-                }
-
-                if (used + tokens > tpm)
-                {
-                    long toFree = used + tokens - tpm;
-                    var freeAt = now;
-                    foreach (var entry in window)
-                    {
-                        toFree -= entry.Tokens;
-                        freeAt = entry.At + Window;
-                        if (toFree <= 0)
-                        {
-                            break;
-                        }
-                    }
-
-                    return ValueTask.FromResult(new RateLimitDecision(false, "tokens", tpm, used, freeAt - now));
-                }
+                return ValueTask.FromResult(decision);
             }
 
             window.Enqueue((now, tokens));

@@ -241,6 +241,26 @@ internal static class StorageMigrations
                 ["client_id"] = "Id the client chose (`X-Parley-Conversation`), unique per key (`key_name`); NULL for other conversations.",
             }),
         ]),
+
+        new(7, "the rate-limit window of each virtual key, shared by gateway replicas", """
+            CREATE TABLE api_key_requests (
+                id     INTEGER PRIMARY KEY,
+                key_id INTEGER NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+                at     TEXT NOT NULL,
+                tokens INTEGER NOT NULL
+            );
+
+            CREATE INDEX api_key_requests_key_at ON api_key_requests (key_id, at);
+            """,
+        [
+            new("api_key_requests", "The requests each key made in the last minute, for its rate limits: gateway replicas on one server database count them together (rows older than a minute are deleted; the SQLite gateway counts in memory).", new Dictionary<string, string>
+            {
+                ["id"] = "Row id.",
+                ["key_id"] = "Key (`api_keys.id`).",
+                ["at"] = "When the request was admitted (ISO 8601 UTC).",
+                ["tokens"] = "The request's prompt tokens plus the most its answer may use, as tokens per minute count them.",
+            }),
+        ]),
     ];
 
     /// <summary>Gets the newest schema version this build knows.</summary>

@@ -9,7 +9,7 @@ public sealed class StorageSchemaTests
         var tables = StorageSchema.ReadSchema();
 
         Assert.StartsWith("## Database schema\n", markdown);
-        Assert.Equal(["schema_migrations", "conversations", "messages", "turns", "messages_fts", "api_keys", "api_key_spend"], tables.Select(t => t.Name));
+        Assert.Equal(["schema_migrations", "conversations", "messages", "turns", "messages_fts", "api_keys", "api_key_spend", "api_key_requests"], tables.Select(t => t.Name));
         foreach (var table in tables)
         {
             Assert.Contains($"### `{table.Name}`", markdown);
