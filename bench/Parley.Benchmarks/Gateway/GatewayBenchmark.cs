@@ -293,7 +293,8 @@ internal sealed class GatewayBenchmark : IBenchmarkSection
 
         foreach (var (route, build, result, _) in _throughput.Where(t => !t.Route.Contains("conversation", StringComparison.Ordinal)))
         {
-            metrics[$"gateway/{build}/{route}/rps"] = result?.RequestsPerSecond;
+            metrics[route == "direct" ? "gateway/direct/rps" : $"gateway/{build}/rps"] = result?.RequestsPerSecond;
+            metrics[route == "direct" ? "gateway/direct/errors" : $"gateway/{build}/errors"] = result?.Errors;
         }
 
         foreach (var (build, cpu, _, error) in _streaming)
@@ -313,7 +314,8 @@ internal sealed class GatewayBenchmark : IBenchmarkSection
         md.AppendLine("The loopback server runs in its own process as the upstream; `parley serve` runs in its own process in the default configuration: " +
             "a virtual key (`parley keys create bench --daily-usd 1000000 --monthly-usd 1000000`) whose budget is checked and reserved on every request, exchanges saved to SQLite, metrics on. " +
             "The same load goes to the loopback server directly and through the gateway, in the same run. " +
-            $"Load average (1/5/15 min): {_load}.").AppendLine();
+            $"Machine: {Environment.ProcessorCount} cores (`nproc`) shared by the three processes and by other engineers' builds; load average (1/5/15 min): {_load} " +
+            $"(above {Environment.ProcessorCount}, other work competed for the cores: wall-clock latencies and requests/s are inflated by it, the direct route as much as the gateway).").AppendLine();
 
         md.AppendLine("### Added latency (sequential, keep-alive)").AppendLine();
         md.AppendLine($"A .NET client in its own process (`gateway-client latency`, `HttpClient`, one kept-alive connection per route) sends {_latencyCount:N0} non-streaming requests to each route after {(_smoke ? 20 : 1_000):N0} warm-up ones, " +
