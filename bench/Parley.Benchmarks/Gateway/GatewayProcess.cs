@@ -31,7 +31,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<GatewayProcess> StartAsync(CliVariant cli, LoopbackServerProcess upstream)
+    /// <param name="noAuth">Start it with <c>--no-auth</c> (no key checked, no budget): to see what the key path costs.</param>
+    public static async Task<GatewayProcess> StartAsync(CliVariant cli, LoopbackServerProcess upstream, bool noAuth = false)
     {
         var environment = new CliEnvironment(upstream, "gateway");
         // The largest budget `keys create` accepts: the budget is checked and reserved on every request, never reached.
@@ -69,6 +70,10 @@ internal sealed class GatewayProcess : IAsyncDisposable
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add("--port");
         start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        if (noAuth)
+        {
+            start.ArgumentList.Add("--no-auth");
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {cli.Executable}");
         var stderr = new StringBuilder();
         process.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
