@@ -4,7 +4,9 @@
 #
 #   bash bench/run.sh            full run (a few minutes; the first run also publishes the ReadyToRun and NativeAOT builds)
 #   bash bench/run.sh --smoke    tiny sizes, Debug builds: checks that every peer produces a number (the CI test runs this)
+#   bash bench/run.sh --only gateway   the gateway section alone (about 5 min), spliced into the existing BENCHMARKS.md
 #
+# The gateway section needs wrk (Debian: apt-get install wrk).
 # Options: --out FILE (Markdown; default BENCHMARKS.md, or bench/artifacts/smoke/BENCHMARKS.md with --smoke)
 #          --json FILE (flat metrics; default bench/artifacts/results.json, or bench/artifacts/smoke/results.json)
 set -euo pipefail
@@ -12,14 +14,17 @@ cd "$(dirname "$0")/.."
 root="$(pwd)"
 
 smoke=0
+only=""
 out=""
 json=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1 ;;
+    --only) only="$2"; shift
+      [ "$only" = gateway ] || { echo "bench: --only accepts: gateway" >&2; exit 2; } ;;
     --out) out="$2"; shift ;;
     --json) json="$2"; shift ;;
-    -h|--help) sed -n '2,9p' "$0" | cut -c3-; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | cut -c3-; exit 0 ;;
     *) echo "bench: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -34,6 +39,11 @@ for tool in dotnet node npm; do
   fi
 done
 
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "bench: 'wrk' is not on PATH: the gateway benchmark needs it (Debian/Ubuntu: apt-get install wrk)" >&2
+  exit 3
+fi
+
 artifacts="$root/bench/artifacts"
 mkdir -p "$artifacts"
 if [ "$smoke" = 1 ]; then
@@ -47,6 +57,7 @@ else
   json="${json:-$artifacts/results.json}"
   command_text="bash bench/run.sh"
 fi
+[ -n "$only" ] && command_text="$command_text --only $only"
 mkdir -p "$(dirname "$out")" "$(dirname "$json")"
 build_flags=(-c "$config" --nologo -v quiet --disable-build-servers -p:UseSharedCompilation=false -nodeReuse:false)
 
@@ -98,13 +109,13 @@ else
   mkdir -p "$cli"
   publish framework-dependent
   # The ReadyToRun build keeps the runtime: the project publishes NativeAOT whenever a runtime identifier is given.
-  publish ReadyToRun -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:PublishAot=false
+  [ -z "$only" ] && publish ReadyToRun -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:PublishAot=false
   # The shipped build: NativeAOT, the project's own publish settings (warnings are errors; the binary is `parley`).
   publish NativeAOT -r linux-x64
   # The IL compiler's form names the calling method: "warning ILxxxx: Type.Method(…): Using member '…'" (none expected).
   grep -Eo "warning IL[0-9]+: [^ ]+\([^)]*\): Using member '[^']*'" "$cli/NativeAOT.log" | sed 's/^warning //' | sort -u > "$cli/NativeAOT.warnings" || true
   variants+=(--variant "framework-dependent|$cli/framework-dependent/Parley.Cli|dotnet publish -c Release")
-  variants+=(--variant "ReadyToRun|$cli/ReadyToRun/Parley.Cli|dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:PublishAot=false")
+  [ -z "$only" ] && variants+=(--variant "ReadyToRun|$cli/ReadyToRun/Parley.Cli|dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:PublishAot=false")
   variants+=(--variant "NativeAOT|$cli/NativeAOT/parley|dotnet publish -c Release -r linux-x64")
   variants+=(--aot-warnings "$cli/NativeAOT.warnings")
 fi
@@ -113,5 +124,6 @@ fi
 step "running the benchmarks"
 smoke_flag=()
 [ "$smoke" = 1 ] && smoke_flag=(--smoke)
+[ -n "$only" ] && smoke_flag+=(--only "$only")
 "$harness" run "${smoke_flag[@]}" --node-dir "$node_dir" --server "$server" "${variants[@]}" \
   --out "$out" --json "$json" --command "$command_text"

@@ -22,6 +22,9 @@ internal sealed record BenchSettings
 
     public string Command { get; init; } = "bash bench/run.sh";
 
+    /// <summary><c>--only gateway</c>: run that section alone and splice it into the existing Markdown file.</summary>
+    public string? Only { get; init; }
+
     public int StreamChunks => Smoke ? 2_000 : 100_000;
 
     public int StreamReps => Smoke ? 1 : 3;
@@ -45,7 +48,7 @@ internal sealed record BenchSettings
     public static BenchSettings Parse(string[] args)
     {
         bool smoke = false;
-        string? node = null, server = null, markdown = null, json = null, command = null, aotWarnings = null;
+        string? node = null, server = null, markdown = null, json = null, command = null, aotWarnings = null, only = null;
         var variants = new List<CliVariant>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -60,6 +63,7 @@ internal sealed record BenchSettings
                 case "--command": command = Value(); break;
                 case "--variant": variants.Add(CliVariant.Parse(Value())); break;
                 case "--aot-warnings": aotWarnings = Value(); break;
+                case "--only": only = Value() is "gateway" ? "gateway" : throw new ArgumentException("--only accepts: gateway"); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -73,6 +77,7 @@ internal sealed record BenchSettings
             MarkdownOut = markdown,
             JsonOut = json,
             AotWarningsFile = aotWarnings,
+            Only = only,
             Command = command ?? (smoke ? "bash bench/run.sh --smoke" : "bash bench/run.sh"),
         };
     }

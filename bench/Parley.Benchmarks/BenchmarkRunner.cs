@@ -20,27 +20,35 @@ internal static class BenchmarkRunner
         var bookkeeping = new BookkeepingBenchmark();
         var startup = new StartupBenchmark();
         var memory = new MemoryBenchmark();
+        var gateway = new GatewayBenchmark();
+        if (settings.Only == "gateway")
+        {
+            return await RunGatewayOnlyAsync(settings, gateway, work);
+        }
+
         try
         {
             await using var server = await LoopbackServerProcess.StartAsync(settings.ServerDll);
             Console.Error.WriteLine($"loopback server at {server.BaseUrl}");
-            Console.Error.WriteLine("1/5 streaming");
+            Console.Error.WriteLine("1/6 streaming");
             await streaming.RunAsync(settings, server);
-            Console.Error.WriteLine("2/5 token counting");
+            Console.Error.WriteLine("2/6 token counting");
             await tokens.RunAsync(settings, work);
-            Console.Error.WriteLine("3/5 bookkeeping");
+            Console.Error.WriteLine("3/6 bookkeeping");
             await bookkeeping.RunAsync(settings);
-            Console.Error.WriteLine("4/5 start-up");
+            Console.Error.WriteLine("4/6 start-up");
             await startup.RunAsync(settings, server);
-            Console.Error.WriteLine("5/5 memory");
+            Console.Error.WriteLine("5/6 memory");
             await memory.RunAsync(settings, server);
+            Console.Error.WriteLine("6/6 gateway");
+            await gateway.RunAsync(settings, server, work);
         }
         finally
         {
             Directory.Delete(work, recursive: true);
         }
 
-        IBenchmarkSection[] sections = [streaming, tokens, bookkeeping, startup, memory];
+        IBenchmarkSection[] sections = [streaming, tokens, bookkeeping, startup, memory, gateway];
         Func<TargetCheck, TargetCheck> judge = settings.Smoke ? check => check with { Pass = null } : check => check;
         var loadAfter = MachineInfo.ReadLoadAverage();
         var markdown = Render(settings, machine, loadAfter, started, watch.Elapsed, sections, judge);
@@ -50,6 +58,13 @@ internal static class BenchmarkRunner
             Console.Error.WriteLine($"wrote {path}");
         }
 
+        await WriteMetricsAsync(settings, sections, judge);
+        Console.Error.WriteLine($"done in {watch.Elapsed.TotalSeconds:0} s");
+        return 0;
+    }
+
+    private static async Task WriteMetricsAsync(BenchSettings settings, IBenchmarkSection[] sections, Func<TargetCheck, TargetCheck> judge)
+    {
         var metrics = new SortedDictionary<string, double?>(StringComparer.Ordinal);
         foreach (var section in sections)
         {
@@ -66,9 +81,64 @@ internal static class BenchmarkRunner
         {
             Console.Error.WriteLine($"{check.Verdict,-4}  {check.Benchmark}: {check.Target}: {check.Measured.ReplaceLineEndings(" ")}");
         }
+    }
 
-        Console.Error.WriteLine($"done in {watch.Elapsed.TotalSeconds:0} s");
+    /// <summary>
+    /// <c>--only gateway</c>: the gateway section alone, spliced into the existing Markdown file (its section and its
+    /// rows of the targets table replaced, everything else kept).
+    /// </summary>
+    private static async Task<int> RunGatewayOnlyAsync(BenchSettings settings, GatewayBenchmark gateway, string work)
+    {
+        var started = DateTimeOffset.UtcNow;
+        try
+        {
+            await using var server = await LoopbackServerProcess.StartAsync(settings.ServerDll);
+            Console.Error.WriteLine($"loopback server at {server.BaseUrl}");
+            await gateway.RunAsync(settings, server, work);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+
+        Func<TargetCheck, TargetCheck> judge = settings.Smoke ? check => check with { Pass = null } : check => check;
+        if (settings.MarkdownOut is { } path)
+        {
+            var section = new StringBuilder();
+            gateway.WriteMarkdown(section);
+            section.Insert(section.ToString().IndexOf('\n', StringComparison.Ordinal) + 1,
+                $"\n*This section: `{settings.Command}`, {started:yyyy-MM-dd HH:mm} UTC (the rest of the file is from the run above).*\n");
+            var rows = gateway.Targets.Select(judge).Select(c => $"| {c.Benchmark} | {c.Target} | {TargetCheck.Cell(c.Measured)} | **{c.Verdict}** |").ToList();
+            var existing = File.Exists(path) ? await File.ReadAllTextAsync(path) : string.Empty;
+            await File.WriteAllTextAsync(path, SpliceGatewaySection(existing, section.ToString(), rows));
+            Console.Error.WriteLine($"wrote {path} (gateway section)");
+        }
+
+        await WriteMetricsAsync(settings, [gateway], judge);
         return 0;
+    }
+
+    private static string SpliceGatewaySection(string markdown, string section, IReadOnlyList<string> targetRows)
+    {
+        var lines = markdown.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').ToList();
+        lines.RemoveAll(l => l.StartsWith("| Gateway |", StringComparison.Ordinal));
+        var targets = lines.IndexOf("## Targets");
+        if (targets >= 0)
+        {
+            var end = lines.FindIndex(targets + 2, string.IsNullOrEmpty);
+            lines.InsertRange(end < 0 ? lines.Count : end, targetRows);
+        }
+
+        var text = string.Join('\n', lines);
+        var start = text.IndexOf(GatewayBenchmark.Heading, StringComparison.Ordinal);
+        var reproduce = text.IndexOf("## Reproduce", StringComparison.Ordinal);
+        if (start >= 0)
+        {
+            var next = text.IndexOf("\n## ", start + GatewayBenchmark.Heading.Length, StringComparison.Ordinal);
+            return text[..start] + section + (next < 0 ? string.Empty : text[(next + 1)..]);
+        }
+
+        return reproduce >= 0 ? text[..reproduce] + section + text[reproduce..] : text + "\n" + section;
     }
 
     private static string Render(BenchSettings settings, MachineInfo machine, string loadAfter, DateTimeOffset started, TimeSpan elapsed, IBenchmarkSection[] sections, Func<TargetCheck, TargetCheck> judge)
@@ -102,6 +172,7 @@ internal static class BenchmarkRunner
         md.AppendLine("```sh");
         md.AppendLine("bash bench/run.sh            # everything (publishes the CLI builds, installs the Node peers), rewrites BENCHMARKS.md");
         md.AppendLine("bash bench/run.sh --smoke    # tiny sizes, < 1 min once built; writes bench/artifacts/smoke/ (the CI test runs this)");
+        md.AppendLine("bash bench/run.sh --only gateway   # the gateway section alone (needs wrk: apt-get install wrk), spliced into BENCHMARKS.md");
         md.AppendLine("```");
         return md.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
     }

@@ -72,6 +72,16 @@ public sealed class BenchmarkSmokeTests
 
             var builds = metrics.Keys.Where(k => k.StartsWith("startup/", StringComparison.Ordinal)).Select(k => k.Split('/')[1]).Distinct().ToArray();
             Assert.NotEmpty(builds);
+            Expect("gateway/direct/rps", positive: true);
+            foreach (var build in builds)
+            {
+                Expect($"gateway/{build}/added_p50_ms");
+                Expect($"gateway/{build}/added_p99_ms");
+                Expect($"gateway/{build}/rps", positive: true);
+                Expect($"gateway/{build}/stream_cpu_us_per_chunk");
+                Expect($"gateway/{build}/open_streams_rss_mib", positive: true);
+            }
+
             foreach (var build in builds)
             {
                 foreach (var run in new[] { "version", "oneshot", "oneshot_nolog", "oneshot_unlisted", "large_exact", "large_unlisted" })
