@@ -52,7 +52,7 @@ internal sealed class SqliteHistoryQueries(SqliteStoreConnection database)
     public Task<ConversationRecord?> FindLatestAsync(CancellationToken cancellationToken) =>
         database.RunAsync(async c =>
         {
-            using var command = Command(c, null, $"SELECT {SqliteRows.ConversationColumns} FROM conversations ORDER BY updated_at DESC, id DESC LIMIT 1;");
+            using var command = Command(c, null, $"SELECT {SqliteRows.ConversationColumns} FROM conversations ORDER BY updated_at DESC, rowid DESC LIMIT 1;");
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SqliteRows.ReadConversation(reader) : null;
         }, cancellationToken);
@@ -72,7 +72,7 @@ internal sealed class SqliteHistoryQueries(SqliteStoreConnection database)
                            sum(cost_usd) AS cost
                     FROM turns GROUP BY conversation_id
                 ) t ON t.conversation_id = c.id
-                ORDER BY c.updated_at DESC, c.id DESC
+                ORDER BY c.updated_at DESC, c.rowid DESC
                 LIMIT $limit;
                 """);
             Add(command, "$limit", limit ?? -1);
