@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -63,16 +64,26 @@ internal sealed class ReplicaHost : IAsyncDisposable
     }
 
     /// <summary>Sends a small chat request with <paramref name="secret"/> as its key.</summary>
-    public async Task<HttpResponseMessage> ChatAsync(string secret, int maxTokens = 100, CancellationToken cancellationToken = default)
+    public async Task<HttpResponseMessage> ChatAsync(string secret, int maxTokens = 100, CancellationToken cancellationToken = default, string question = "hello", string? conversation = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
         {
             Content = new StringContent(
-                $$"""{"model":"gpt-4o-mini","max_tokens":{{maxTokens}},"messages":[{"role":"user","content":"hello"}]}""",
+                new JsonObject
+                {
+                    ["model"] = "gpt-4o-mini",
+                    ["max_tokens"] = maxTokens,
+                    ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = question }),
+                }.ToJsonString(),
                 System.Text.Encoding.UTF8,
                 "application/json"),
         };
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        if (conversation is not null)
+        {
+            request.Headers.Add("X-Parley-Conversation", conversation);
+        }
+
         return await Client.SendAsync(request, cancellationToken);
     }
 

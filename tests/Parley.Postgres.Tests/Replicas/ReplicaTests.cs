@@ -166,6 +166,26 @@ public sealed class ReplicaTests(PostgresServer server) : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Replicas_ConversationAlternatingBetweenReplicas_KeepsItsFullHistoryInOrder()
+    {
+        server.SkipIfUnavailable();
+        string secret = await CreateKeyAsync("team", ApiKeyLimits.None);
+
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(_replicas[i % 3].ChatAsync(secret, question: $"question {i}", conversation: "shared-1")));
+        }
+
+        // The fourth request went through replica 0 again: what reached the upstream holds the three turns before it, in order.
+        var last = _upstream!.Requests.Last(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal));
+        Assert.Equal(
+            ["question 0", "Echo: question 0", "question 1", "Echo: question 1", "question 2", "Echo: question 2", "question 3"],
+            last.Messages.Where(m => m.Role != "system").Select(m => m.Content).ToArray());
+        var conversation = (await _replicas[2].Store.ListAsync()).Single(c => c.TurnCount > 0);
+        Assert.Equal(4, conversation.TurnCount);
+    }
+
+    [SkippableFact]
     public async Task Replicas_DatabaseRestartedWhileAReplicaIdles_ThatReplicaFailsAtMostOnceThenServes()
     {
         server.SkipIfUnavailable();
