@@ -23,7 +23,9 @@ public sealed class UpstreamTimeoutTests
     public async Task Stream_UpstreamFallsSilent_ClientConnectionCutAndPartialTurnSavedFailed()
     {
         await using var upstream = await LoopbackServer.StartAsync();
-        await using var gateway = await GatewayHost.StartAsync(upstream, o => o.Resilience = new ResilienceOptions { MaxRetries = 0, IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var gateway = await GatewayHost.StartAsync(upstream, o => o.Resilience = new ResilienceOptions { MaxRetries = 0, IdleTimeout = TimeSpan.FromSeconds(2) });
+        // The idle timeout must not fire before the first chunk arrives, even on a loaded machine: the stall that
+        // follows it is endless, so a longer timeout only makes the test wait longer.
         upstream.Enqueue(ScriptedResponse.Text("one two three").WithChunks("one ", "two ", "three").StallAfterChunks(1));
 
         using var response = await GatewayJson.PostAsync(gateway.Client, GatewayJson.Chat("gpt-4o-mini", "hi", stream: true), HttpCompletionOption.ResponseHeadersRead);
