@@ -209,6 +209,10 @@ internal sealed class ChatCompletionsEndpoint
             if (exchange.Conversation is { } named)
             {
                 await _recorder.AppendAsync(named, result.Text, outcome).ConfigureAwait(false);
+                if (result.HeldAnswer is { } held)
+                {
+                    await context.Response.Body.WriteAsync(held, context.RequestAborted).ConfigureAwait(false);
+                }
             }
             else
             {
@@ -298,7 +302,7 @@ internal sealed class ChatCompletionsEndpoint
                 }
                 else
                 {
-                    await RelayCompletionAsync(context, upstream, route, result, deadline.Token).ConfigureAwait(false);
+                    await RelayCompletionAsync(context, upstream, route, result, exchange.Conversation is not null, deadline.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -343,7 +347,7 @@ internal sealed class ChatCompletionsEndpoint
         return ErrorResponse.WriteAsync(context, error);
     }
 
-    private static async Task RelayCompletionAsync(HttpContext context, Stream upstream, UpstreamRoute route, ExchangeResult result, CancellationToken cancellationToken)
+    private static async Task RelayCompletionAsync(HttpContext context, Stream upstream, UpstreamRoute route, ExchangeResult result, bool holdAnswer, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         await CopyBoundedAsync(upstream, buffer, cancellationToken).ConfigureAwait(false);
@@ -373,6 +377,14 @@ internal sealed class ChatCompletionsEndpoint
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = answer.Length;
+        if (holdAnswer)
+        {
+            // A named conversation: the client may send its next turn to another replica as soon as it has this
+            // answer, so the answer goes out only after the turn is saved.
+            result.HeldAnswer = answer;
+            return;
+        }
+
         await context.Response.Body.WriteAsync(answer, cancellationToken).ConfigureAwait(false);
     }
 

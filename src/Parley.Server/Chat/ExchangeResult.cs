@@ -25,6 +25,9 @@ internal sealed class ExchangeResult
 
     public string? Error { get; set; }
 
+    /// <summary>Gets or sets a non-streaming answer held back until its turn is saved (named conversations), or null.</summary>
+    public ReadOnlyMemory<byte>? HeldAnswer { get; set; }
+
     /// <summary>Reads a completion (<c>message</c>) or a chunk (<c>delta</c>): the first choice's text and finish reason, and the model.</summary>
     /// <returns>True when it carried answer text.</returns>
     public bool Read(JsonElement root, bool chunk)
