@@ -178,8 +178,8 @@ internal sealed class PostgresApiKeys(PostgresDatabase database, Func<DateTimeOf
 
     private static void AddPeriods(NpgsqlCommand command, DateOnly day)
     {
-        Add(command, PostgresText.Day(day), NpgsqlDbType.Text);
-        Add(command, PostgresText.Month(day), NpgsqlDbType.Text);
+        Add(command, StorageText.BudgetDay(day), NpgsqlDbType.Text);
+        Add(command, StorageText.BudgetMonth(day), NpgsqlDbType.Text);
     }
 
     private DateOnly Today() => DateOnly.FromDateTime(now().UtcDateTime);

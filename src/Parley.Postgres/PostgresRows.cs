@@ -104,8 +104,8 @@ internal static class PostgresRows
     {
         Id = reader.GetString(0),
         ConversationId = reader.GetString(1),
-        Kind = PostgresText.ParseKind(reader.GetString(2)),
-        Status = PostgresText.ParseStatus(reader.GetString(3)),
+        Kind = StorageText.ParseKind(reader.GetString(2)),
+        Status = StorageText.ParseStatus(reader.GetString(3)),
         UserSequence = NullableInt64(reader, 4),
         AssistantSequence = NullableInt64(reader, 5),
         Model = NullableString(reader, 6),
@@ -132,13 +132,13 @@ internal static class PostgresRows
     public static void AddOutcome(NpgsqlCommand command, TurnOutcome outcome)
     {
         var usage = outcome.Usage;
-        Add(command, PostgresText.FormatStatus(outcome.Status), NpgsqlDbType.Text);
+        Add(command, StorageText.FormatStatus(outcome.Status), NpgsqlDbType.Text);
         Add(command, outcome.Model, NpgsqlDbType.Text);
         Add(command, usage?.InputTokenCount, NpgsqlDbType.Bigint);
         Add(command, usage?.OutputTokenCount, NpgsqlDbType.Bigint);
         Add(command, usage?.CachedInputTokenCount, NpgsqlDbType.Bigint);
         Add(command, usage?.ReasoningTokenCount, NpgsqlDbType.Bigint);
-        Add(command, PostgresText.TotalTokens(usage), NpgsqlDbType.Bigint);
+        Add(command, StorageText.TotalTokens(usage), NpgsqlDbType.Bigint);
         Add(command, outcome.CostUsd, NpgsqlDbType.Numeric);
         Add(command, outcome.Latency is { } latency ? (long)Math.Round(latency.TotalMilliseconds) : null, NpgsqlDbType.Bigint);
         Add(command, outcome.TimeToFirstToken is { } ttft ? (long)Math.Round(ttft.TotalMilliseconds) : null, NpgsqlDbType.Bigint);

@@ -75,7 +75,7 @@ internal static class RecoveryFile
             json.WriteNumber("user_seq", turn.UserSequence);
             json.WriteString("assistant", turn.AssistantText);
             json.WriteString("assistant_message_id", turn.AssistantMessageId);
-            json.WriteString("status", SqliteRows.FormatStatus(outcome.Status));
+            json.WriteString("status", StorageText.FormatStatus(outcome.Status));
             json.WriteString("model", outcome.Model);
             json.WriteString("finish_reason", outcome.FinishReason?.Value);
             WriteNumber(json, "input_tokens", outcome.Usage?.InputTokenCount);

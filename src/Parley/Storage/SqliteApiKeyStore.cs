@@ -182,8 +182,8 @@ internal sealed class SqliteApiKeyStore(SqliteStoreConnection database, StoreClo
 
     private static void AddPeriods(SqliteCommand command, DateOnly day)
     {
-        Add(command, "$day", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        Add(command, "$month", day.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+        Add(command, "$day", StorageText.BudgetDay(day));
+        Add(command, "$month", StorageText.BudgetMonth(day));
     }
 
     private DateOnly Today() => DateOnly.FromDateTime(clock.Now().UtcDateTime);

@@ -55,8 +55,8 @@ internal static class SqliteRows
     {
         Id = reader.GetString(0),
         ConversationId = reader.GetString(1),
-        Kind = ParseKind(reader.GetString(2)),
-        Status = ParseStatus(reader.GetString(3)),
+        Kind = StorageText.ParseKind(reader.GetString(2)),
+        Status = StorageText.ParseStatus(reader.GetString(3)),
         UserSequence = NullableInt64(reader, 4),
         AssistantSequence = NullableInt64(reader, 5),
         Model = NullableString(reader, 6),
@@ -83,13 +83,13 @@ internal static class SqliteRows
     public static void AddOutcome(SqliteCommand command, TurnOutcome outcome)
     {
         var usage = outcome.Usage;
-        Add(command, "$status", FormatStatus(outcome.Status));
+        Add(command, "$status", StorageText.FormatStatus(outcome.Status));
         Add(command, "$model", outcome.Model);
         Add(command, "$input", usage?.InputTokenCount);
         Add(command, "$output", usage?.OutputTokenCount);
         Add(command, "$cached", usage?.CachedInputTokenCount);
         Add(command, "$reasoning", usage?.ReasoningTokenCount);
-        Add(command, "$total", TotalTokens(usage));
+        Add(command, "$total", StorageText.TotalTokens(usage));
         Add(command, "$cost", outcome.CostUsd is { } cost ? (double)cost : null);
         Add(command, "$latency", outcome.Latency is { } latency ? (long)Math.Round(latency.TotalMilliseconds) : null);
         Add(command, "$ttft", outcome.TimeToFirstToken is { } ttft ? (long)Math.Round(ttft.TotalMilliseconds) : null);
@@ -98,34 +98,4 @@ internal static class SqliteRows
         Add(command, "$context_dropped", outcome.MessagesDropped);
         Add(command, "$context_summarized", outcome.MessagesSummarized);
     }
-
-    /// <summary>The provider's total, else input + output when either is known.</summary>
-    public static long? TotalTokens(UsageDetails? usage) =>
-        usage is null ? null
-        : usage.TotalTokenCount ?? (usage.InputTokenCount is null && usage.OutputTokenCount is null ? null : (usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0));
-
-    public static string FormatStatus(TurnStatus status) => status switch
-    {
-        TurnStatus.Pending => "pending",
-        TurnStatus.Complete => "complete",
-        TurnStatus.Interrupted => "interrupted",
-        TurnStatus.Failed => "failed",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown turn status."),
-    };
-
-    public static TurnStatus ParseStatus(string value) => value switch
-    {
-        "pending" => TurnStatus.Pending,
-        "complete" => TurnStatus.Complete,
-        "interrupted" => TurnStatus.Interrupted,
-        "failed" => TurnStatus.Failed,
-        _ => throw new InvalidDataException($"Unknown turn status '{value}' in the database."),
-    };
-
-    public static TurnKind ParseKind(string value) => value switch
-    {
-        "chat" => TurnKind.Chat,
-        "summary" => TurnKind.Summary,
-        _ => throw new InvalidDataException($"Unknown turn kind '{value}' in the database."),
-    };
 }

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.AI;
 
 namespace Parley;
 
-/// <summary>Ids, titles, timestamps, token-count JSON and search snippets shared by the stores.</summary>
+/// <summary>Ids, titles, timestamps, token-count JSON, turn statuses and kinds, budget periods and search snippets shared by the stores.</summary>
 internal static class StorageText
 {
     /// <summary>The shortest id prefix that resolves.</summary>
@@ -184,6 +185,45 @@ internal static class StorageText
 
         return (start > 0 ? "…" : string.Empty) + line[start..end].Trim() + (end < line.Length ? "…" : string.Empty);
     }
+
+    /// <summary>The provider's total, else input + output when either is known.</summary>
+    public static long? TotalTokens(UsageDetails? usage) =>
+        usage is null ? null
+        : usage.TotalTokenCount ?? (usage.InputTokenCount is null && usage.OutputTokenCount is null ? null : (usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0));
+
+    /// <summary>A turn status as both stores write it.</summary>
+    public static string FormatStatus(TurnStatus status) => status switch
+    {
+        TurnStatus.Pending => "pending",
+        TurnStatus.Complete => "complete",
+        TurnStatus.Interrupted => "interrupted",
+        TurnStatus.Failed => "failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown turn status."),
+    };
+
+    /// <summary>A turn status as both stores read it back.</summary>
+    public static TurnStatus ParseStatus(string value) => value switch
+    {
+        "pending" => TurnStatus.Pending,
+        "complete" => TurnStatus.Complete,
+        "interrupted" => TurnStatus.Interrupted,
+        "failed" => TurnStatus.Failed,
+        _ => throw new InvalidDataException($"Unknown turn status '{value}' in the database."),
+    };
+
+    /// <summary>A turn kind as both stores read it back.</summary>
+    public static TurnKind ParseKind(string value) => value switch
+    {
+        "chat" => TurnKind.Chat,
+        "summary" => TurnKind.Summary,
+        _ => throw new InvalidDataException($"Unknown turn kind '{value}' in the database."),
+    };
+
+    /// <summary>The UTC day a budget reservation belongs to, as both stores key it.</summary>
+    public static string BudgetDay(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>The UTC month a budget reservation belongs to, as both stores key it.</summary>
+    public static string BudgetMonth(DateOnly day) => day.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
     private static string CollapseWhitespace(string text)
     {

@@ -305,7 +305,7 @@ public sealed class SqliteConversationStoreTests : IDisposable
         {
             var loaded = await store.LoadAsync(id);
             var turn = Assert.Single(loaded.Turns);
-            Assert.Equal(expected, SqliteRows.FormatStatus(turn.Status));
+            Assert.Equal(expected, StorageText.FormatStatus(turn.Status));
             Assert.Equal(expected == "interrupted" ? 1 : 0, store.RecoveredTurnCount);
             Assert.Equal("The question survives", Assert.Single(loaded.Messages).Message.Text);
             if (expected == "interrupted")
