@@ -134,17 +134,19 @@ public class KeysCommandTests
         Assert.NotNull((await store.FindKeyAsync(secret))?.RevokedAt);
     }
 
-    [Fact]
-    public async Task KeysCreate_WithContextPolicy_ListShowsIt()
+    [Theory]
+    [InlineData("last:4")]
+    [InlineData("summarize")]
+    public async Task KeysCreate_WithContextPolicy_ListShowsIt(string policy)
     {
         using var parley = new ParleyProcess();
 
-        var created = await parley.RunAsync("", "keys", "create", "alice", "--context", "last:4");
+        var created = await parley.RunAsync("", "keys", "create", "alice", "--context", policy);
         var r = await parley.RunAsync("", "keys", "list", "--json");
 
         Assert.Equal(0, created.ExitCode);
         using var doc = JsonDocument.Parse(r.Stdout);
-        Assert.Equal("last:4", doc.RootElement[0].GetProperty("context_policy").GetString());
+        Assert.Equal(policy, doc.RootElement[0].GetProperty("context_policy").GetString());
     }
 
     [Theory]
@@ -157,7 +159,7 @@ public class KeysCommandTests
         var r = await parley.RunAsync("", "keys", "create", "alice", "--context", policy);
 
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("--context must be budget or last:N", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--context must be budget, last:N (N a positive number of messages) or summarize", r.Stderr, StringComparison.Ordinal);
         Assert.Equal(string.Empty, r.Stdout);
     }
 

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Parley.Cli;
 
 /// <summary>
-/// <c>parley keys create NAME [--daily-usd X] [--monthly-usd Y] [--models a,b] [--rpm N] [--tpm N] [--context budget|last:N]</c>: prints the new key
+/// <c>parley keys create NAME [--daily-usd X] [--monthly-usd Y] [--models a,b] [--rpm N] [--tpm N] [--context budget|last:N|summarize]</c>: prints the new key
 /// alone on stdout, once (only its hash is stored); what it may do goes to stderr.
 /// </summary>
 internal sealed partial class KeysCreateCommand
@@ -21,7 +21,7 @@ internal sealed partial class KeysCreateCommand
         var models = new Option<string?>("--models") { Description = "The only models the key may use, comma-separated", HelpName = "A,B" };
         var rpm = new Option<int?>("--rpm") { Description = "Most requests per minute", HelpName = "N" };
         var tpm = new Option<int?>("--tpm") { Description = "Most tokens per minute (prompt plus max answer)", HelpName = "N" };
-        var context = new Option<string?>("--context") { Description = "Default context policy for requests without X-Parley-Context: budget or last:N", HelpName = "POLICY" };
+        var context = new Option<string?>("--context") { Description = "Default context policy for requests without X-Parley-Context: budget, last:N or summarize", HelpName = "POLICY" };
         OptionValues.Money(daily, 0, 1_000_000, "a dollar amount of 0 or more, e.g. 5");
         OptionValues.Money(monthly, 0, 1_000_000, "a dollar amount of 0 or more, e.g. 50");
         OptionValues.Whole(rpm, 1, int.MaxValue, "a whole number of 1 or more");
@@ -68,9 +68,9 @@ internal sealed partial class KeysCreateCommand
         }
 
         var value = text.Trim().ToLowerInvariant();
-        return value == "budget" || (value.StartsWith("last:", StringComparison.Ordinal) && int.TryParse(value.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0)
+        return value is "budget" or "summarize" || (value.StartsWith("last:", StringComparison.Ordinal) && int.TryParse(value.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0)
             ? value
-            : throw new CliUsageException($"--context must be budget or last:N (N a positive number of messages), not '{text}'");
+            : throw new CliUsageException($"--context must be budget, last:N (N a positive number of messages) or summarize, not '{text}'");
     }
 
     private static string[]? ParseModels(string? text)

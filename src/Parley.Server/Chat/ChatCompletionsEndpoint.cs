@@ -26,10 +26,11 @@ internal sealed class ChatCompletionsEndpoint
     private readonly UpstreamSender _sender;
     private readonly ILogger _logger;
     private readonly ConversationLocks _conversationLocks = new();
+    private readonly ContextFitter _fitter;
 
     public ChatCompletionsEndpoint(
         GatewaySources sources, UpstreamRegistry upstreams, IRequestGate gate, GatewayMetrics metrics, ExchangeRecorder recorder, InFlightExchanges inFlight, ParleyGatewayOptions options,
-        ILogger<ChatCompletionsEndpoint>? logger = null)
+        ContextFitter fitter, ILogger<ChatCompletionsEndpoint>? logger = null)
     {
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _sources = sources;
@@ -40,6 +41,7 @@ internal sealed class ChatCompletionsEndpoint
         _inFlight = inFlight;
         _options = options;
         _sender = new UpstreamSender(sources);
+        _fitter = fitter;
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -156,7 +158,7 @@ internal sealed class ChatCompletionsEndpoint
         }
 
         exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, route.Model);
-        if (await FitContextAsync(context, exchange, cancellationToken).ConfigureAwait(false) is { } badContext)
+        if (await _fitter.FitAsync(context, exchange, cancellationToken).ConfigureAwait(false) is { } badContext)
         {
             await RefuseAsync(context, badContext, request.Model, key.Name, startedAt).ConfigureAwait(false);
             return;
@@ -205,6 +207,7 @@ internal sealed class ChatCompletionsEndpoint
                 TimeToFirstToken = result.TimeToFirstToken,
                 Error = result.Error,
                 MessagesDropped = exchange.Dropped,
+                MessagesSummarized = exchange.Summarized,
             };
             if (exchange.Conversation is { } named)
             {
@@ -216,43 +219,9 @@ internal sealed class ChatCompletionsEndpoint
             }
             else
             {
-                _recorder.Save(new SavedExchange(route.Provider.Name, route.UpstreamModel, request.Messages, result.Text, outcome, KeyName(key)));
+                _recorder.Save(new SavedExchange(route.Provider.Name, route.UpstreamModel, request.Messages, result.Text, outcome, KeyName(key), exchange.Summary?.Calls));
             }
         }
-    }
-
-    /// <summary>
-    /// Applies the context policy the request asks for (<c>X-Parley-Context</c>, else the key's default): when it leaves
-    /// messages out, the exchange carries the rest, is recounted, and the response says how many were dropped.
-    /// </summary>
-    private async Task<GatewayError?> FitContextAsync(HttpContext context, ChatExchange exchange, CancellationToken cancellationToken)
-    {
-        var header = context.Request.Headers[ContextHeader.Name];
-        var policy = ContextHeader.Parse(header.Count > 0 ? header.ToString() : exchange.Key.DefaultContextPolicy, out var error);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        // A conversation grows with every turn: without a choice it is trimmed to the window, never refused.
-        policy ??= exchange.Conversation is null ? null : ContextPolicy.TokenBudget();
-        if (policy is null)
-        {
-            return null;
-        }
-
-        var route = exchange.Route;
-        var budget = ContextBudget.For(route.Model, _sources.Counter, exchange.Request.MaxTokens is { } max ? (int)Math.Min(max, int.MaxValue) : null);
-        var result = await policy.ApplyAsync(new ContextRequest { Messages = exchange.Messages, Budget = budget }, cancellationToken).ConfigureAwait(false);
-        if (result.Dropped > 0)
-        {
-            exchange.ReplaceMessages(result.Messages);
-            exchange.Dropped = result.Dropped;
-            exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, route.Model);
-            context.Response.Headers[ContextHeader.DroppedHeader] = result.Dropped.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return null;
     }
 
     private static string? KeyName(GateKey key) => ReferenceEquals(key, GateKey.Anonymous) ? null : key.Name;

@@ -42,6 +42,12 @@ internal sealed class ChatExchange
     /// <summary>How many of the client's messages a context step left out (0: none).</summary>
     public int Dropped { get; set; }
 
+    /// <summary>How many of the conversation's messages the running summary stands for (0: none).</summary>
+    public int Summarized { get; set; }
+
+    /// <summary>What <c>X-Parley-Context: summarize</c> did (null: it did not run); its calls are saved with the exchange.</summary>
+    public ContextSummary? Summary { get; set; }
+
     public void ReplaceMessages(IReadOnlyList<ChatMessage> messages)
     {
         Messages = messages;

@@ -8,13 +8,19 @@ namespace Parley.Server;
 /// </summary>
 internal sealed class GatewayConversation
 {
-    private GatewayConversation(string id, IReadOnlyList<ChatMessage> history, string? newSystemPrompt, IReadOnlyList<ChatMessage> newMessages, bool extended)
+    private readonly Dictionary<ChatMessage, long> _sequences;
+
+    private GatewayConversation(
+        string id, IReadOnlyList<ChatMessage> history, string? newSystemPrompt, IReadOnlyList<ChatMessage> newMessages, bool extended,
+        Dictionary<ChatMessage, long> sequences, RunningSummary? summary)
     {
         Id = id;
         History = history;
         NewSystemPrompt = newSystemPrompt;
         NewMessages = newMessages;
         Extended = extended;
+        _sequences = sequences;
+        Summary = summary;
     }
 
     /// <summary>The conversation's id in the store.</summary>
@@ -32,6 +38,15 @@ internal sealed class GatewayConversation
     /// <summary>True when <see cref="History"/> is more than the client sent.</summary>
     public bool Extended { get; }
 
+    /// <summary>The running summary saved with the conversation (null: none), as <c>parley chat --context summarize</c> saves it.</summary>
+    public RunningSummary? Summary { get; }
+
+    /// <summary>What the summarizing policy produced for this request (null: it did not run): saved with the turn.</summary>
+    public ContextSummary? NewSummary { get; set; }
+
+    /// <summary>Where a saved message of <see cref="History"/> is stored (null: not saved yet, one of <see cref="NewMessages"/>).</summary>
+    public long? SequenceOf(ChatMessage message) => _sequences.TryGetValue(message, out var sequence) ? sequence : null;
+
     /// <summary>Finds or starts the key's conversation <paramref name="clientId"/> and joins its history with the request's messages.</summary>
     public static async Task<GatewayConversation> LoadAsync(IConversationLog log, string clientId, string? keyName, ChatExchange exchange, CancellationToken cancellationToken)
     {
@@ -42,6 +57,16 @@ internal sealed class GatewayConversation
         var requestSystem = exchange.Request.Messages.LastOrDefault(m => m.Role == ChatRole.System)?.Text;
         var system = requestSystem ?? stored.Conversation.SystemPrompt;
         var saved = stored.Messages.Select(m => m.Message).Where(m => m.Role != ChatRole.System).ToList();
+        var sequences = new Dictionary<ChatMessage, long>(ReferenceEqualityComparer.Instance);
+        foreach (var message in stored.Messages)
+        {
+            sequences[message.Message] = message.Sequence;
+        }
+
+        var summary = stored.Conversation is { Summary: { Length: > 0 } text, SummaryThroughSequence: { } through }
+            && stored.Messages.FirstOrDefault(m => m.Sequence == through) is { } last
+                ? new RunningSummary(text, last.Message)
+                : null;
         var added = exchange.Request.Messages.Where(m => m.Role != ChatRole.System).ToList();
         var history = new List<ChatMessage>(saved.Count + added.Count + 1);
         if (!string.IsNullOrEmpty(system))
@@ -53,6 +78,6 @@ internal sealed class GatewayConversation
         history.AddRange(added);
         var extended = saved.Count > 0 || (requestSystem is null && system is not null);
         var newSystem = requestSystem is not null && !string.Equals(requestSystem, stored.Conversation.SystemPrompt, StringComparison.Ordinal) ? requestSystem : null;
-        return new GatewayConversation(record.Id, history, newSystem, added, extended);
+        return new GatewayConversation(record.Id, history, newSystem, added, extended, sequences, summary);
     }
 }

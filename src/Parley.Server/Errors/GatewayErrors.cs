@@ -50,4 +50,9 @@ internal static class GatewayErrors
 
     public static GatewayError InvalidUpstreamResponse(string provider) =>
         new(502, "server_error", "invalid_upstream_response", $"Provider '{provider}' answered with something that is not a valid chat completion.");
+
+    /// <summary>The summary call of <c>X-Parley-Context: summarize</c> failed (after Parley's retries): nothing was sent to the model.</summary>
+    public static GatewayError SummaryFailed(int status, string provider, string detail) =>
+        new(status, "server_error", "summary_failed",
+            $"The summary call to provider '{provider}' failed ({detail.TrimEnd('.')}), so nothing was sent to the model; try again, or use X-Parley-Context: budget.");
 }

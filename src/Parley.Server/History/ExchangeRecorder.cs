@@ -52,23 +52,49 @@ internal sealed partial class ExchangeRecorder : IHostedService
                 await log.UpdateConversationAsync(conversation.Id, new ConversationUpdate { SystemPrompt = system }, CancellationToken.None).ConfigureAwait(false);
             }
 
+            await SummaryTurns.RecordAsync(log, conversation.Id, conversation.NewSummary?.Calls, CancellationToken.None).ConfigureAwait(false);
             var messages = conversation.NewMessages;
             if (messages.Count == 0)
             {
                 return;
             }
 
-            if (messages.Count > 1)
-            {
-                await log.AppendMessagesAsync(conversation.Id, messages.Take(messages.Count - 1), CancellationToken.None).ConfigureAwait(false);
-            }
-
+            var appended = messages.Count > 1
+                ? await log.AppendMessagesAsync(conversation.Id, messages.Take(messages.Count - 1), CancellationToken.None).ConfigureAwait(false)
+                : [];
             var turn = await log.BeginTurnAsync(conversation.Id, messages[^1], null, CancellationToken.None).ConfigureAwait(false);
             await log.CompleteTurnAsync(turn, string.IsNullOrEmpty(answer) ? null : new ChatMessage(ChatRole.Assistant, answer), outcome, null, CancellationToken.None).ConfigureAwait(false);
+            await SaveSummaryAsync(log, conversation, appended).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ParleyStorageException or InvalidOperationException or IOException)
         {
             LogSaveFailed(_logger, outcome.Model ?? "", e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Saves a running summary written for this request with the conversation (as <c>parley chat</c> does: its text and
+    /// the sequence of the last message it covers), so the next request starts from it instead of summarizing again.
+    /// </summary>
+    private static async Task SaveSummaryAsync(IConversationLog log, GatewayConversation conversation, IReadOnlyList<StoredMessage> appended)
+    {
+        if (conversation.NewSummary is not { Changed: true, Summary: { } summary })
+        {
+            return;
+        }
+
+        var sequence = conversation.SequenceOf(summary.Through);
+        for (var i = 0; sequence is null && i < appended.Count; i++)
+        {
+            if (ReferenceEquals(conversation.NewMessages[i], summary.Through))
+            {
+                sequence = appended[i].Sequence;
+            }
+        }
+
+        if (sequence is { } through)
+        {
+            await log.UpdateConversationAsync(conversation.Id, new ConversationUpdate { Summary = summary.Text, SummaryThroughSequence = through }, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -121,6 +147,11 @@ internal sealed partial class ExchangeRecorder : IHostedService
             new NewConversation { Provider = exchange.Provider, Model = exchange.Model, KeyName = exchange.KeyName },
             CancellationToken.None)).ConfigureAwait(false);
         var messages = exchange.Messages;
+        foreach (var call in exchange.SummaryCalls ?? [])
+        {
+            await RetryAsync(() => log.RecordSummaryCallAsync(conversation.Id, SummaryTurns.Outcome(call), CancellationToken.None)).ConfigureAwait(false);
+        }
+
         if (messages.Count > 1)
         {
             await RetryAsync(() => log.AppendMessagesAsync(conversation.Id, messages.Take(messages.Count - 1), CancellationToken.None)).ConfigureAwait(false);

@@ -32,6 +32,8 @@ public static class ParleyGatewayServiceCollectionExtensions
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<InFlightExchanges>();
         services.AddSingleton<ExchangeRecorder>();
+        services.AddSingleton<SummarizerClients>();
+        services.AddSingleton<ContextFitter>();
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<ModelsEndpoint>();
         services.AddHostedService(provider => provider.GetRequiredService<GatewaySources>());

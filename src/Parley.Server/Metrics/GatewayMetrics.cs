@@ -13,9 +13,14 @@ namespace Parley.Server;
 internal sealed class GatewayMetrics
 {
     private readonly ConcurrentDictionary<(string Model, string Key), SeriesStats> _series = new();
+    private readonly ConcurrentDictionary<(string Model, string Key), SeriesStats> _summaries = new();
 
     public void Record(string model, string key, bool failed, long? promptTokens, long? completionTokens, decimal? cost, TimeSpan latency, TimeSpan? timeToFirstToken) =>
         _series.GetOrAdd((model, key), static _ => new SeriesStats()).Record(failed, promptTokens, completionTokens, cost, latency, timeToFirstToken);
+
+    /// <summary>Records a summary call made for <c>X-Parley-Context: summarize</c> (its cost is not in the request's series).</summary>
+    public void RecordSummary(string model, string key, bool failed, long? promptTokens, long? completionTokens, decimal? cost, TimeSpan latency) =>
+        _summaries.GetOrAdd((model, key), static _ => new SeriesStats()).Record(failed, promptTokens, completionTokens, cost, latency, null);
 
     public Task HandleAsync(HttpContext context)
     {
@@ -40,6 +45,21 @@ internal sealed class GatewayMetrics
         Counter(text, series, "parley_gateway_cost_usd_total", "Cost in US dollars of the exchanges whose price is known.", s => s.CostUsd.ToString(CultureInfo.InvariantCulture));
         Histogram(text, series, "parley_gateway_request_duration_seconds", "Time from request to the end of the response.", s => s.Latency);
         Histogram(text, series, "parley_gateway_time_to_first_token_seconds", "Time from request to the first streamed content.", s => s.TimeToFirstToken);
+        var summaries = _summaries.OrderBy(s => s.Key.Model, StringComparer.Ordinal).ThenBy(s => s.Key.Key, StringComparer.Ordinal).ToList();
+        if (summaries.Count > 0)
+        {
+            Counter(text, summaries, "parley_gateway_summary_calls_total", "Summary calls made for X-Parley-Context: summarize.", s => s.Requests.ToString(CultureInfo.InvariantCulture));
+            Counter(text, summaries, "parley_gateway_summary_errors_total", "Summary calls that failed or were refused.", s => s.Errors.ToString(CultureInfo.InvariantCulture));
+            Header(text, "parley_gateway_summary_tokens_total", "counter", "Tokens the upstream reported for summary calls, by type (prompt, completion).");
+            foreach (var (labels, stats) in summaries)
+            {
+                Line(text, "parley_gateway_summary_tokens_total", labels, "type=\"prompt\"", stats.PromptTokens.ToString(CultureInfo.InvariantCulture));
+                Line(text, "parley_gateway_summary_tokens_total", labels, "type=\"completion\"", stats.CompletionTokens.ToString(CultureInfo.InvariantCulture));
+            }
+
+            Counter(text, summaries, "parley_gateway_summary_cost_usd_total", "Cost in US dollars of the summary calls whose price is known (not in parley_gateway_cost_usd_total).", s => s.CostUsd.ToString(CultureInfo.InvariantCulture));
+        }
+
         return text.ToString();
     }
 

@@ -17,7 +17,7 @@ public sealed record ApiKeyLimits(
     public static ApiKeyLimits None { get; } = new();
 
     /// <summary>
-    /// Gets the key's default context policy in the gateway (<c>budget</c> or <c>last:N</c>), used when a request does
+    /// Gets the key's default context policy in the gateway (<c>budget</c>, <c>last:N</c> or <c>summarize</c>), used when a request does
     /// not send <c>X-Parley-Context</c>; <see langword="null"/>: a request that does not fit is refused.
     /// </summary>
     public string? ContextPolicy { get; init; }

@@ -117,4 +117,28 @@ public sealed class OpenAIDotNetClientTests
         Assert.Equal(1, await gateway.RequestsSeenAsync(Model, "broke"));
         Assert.Equal(0, gateway.ChatRequestsForwarded);
     }
+
+    [Fact]
+    public async Task OpenAIDotNet_KeyWhoseDefaultIsSummarize_LongHistoryAnsweredWithTheOldTurnSummarized()
+    {
+        await using var gateway = await KeyedGateway.StartAsync();
+        string key = await gateway.CreateKeyAsync("team", ApiKeyLimits.None with { ContextPolicy = "summarize" });
+        gateway.Upstream.Enqueue(ScriptedResponse.Text("Ada asked about tea."));
+        List<OpenAI.Chat.ChatMessage> history = [new UserChatMessage("my name is Ada " + string.Join(' ', Enumerable.Repeat("lorem", 5600))), new AssistantChatMessage("noted")];
+        foreach (var n in new[] { "two", "three", "four", "five" })
+        {
+            history.Add(new UserChatMessage(n + " " + string.Join(' ', Enumerable.Repeat("lorem", 200))));
+            history.Add(new AssistantChatMessage(n + "!"));
+        }
+
+        history.Add(new UserChatMessage("six?"));
+
+        ClientResult<ChatCompletion> result = await Chat(gateway, key, "gpt-4").CompleteChatAsync(history);
+
+        Assert.Equal("Echo: six?", result.Value.Content[0].Text);
+        Assert.Equal("2", result.GetRawResponse().Headers.TryGetValue("X-Parley-Context-Summarized", out var summarized) ? summarized : null);
+        var sent = gateway.Upstream.Requests.Last(r => r.Path == "/v1/chat/completions").Json!.Value.GetProperty("messages");
+        Assert.Equal("Summary of the earlier conversation: Ada asked about tea.", sent[0].GetProperty("content").GetString());
+        Assert.Equal(10, sent.GetArrayLength());
+    }
 }

@@ -1,0 +1,124 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+
+namespace Parley.Server;
+
+/// <summary>
+/// The context step of <c>POST /v1/chat/completions</c>: applies the policy the request asks for (<c>X-Parley-Context</c>,
+/// else the key's default; a named conversation is trimmed to the window without one). When the policy leaves messages
+/// out, the exchange carries the rest, is recounted, and the response headers say how many messages were not sent as
+/// they were (and how many of those the summary stands for).
+/// </summary>
+/// <remarks>
+/// <c>summarize</c> is the core's <see cref="ContextPolicy.Summarize"/>, the one <c>parley chat --context summarize</c>
+/// uses, with the request's own upstream and model as the summarizer (<see cref="SummarizerClients"/>). Each summary call
+/// passes the key's gate like a request (<see cref="GatedSummarizer"/>). In a named conversation the running summary is
+/// the one saved with it (found again by the last message it covers) and the threshold is the CLI's (75% of the window);
+/// a stateless request is summarized for itself only, when it does not fit. A summary call that fails or is refused
+/// fails the request: nothing is sent to the main model and nothing is saved.
+/// </remarks>
+internal sealed class ContextFitter
+{
+    private readonly GatewaySources _sources;
+    private readonly IRequestGate _gate;
+    private readonly GatewayMetrics _metrics;
+    private readonly SummarizerClients _summarizers;
+
+    public ContextFitter(GatewaySources sources, IRequestGate gate, GatewayMetrics metrics, SummarizerClients summarizers)
+    {
+        _sources = sources;
+        _gate = gate;
+        _metrics = metrics;
+        _summarizers = summarizers;
+    }
+
+    /// <summary>Fits <paramref name="exchange"/> to its upstream's window; the error to send instead, or null.</summary>
+    public async Task<GatewayError?> FitAsync(HttpContext context, ChatExchange exchange, CancellationToken cancellationToken)
+    {
+        var header = context.Request.Headers[ContextHeader.Name];
+        GatedSummarizer? summarizer = null;
+        var policy = ContextHeader.Parse(
+            header.Count > 0 ? header.ToString() : exchange.Key.DefaultContextPolicy,
+            () => Summarize(exchange, out summarizer),
+            out var error);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        // A conversation grows with every turn: without a choice it is trimmed to the window, never refused.
+        policy ??= exchange.Conversation is null ? null : ContextPolicy.TokenBudget();
+        if (policy is null)
+        {
+            return null;
+        }
+
+        var route = exchange.Route;
+        var budget = ContextBudget.For(route.Model, _sources.Counter, exchange.Request.MaxTokens is { } max ? (int)Math.Min(max, int.MaxValue) : null);
+        var saved = summarizer is null ? null : exchange.Conversation?.Summary;
+        var result = await policy.ApplyAsync(new ContextRequest { Messages = exchange.Messages, Budget = budget, Summary = saved }, cancellationToken).ConfigureAwait(false);
+        if (summarizer is not null && Record(exchange, summarizer, result, saved) is { } failed)
+        {
+            return failed;
+        }
+
+        var left = result.Dropped + result.Summarized;
+        if (left > 0)
+        {
+            exchange.ReplaceMessages(result.Messages);
+            exchange.Dropped = result.Dropped;
+            exchange.Summarized = result.Summarized;
+            exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, route.Model);
+            context.Response.Headers[ContextHeader.DroppedHeader] = left.ToString(CultureInfo.InvariantCulture);
+            if (result.Summarized > 0)
+            {
+                context.Response.Headers[ContextHeader.SummarizedHeader] = result.Summarized.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
+        if (exchange.Summary is { Calls.Count: > 0 } summary)
+        {
+            context.Response.Headers[ContextHeader.SummaryCostHeader] = summary.CostUsd?.ToString(CultureInfo.InvariantCulture) ?? "unknown";
+        }
+
+        return null;
+    }
+
+    private ContextPolicy Summarize(ChatExchange exchange, out GatedSummarizer summarizer)
+    {
+        var route = exchange.Route;
+        summarizer = new GatedSummarizer(_summarizers.For(route), _gate, exchange, _sources.Counter, _sources.Secrets);
+        return ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions
+        {
+            SummaryModel = route.UpstreamModel,
+
+            // A stateless request is summarized only when it does not fit: its summary is not kept for a next request.
+            At = exchange.Conversation is null ? ContextThreshold.OfWindow(1.0) : null,
+        });
+    }
+
+    /// <summary>Counts the summary calls in /metrics and keeps them with the exchange; a failed one's error, if any.</summary>
+    private GatewayError? Record(ChatExchange exchange, GatedSummarizer summarizer, ContextResult result, RunningSummary? saved)
+    {
+        var model = exchange.Route.Model;
+        var calls = result.SummaryCalls.Select(c => c with { CostUsd = c.CostUsd ?? (c.Usage is { } usage ? CostCalculator.Compute(usage, model) : null) }).ToList();
+        foreach (var call in calls)
+        {
+            _metrics.RecordSummary(exchange.Request.Model, exchange.Key.Name, !call.Succeeded, call.Usage?.InputTokenCount, call.Usage?.OutputTokenCount, call.CostUsd, call.Latency);
+        }
+
+        if (calls.FirstOrDefault(c => !c.Succeeded) is { } failed)
+        {
+            return summarizer.Error ?? GatewayErrors.SummaryFailed(502, exchange.Route.Provider.Name, failed.Error ?? "no summary");
+        }
+
+        var summary = new ContextSummary(result.Summary, !ReferenceEquals(result.Summary, saved), calls, summarizer.CostUsd);
+        exchange.Summary = summary;
+        if (exchange.Conversation is { } conversation)
+        {
+            conversation.NewSummary = summary;
+        }
+
+        return null;
+    }
+}
