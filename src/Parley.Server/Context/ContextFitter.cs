@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
 
 namespace Parley.Server;
 
@@ -54,7 +55,7 @@ internal sealed class ContextFitter
         }
 
         var route = exchange.Route;
-        var budget = ContextBudget.For(route.Model, _sources.Counter, exchange.Request.MaxTokens is { } max ? (int)Math.Min(max, int.MaxValue) : null);
+        var budget = BudgetFor(exchange);
         var saved = summarizer is null ? null : exchange.Conversation?.Summary;
         var result = await policy.ApplyAsync(new ContextRequest { Messages = exchange.Messages, Budget = budget, Summary = saved }, cancellationToken).ConfigureAwait(false);
         if (summarizer is not null && Record(exchange, summarizer, result, saved) is { } failed)
@@ -84,10 +85,19 @@ internal sealed class ContextFitter
         return null;
     }
 
+    private ContextBudget? BudgetFor(ChatExchange exchange) =>
+        ContextBudget.For(exchange.Route.Model, _sources.Counter, exchange.Request.MaxTokens is { } max ? (int)Math.Min(max, int.MaxValue) : null);
+
     private ContextPolicy Summarize(ChatExchange exchange, out GatedSummarizer summarizer)
     {
         var route = exchange.Route;
-        summarizer = new GatedSummarizer(_summarizers.For(route), _gate, exchange, _sources.Counter, _sources.Secrets);
+
+        // The answer after the summary: a prompt of at most the window's prompt budget (else it is refused), and its
+        // most output, as the endpoint reserves it.
+        var answerWorstCase = CostCalculator.Compute(
+            new UsageDetails { InputTokenCount = BudgetFor(exchange)?.PromptBudget ?? exchange.PromptTokens.Value, OutputTokenCount = exchange.Request.MaxTokens ?? route.Model.MaxOutputTokens ?? 0 },
+            route.Model);
+        summarizer = new GatedSummarizer(_summarizers.For(route), _gate, exchange, answerWorstCase, _sources.Counter, _sources.Secrets);
         return ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions
         {
             SummaryModel = route.UpstreamModel,

@@ -4,9 +4,10 @@ namespace Parley.Server;
 
 /// <summary>
 /// The summarizer one request's <see cref="SummarizingPolicy"/> calls: each summary call passes the key's gate first
-/// (model list, rate limits, and its worst-case cost reserved against the budget: the exact prompt plus the most the
-/// summary may use), goes to the upstream through the shared provider client (with Parley's retries), and is settled to
-/// its real cost. A refusal or a failure is kept in <see cref="Error"/> as the OpenAI-shaped error the gateway sends,
+/// (model list, rate limits, and a worst-case cost reserved against the budget: the exact prompt plus the most the
+/// summary may use, plus the answer's worst case after it, so a key is never charged for a summary whose answer it then
+/// cannot afford), goes to the upstream through the shared provider client (with Parley's retries), and is settled to
+/// the summary's real cost. A refusal or a failure is kept in <see cref="Error"/> as the OpenAI-shaped error the gateway sends,
 /// and thrown, so the policy records a failed call and the gateway sends nothing to the main model.
 /// </summary>
 internal sealed class GatedSummarizer : DelegatingChatClient
@@ -16,9 +17,18 @@ internal sealed class GatedSummarizer : DelegatingChatClient
     private readonly TokenCounter _counter;
     private readonly SecretRedactor _secrets;
 
-    public GatedSummarizer(IChatClient inner, IRequestGate gate, ChatExchange exchange, TokenCounter counter, SecretRedactor secrets)
+    private readonly decimal? _answerWorstCase;
+
+    /// <param name="inner">The upstream's summary client.</param>
+    /// <param name="gate">The key's gate.</param>
+    /// <param name="exchange">The request the summary is for.</param>
+    /// <param name="answerWorstCase">The most the answer after the summary can cost (null: unknown price).</param>
+    /// <param name="counter">Counts the summary prompts.</param>
+    /// <param name="secrets">Masks upstream errors.</param>
+    public GatedSummarizer(IChatClient inner, IRequestGate gate, ChatExchange exchange, decimal? answerWorstCase, TokenCounter counter, SecretRedactor secrets)
         : base(inner)
     {
+        _answerWorstCase = answerWorstCase;
         _gate = gate;
         _exchange = exchange;
         _counter = counter;
@@ -38,11 +48,13 @@ internal sealed class GatedSummarizer : DelegatingChatClient
         var model = route.Model;
         var promptTokens = _counter.CountPrompt(prompt, model).Value;
         var maxOutput = (long?)options?.MaxOutputTokens ?? model.MaxOutputTokens ?? 0;
-        var worstCase = CostCalculator.Compute(new UsageDetails { InputTokenCount = promptTokens, OutputTokenCount = maxOutput }, model);
+        var worstCase = CostCalculator.Compute(new UsageDetails { InputTokenCount = promptTokens, OutputTokenCount = maxOutput }, model) + _answerWorstCase;
         var decision = await _gate.AdmitAsync(_exchange.Key, new GateRequest(_exchange.Request.Model, promptTokens, maxOutput, worstCase), cancellationToken).ConfigureAwait(false);
         if (decision.Ticket is not { } ticket)
         {
-            Error = decision.Error!;
+            Error = decision.Error!.Code == "insufficient_quota"
+                ? decision.Error with { Message = decision.Error.Message + " (X-Parley-Context: summarize: a summary call comes first, and its worst case includes the answer's.)" }
+                : decision.Error;
             throw new InvalidOperationException("the key's gate refused the summary call: " + Error.Message);
         }
 

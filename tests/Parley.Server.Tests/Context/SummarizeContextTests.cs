@@ -148,6 +148,22 @@ public sealed class SummarizeContextTests
     }
 
     [Fact]
+    public async Task ChatCompletions_BudgetCoversTheSummaryCallButNotTheAnswerAfterIt_429BeforeTheSummaryIsPaidFor()
+    {
+        await using var gateway = await KeyedGateway.StartAsync();
+        var key = await gateway.CreateKeyAsync("team", new ApiKeyLimits(DailyUsd: 0.30m)); // summary up to ~$0.22, then the answer up to ~$0.43
+
+        using var response = await PostAsync(gateway.Gateway.Client, Body(Turns()), "summarize", token: key);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        var error = await GatewayJson.ErrorAsync(response);
+        Assert.Equal("insufficient_quota", error.GetProperty("code").GetString());
+        Assert.Contains("summarize", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, gateway.ChatRequestsForwarded);
+        Assert.Equal(0m, Assert.Single(await ((IApiKeyStore)gateway.Gateway.Store).ListKeysAsync()).SpentTodayUsd);
+    }
+
+    [Fact]
     public async Task ChatCompletions_SummaryCallFailsAfterRetries_UpstreamStatusSummaryFailedNothingSentToTheModelNothingSaved()
     {
         await using var upstream = await LoopbackServer.StartAsync();
