@@ -91,6 +91,24 @@ public sealed class SummarizeContextTests
     }
 
     [Fact]
+    public async Task ChatCompletions_SummarizeOnAStreamedRequest_HeadersBeforeTheStreamAndTheAnswerStreamed()
+    {
+        await using var upstream = await LoopbackServer.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(upstream);
+        upstream.Enqueue(ScriptedResponse.Text(SummaryText, promptTokens: 1000, completionTokens: 20));
+        var body = new JsonObject { ["model"] = Model, ["messages"] = Turns(), ["stream"] = true }.ToJsonString();
+
+        using var response = await PostAsync(gateway.Client, body, "summarize");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("2", Assert.Single(response.Headers.GetValues("X-Parley-Context-Summarized")));
+        Assert.Contains("six?", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(Summarized(Turns()), Contents(Chats(upstream)[1]));
+        Assert.False(Chats(upstream)[0].Stream);
+    }
+
+    [Fact]
     public async Task ChatCompletions_SummarizeInANamedConversation_SecondRequestReusesTheSavedSummary()
     {
         await using var upstream = await LoopbackServer.StartAsync();
