@@ -234,7 +234,7 @@ internal static class StorageMigrations
         [
             new("api_keys", null, new Dictionary<string, string>
             {
-                ["context_policy"] = "The key's default context policy (`budget` or `last:N`) for requests without `X-Parley-Context`; NULL: a request that does not fit is refused.",
+                ["context_policy"] = "The key's default context policy (`budget`, `last:N` or `summarize`) for requests without `X-Parley-Context`; NULL: a request that does not fit is refused.",
             }),
             new("conversations", null, new Dictionary<string, string>
             {
