@@ -8,18 +8,18 @@ namespace Parley.Server;
 /// </summary>
 internal sealed class GatewayConversation
 {
-    private readonly Dictionary<ChatMessage, long> _sequences;
+    private readonly IReadOnlyList<StoredMessage> _stored;
 
     private GatewayConversation(
         string id, IReadOnlyList<ChatMessage> history, string? newSystemPrompt, IReadOnlyList<ChatMessage> newMessages, bool extended,
-        Dictionary<ChatMessage, long> sequences, RunningSummary? summary)
+        IReadOnlyList<StoredMessage> stored, RunningSummary? summary)
     {
         Id = id;
         History = history;
         NewSystemPrompt = newSystemPrompt;
         NewMessages = newMessages;
         Extended = extended;
-        _sequences = sequences;
+        _stored = stored;
         Summary = summary;
     }
 
@@ -45,7 +45,7 @@ internal sealed class GatewayConversation
     public ContextSummary? NewSummary { get; set; }
 
     /// <summary>Where a saved message of <see cref="History"/> is stored (null: not saved yet, one of <see cref="NewMessages"/>).</summary>
-    public long? SequenceOf(ChatMessage message) => _sequences.TryGetValue(message, out var sequence) ? sequence : null;
+    public long? SequenceOf(ChatMessage message) => _stored.FirstOrDefault(m => ReferenceEquals(m.Message, message))?.Sequence;
 
     /// <summary>Finds or starts the key's conversation <paramref name="clientId"/> and joins its history with the request's messages.</summary>
     public static async Task<GatewayConversation> LoadAsync(IConversationLog log, string clientId, string? keyName, ChatExchange exchange, CancellationToken cancellationToken)
@@ -57,12 +57,6 @@ internal sealed class GatewayConversation
         var requestSystem = exchange.Request.Messages.LastOrDefault(m => m.Role == ChatRole.System)?.Text;
         var system = requestSystem ?? stored.Conversation.SystemPrompt;
         var saved = stored.Messages.Select(m => m.Message).Where(m => m.Role != ChatRole.System).ToList();
-        var sequences = new Dictionary<ChatMessage, long>(ReferenceEqualityComparer.Instance);
-        foreach (var message in stored.Messages)
-        {
-            sequences[message.Message] = message.Sequence;
-        }
-
         var summary = stored.Conversation is { Summary: { Length: > 0 } text, SummaryThroughSequence: { } through }
             && stored.Messages.FirstOrDefault(m => m.Sequence == through) is { } last
                 ? new RunningSummary(text, last.Message)
@@ -78,6 +72,6 @@ internal sealed class GatewayConversation
         history.AddRange(added);
         var extended = saved.Count > 0 || (requestSystem is null && system is not null);
         var newSystem = requestSystem is not null && !string.Equals(requestSystem, stored.Conversation.SystemPrompt, StringComparison.Ordinal) ? requestSystem : null;
-        return new GatewayConversation(record.Id, history, newSystem, added, extended, sequences, summary);
+        return new GatewayConversation(record.Id, history, newSystem, added, extended, stored.Messages, summary);
     }
 }

@@ -136,6 +136,32 @@ public sealed class SummarizeContextTests
     }
 
     [Fact]
+    public async Task ChatCompletions_NamedConversationOutgrowsItsSummary_SavedSummaryFoldedIntoANewOneThroughASavedMessage()
+    {
+        await using var upstream = await LoopbackServer.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(upstream);
+        upstream.Enqueue(ScriptedResponse.Text(SummaryText, promptTokens: 1000, completionTokens: 20));
+        using var first = await PostAsync(gateway.Client, Body(Turns()), "summarize", conversation: "sum-2");
+        upstream.Enqueue(ScriptedResponse.Text("Ada asked about tea, then two.", promptTokens: 300, completionTokens: 8));
+
+        using var second = await PostAsync(gateway.Client, Body([User("seven " + Words(5400))]), "summarize", conversation: "sum-2");
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("4", Assert.Single(second.Headers.GetValues("X-Parley-Context-Summarized")));
+        var chats = Chats(upstream);
+        Assert.Equal(4, chats.Count);
+        Assert.True(IsSummaryCall(chats[2]));
+        Assert.Contains("Summary so far:\n" + SummaryText, Contents(chats[2])[1], StringComparison.Ordinal);
+        Assert.Equal("system:" + SummaryPrefix + "Ada asked about tea, then two.", Contents(chats[3])[1]);
+        Assert.StartsWith("user:three", Contents(chats[3])[2], StringComparison.Ordinal);
+
+        var saved = Assert.Single(await gateway.WaitForSavedAsync(1));
+        Assert.Equal("Ada asked about tea, then two.", saved.Conversation.Summary);
+        Assert.Equal("2", saved.Messages.Single(m => m.Sequence == saved.Conversation.SummaryThroughSequence).Message.Text);
+        Assert.Equal(2, saved.Turns.Count(t => t.Kind == TurnKind.Summary));
+    }
+
+    [Fact]
     public async Task ChatCompletions_SummarizeWithARealKey_KeySpendIsTheAnswerPlusTheSummaryCall()
     {
         await using var gateway = await KeyedGateway.StartAsync();
@@ -147,6 +173,7 @@ public sealed class SummarizeContextTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var answerCost = answer.RootElement.GetProperty("usage").GetProperty("cost_usd").GetDecimal();
+        await gateway.Gateway.WaitForSavedAsync(1); // the answer's reservation is settled before the exchange is queued for saving
         var stored = Assert.Single(await ((IApiKeyStore)gateway.Gateway.Store).ListKeysAsync());
         Assert.Equal(answerCost + Cost(1000, 20), stored.SpentTodayUsd);
     }
