@@ -12,7 +12,8 @@ internal sealed class MeEndpoint
 {
     private readonly IApiKeyStore? _keys;
 
-    public MeEndpoint(IServiceProvider services) => _keys = services.GetService(typeof(IApiKeyStore)) as IApiKeyStore;
+    /// <param name="keys">The key store; null on a gateway without keys (<c>--no-auth</c>).</param>
+    public MeEndpoint(IApiKeyStore? keys = null) => _keys = keys;
 
     public async Task HandleAsync(HttpContext context, GateKey key, CancellationToken cancellationToken)
     {
