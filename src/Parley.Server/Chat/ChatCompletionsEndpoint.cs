@@ -28,6 +28,9 @@ internal sealed class ChatCompletionsEndpoint
     private readonly ConversationLocks _conversationLocks = new();
     private readonly ContextFitter _fitter;
 
+    /// <summary>The locks of named conversations: the web API's edits (truncate, delete) take them too.</summary>
+    public ConversationLocks ConversationLocks => _conversationLocks;
+
     public ChatCompletionsEndpoint(
         GatewaySources sources, UpstreamRegistry upstreams, IRequestGate gate, GatewayMetrics metrics, ExchangeRecorder recorder, InFlightExchanges inFlight, ParleyGatewayOptions options,
         ContextFitter fitter, ILogger<ChatCompletionsEndpoint>? logger = null)
@@ -146,15 +149,10 @@ internal sealed class ChatCompletionsEndpoint
             exchange.ClientBody = ConversationId.RemoveFromBody(request.Body);
         }
 
-        using var conversationLock = clientId is null ? null : await _conversationLocks.AcquireAsync(key.Name + "\n" + clientId, cancellationToken).ConfigureAwait(false);
+        using var conversationLock = clientId is null ? null : await _conversationLocks.AcquireAsync(ConversationLocks.NameOf(key, clientId), cancellationToken).ConfigureAwait(false);
         if (clientId is not null)
         {
-            var conversation = await GatewayConversation.LoadAsync(_sources.Log, clientId, KeyName(key), exchange, cancellationToken).ConfigureAwait(false);
-            exchange.Conversation = conversation;
-            if (conversation.Extended)
-            {
-                exchange.ReplaceMessages(conversation.History);
-            }
+            exchange.Use(await GatewayConversation.LoadAsync(_sources.Log, clientId, KeyName(key), exchange, cancellationToken).ConfigureAwait(false));
         }
 
         exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, route.Model);
@@ -224,7 +222,7 @@ internal sealed class ChatCompletionsEndpoint
         }
     }
 
-    private static string? KeyName(GateKey key) => ReferenceEquals(key, GateKey.Anonymous) ? null : key.Name;
+    private static string? KeyName(GateKey key) => key.ConversationOwner;
 
     private static GatewayError? Check(UpstreamRoute route) => route.Provider switch
     {

@@ -48,6 +48,16 @@ internal sealed class ChatExchange
     /// <summary>What <c>X-Parley-Context: summarize</c> did (null: it did not run); its calls are saved with the exchange.</summary>
     public ContextSummary? Summary { get; set; }
 
+    /// <summary>Joins the client's conversation: the exchange carries its whole history when that is more than the client sent.</summary>
+    public void Use(GatewayConversation conversation)
+    {
+        Conversation = conversation;
+        if (conversation.Extended)
+        {
+            ReplaceMessages(conversation.History);
+        }
+    }
+
     public void ReplaceMessages(IReadOnlyList<ChatMessage> messages)
     {
         Messages = messages;

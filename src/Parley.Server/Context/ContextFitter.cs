@@ -38,38 +38,21 @@ internal sealed class ContextFitter
     {
         var header = context.Request.Headers[ContextHeader.Name];
         GatedSummarizer? summarizer = null;
-        var policy = ContextHeader.Parse(
-            header.Count > 0 ? header.ToString() : exchange.Key.DefaultContextPolicy,
-            () => Summarize(exchange, out summarizer),
-            out var error);
-        if (error is not null)
+        var (error, result, saved) = await ApplyAsync(
+            exchange, header.Count > 0 ? header.ToString() : null, () => Summarize(exchange, out summarizer), cancellationToken).ConfigureAwait(false);
+        if (error is not null || result is null)
         {
             return error;
         }
 
-        // A conversation grows with every turn: without a choice it is trimmed to the window, never refused.
-        policy ??= exchange.Conversation is null ? null : ContextPolicy.TokenBudget();
-        if (policy is null)
-        {
-            return null;
-        }
-
-        var route = exchange.Route;
-        var budget = BudgetFor(exchange);
-        var saved = summarizer is null ? null : exchange.Conversation?.Summary;
-        var result = await policy.ApplyAsync(new ContextRequest { Messages = exchange.Messages, Budget = budget, Summary = saved }, cancellationToken).ConfigureAwait(false);
         if (summarizer is not null && Record(exchange, summarizer, result, saved) is { } failed)
         {
             return failed;
         }
 
-        var left = result.Dropped + result.Summarized;
+        var left = Use(exchange, result);
         if (left > 0)
         {
-            exchange.ReplaceMessages(result.Messages);
-            exchange.Dropped = result.Dropped;
-            exchange.Summarized = result.Summarized;
-            exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, route.Model);
             context.Response.Headers[ContextHeader.DroppedHeader] = left.ToString(CultureInfo.InvariantCulture);
             if (result.Summarized > 0)
             {
@@ -85,6 +68,71 @@ internal sealed class ContextFitter
         return null;
     }
 
+    /// <summary>
+    /// What <see cref="FitAsync"/> would send, counted without a model call (<c>POST /v1/parley/context</c>): the same
+    /// policy over the same messages. When <c>summarize</c> would first have to write a new summary, none is written:
+    /// <c>SummaryDue</c> says so, and the count is that of the request should the summary call fail (the newest
+    /// messages that fit, as the policy then sends).
+    /// </summary>
+    public async Task<(GatewayError? Error, bool SummaryDue)> PreviewAsync(ChatExchange exchange, string? header, CancellationToken cancellationToken)
+    {
+        exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, exchange.Route.Model);
+        var (error, result, _) = await ApplyAsync(
+            exchange, header, () => ContextPolicy.Summarize(NoSummaryCalls.Instance, OptionsFor(exchange)), cancellationToken).ConfigureAwait(false);
+        if (result is not null)
+        {
+            Use(exchange, result);
+        }
+
+        return (error, result is { SummaryCalls.Count: > 0 });
+    }
+
+    // The policy the request asks for (X-Parley-Context, else the key's default) applied to the exchange's messages;
+    // no result when there is no policy to apply. The conversation's saved summary goes in only for summarize.
+    private async Task<(GatewayError? Error, ContextResult? Result, RunningSummary? Saved)> ApplyAsync(
+        ChatExchange exchange, string? header, Func<ContextPolicy> summarize, CancellationToken cancellationToken)
+    {
+        var summarizing = false;
+        var policy = ContextHeader.Parse(
+            header ?? exchange.Key.DefaultContextPolicy,
+            () =>
+            {
+                summarizing = true;
+                return summarize();
+            },
+            out var error);
+        if (error is not null)
+        {
+            return (error, null, null);
+        }
+
+        // A conversation grows with every turn: without a choice it is trimmed to the window, never refused.
+        policy ??= exchange.Conversation is null ? null : ContextPolicy.TokenBudget();
+        if (policy is null)
+        {
+            return (null, null, null);
+        }
+
+        var saved = summarizing ? exchange.Conversation?.Summary : null;
+        var result = await policy.ApplyAsync(new ContextRequest { Messages = exchange.Messages, Budget = BudgetFor(exchange), Summary = saved }, cancellationToken).ConfigureAwait(false);
+        return (null, result, saved);
+    }
+
+    // The exchange carries what the policy kept, recounted; how many messages were not sent as they were.
+    private int Use(ChatExchange exchange, ContextResult result)
+    {
+        var left = result.Dropped + result.Summarized;
+        if (left > 0)
+        {
+            exchange.ReplaceMessages(result.Messages);
+            exchange.Dropped = result.Dropped;
+            exchange.Summarized = result.Summarized;
+            exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, exchange.Route.Model);
+        }
+
+        return left;
+    }
+
     private ContextBudget? BudgetFor(ChatExchange exchange) =>
         ContextBudget.For(exchange.Route.Model, _sources.Counter, exchange.Request.MaxTokens is { } max ? (int)Math.Min(max, int.MaxValue) : null);
 
@@ -98,14 +146,16 @@ internal sealed class ContextFitter
             new UsageDetails { InputTokenCount = BudgetFor(exchange)?.PromptBudget ?? exchange.PromptTokens.Value, OutputTokenCount = exchange.Request.MaxTokens ?? route.Model.MaxOutputTokens ?? 0 },
             route.Model);
         summarizer = new GatedSummarizer(_summarizers.For(route), _gate, exchange, answerWorstCase, _sources.Counter, _sources.Secrets);
-        return ContextPolicy.Summarize(summarizer, new SummarizingPolicyOptions
-        {
-            SummaryModel = route.UpstreamModel,
-
-            // A stateless request is summarized only when it does not fit: its summary is not kept for a next request.
-            At = exchange.Conversation is null ? ContextThreshold.OfWindow(1.0) : null,
-        });
+        return ContextPolicy.Summarize(summarizer, OptionsFor(exchange));
     }
+
+    private static SummarizingPolicyOptions OptionsFor(ChatExchange exchange) => new()
+    {
+        SummaryModel = exchange.Route.UpstreamModel,
+
+        // A stateless request is summarized only when it does not fit: its summary is not kept for a next request.
+        At = exchange.Conversation is null ? ContextThreshold.OfWindow(1.0) : null,
+    };
 
     /// <summary>Counts the summary calls in /metrics and keeps them with the exchange; a failed one's error, if any.</summary>
     private GatewayError? Record(ChatExchange exchange, GatedSummarizer summarizer, ContextResult result, RunningSummary? saved)
