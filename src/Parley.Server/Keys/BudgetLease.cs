@@ -68,15 +68,21 @@ internal sealed class BudgetLease(long keyId, DateOnly day)
         }
     }
 
-    /// <summary>Adds what the store granted and takes <paramref name="amountUsd"/> from it.</summary>
-    public void Grow(BudgetReservation granted, decimal amountUsd)
+    /// <summary>Adds what the store granted and takes <paramref name="amountUsd"/> from it; false when the lease is closed.</summary>
+    public bool TryGrow(BudgetReservation granted, decimal amountUsd)
     {
         lock (_lock)
         {
+            if (_closed)
+            {
+                return false;
+            }
+
             _held += granted.AmountUsd;
             _inFlight += amountUsd;
             _remaining = Min(granted.RemainingDailyUsd, granted.RemainingMonthlyUsd);
             _lastUse = Environment.TickCount64;
+            return true;
         }
     }
 

@@ -45,7 +45,7 @@ internal sealed class LeasedBudgetLedger : IBudgetLedger, IDisposable
         while (true)
         {
             var day = DateOnly.FromDateTime(_timeProvider.GetUtcNow().UtcDateTime);
-            var lease = _leases.GetOrAdd((keyId, day), static k => new BudgetLease(k.KeyId, k.Day));
+            var lease = LeaseOf(keyId, day);
             if (lease.TryTake(amountUsd, out bool closed))
             {
                 return Granted(lease, amountUsd);
@@ -81,15 +81,15 @@ internal sealed class LeasedBudgetLedger : IBudgetLedger, IDisposable
                     return new BudgetAdmission(lease.Refused(reservation, amountUsd), null);
                 }
 
-                if (reservation.Day != lease.Day)
+                // The store's day decides: when the UTC day turned between the two clocks, the amount belongs to the
+                // lease of the store's day (a lease being closed meanwhile is replaced by a fresh one).
+                var target = reservation.Day == lease.Day ? lease : LeaseOf(keyId, reservation.Day);
+                while (!target.TryGrow(reservation, amountUsd))
                 {
-                    // The UTC day turned between the two clocks: the amount belongs to the new day's lease.
-                    await _store.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
-                    continue;
+                    target = LeaseOf(keyId, reservation.Day);
                 }
 
-                lease.Grow(reservation, amountUsd);
-                return Granted(lease, amountUsd);
+                return Granted(target, amountUsd);
             }
             finally
             {
@@ -129,9 +129,9 @@ internal sealed class LeasedBudgetLedger : IBudgetLedger, IDisposable
         {
             await CloseAsync(force, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ParleyStorageException or TimeoutException or OperationCanceledException)
+        catch (Exception e) when (e is ParleyStorageException or TimeoutException or OperationCanceledException or ObjectDisposedException)
         {
-            // The store is away: the leases stay held (counted as spent) and are closed on a later sweep.
+            // The store is away (or closed with the host): the leases stay held (counted as spent) and are closed on a later sweep.
         }
         finally
         {
@@ -168,8 +168,7 @@ internal sealed class LeasedBudgetLedger : IBudgetLedger, IDisposable
                     {
                         // Not written: the held amount stays counted (never less than was spent). Keep the spend for
                         // the next sweep by putting back a closed lease's figures in a fresh one of the same day.
-                        var again = _leases.GetOrAdd(slot, static k => new BudgetLease(k.KeyId, k.Day));
-                        again.Adopt(held, used);
+                        LeaseOf(slot.KeyId, slot.Day).Adopt(held, used);
                         throw;
                     }
                 }
@@ -180,6 +179,8 @@ internal sealed class LeasedBudgetLedger : IBudgetLedger, IDisposable
             }
         }
     }
+
+    private BudgetLease LeaseOf(long keyId, DateOnly day) => _leases.GetOrAdd((keyId, day), static k => new BudgetLease(k.KeyId, k.Day));
 
     private BudgetAdmission Granted(BudgetLease lease, decimal amountUsd) =>
         new(new BudgetReservation(lease.KeyId, lease.Day, amountUsd, true, null, null), new LeaseTicket(_store, lease, amountUsd));
