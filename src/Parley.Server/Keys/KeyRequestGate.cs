@@ -8,8 +8,10 @@ namespace Parley.Server;
 /// passes the key's model list, its rate limits and its budgets, whose worst-case cost is reserved before anything goes
 /// upstream and settled to the real cost afterwards.
 /// </summary>
-internal sealed class KeyRequestGate(IApiKeyStore store, IRateLimitWindow rates, TimeProvider timeProvider) : IRequestGate
+internal sealed class KeyRequestGate(IApiKeyStore store, IRateLimitWindow rates, TimeProvider timeProvider, IBudgetLedger? budgets = null) : IRequestGate
 {
+    private readonly IBudgetLedger _budgets = budgets ?? new StoreBudgetLedger(store);
+
     /// <summary>How long a found key is trusted before the store is asked again.</summary>
     public static readonly TimeSpan CacheTime = TimeSpan.FromSeconds(1);
 
@@ -75,9 +77,9 @@ internal sealed class KeyRequestGate(IApiKeyStore store, IRateLimitWindow rates,
         }
 
         // Keys without a budget reserve too (their known cost, else nothing), so `parley keys list` shows what they spent.
-        var reservation = await store.ReserveAsync(key.Id, Math.Max(0, request.WorstCaseCostUsd ?? 0), cancellationToken).ConfigureAwait(false);
-        return reservation.Granted
-            ? GateDecision.Admit(new KeyGateTicket(store, reservation))
+        var (reservation, ticket) = await _budgets.ReserveAsync(key.Id, Math.Max(0, request.WorstCaseCostUsd ?? 0), cancellationToken).ConfigureAwait(false);
+        return ticket is not null
+            ? GateDecision.Admit(ticket)
             : GateDecision.Refuse(KeyGateErrors.BudgetExhausted(key, request, limits, reservation));
     }
 

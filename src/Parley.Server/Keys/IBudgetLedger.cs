@@ -1,0 +1,18 @@
+namespace Parley.Server;
+
+/// <summary>
+/// Where an admitted request's worst-case cost is reserved against its key's budgets: the store itself on every request
+/// (<see cref="StoreBudgetLedger"/>, for a server database shared by replicas), or an in-process lease taken from the
+/// store now and then (<see cref="LeasedBudgetLedger"/>, for SQLite).
+/// </summary>
+internal interface IBudgetLedger
+{
+    /// <summary>
+    /// Reserves <paramref name="amountUsd"/> for a request of the key: granted with a ticket (settled or released when the
+    /// exchange ends), or refused with what the budgets have left.
+    /// </summary>
+    ValueTask<BudgetAdmission> ReserveAsync(long keyId, decimal amountUsd, CancellationToken cancellationToken);
+
+    /// <summary>Writes what the ledger holds in memory to the store (the host is stopping and no request is running).</summary>
+    ValueTask FlushAsync(CancellationToken cancellationToken);
+}
