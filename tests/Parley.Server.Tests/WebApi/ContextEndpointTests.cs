@@ -75,6 +75,28 @@ public sealed class ContextEndpointTests
         Assert.Equal(alone.GetProperty("prompt_tokens").GetInt32(), forBob.GetProperty("prompt_tokens").GetInt32());
     }
 
+    [Fact]
+    public async Task Context_SummarizeWouldNeedASummaryCall_SaysItIsDueAndCallsNoModel()
+    {
+        await using var server = await WebChatGateway.StartAsync();
+        var ada = await server.KeyAsync("ada");
+        var messages = new List<Dictionary<string, string>> { new() { ["role"] = "user", ["content"] = "First. " + string.Join(' ', Enumerable.Repeat("lorem", 9_000)) } };
+        for (var turn = 2; turn <= 6; turn++)
+        {
+            messages.Add(new() { ["role"] = "assistant", ["content"] = $"Answer {turn - 1}." });
+            messages.Add(new() { ["role"] = "user", ["content"] = $"Question {turn}." });
+        }
+
+        var body = JsonSerializer.Serialize(new Dictionary<string, object> { ["model"] = "gpt-4", ["messages"] = messages });
+
+        var (status, counted, _) = await ada.SendAsync(HttpMethod.Post, "/v1/parley/context", body, context: "summarize");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.StartsWith("a summary of earlier messages is due", counted.GetProperty("dropped").GetString());
+        Assert.InRange(counted.GetProperty("prompt_tokens").GetInt32(), 1, 8_192);
+        Assert.DoesNotContain(server.Upstream.Requests, r => r.Path == "/v1/chat/completions");
+    }
+
     [Theory]
     [InlineData("""{"model":"gpt-4o-mini"}""", null, null, "messages")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}]}""", null, null, "model")]
