@@ -10,7 +10,8 @@ public static class ParleyGatewayEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps <c>POST /v1/chat/completions</c> (JSON and SSE, forwarded byte for byte with <c>usage.cost_usd</c> added),
-    /// <c>GET /v1/models</c>, and the key-free <c>GET /healthz</c> and <c>GET /metrics</c> (Prometheus text).
+    /// <c>GET /v1/models</c>, the key-free <c>GET /healthz</c> and <c>GET /metrics</c> (Prometheus text), and the web
+    /// chat page at <c>GET /</c> (its files embedded in this assembly; signing in takes a virtual key).
     /// Needs <see cref="ParleyGatewayServiceCollectionExtensions.AddParleyGateway"/>.
     /// </summary>
     /// <param name="endpoints">The application's routes.</param>
@@ -38,6 +39,7 @@ public static class ParleyGatewayEndpointRouteBuilderExtensions
         endpoints.MapGet("/v1/models", models.HandleAsync);
         endpoints.MapGet("/healthz", WriteHealthAsync);
         endpoints.MapGet("/metrics", metrics.HandleAsync);
+        WebChatAssets.Map(endpoints);
         return endpoints;
     }
 
