@@ -42,7 +42,7 @@ public sealed class WebChatAssetsTests
         Assert.DoesNotContain("https://", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotMatch(@"<script(?![^>]*\bsrc=)[^>]*>", html);
         Assert.DoesNotMatch(@"<[^>]*\son[a-z]+\s*=", html); // no inline event handler
-        foreach (Match match in Regex.Matches(html, "(?:src|href)=\"([^\"]+)\""))
+        foreach (Match match in Regex.Matches(html, "(?:src|href)=\"(/[^\"]*)\""))
         {
             using var asset = await server.Gateway.Client.GetAsync(match.Groups[1].Value);
             Assert.True(asset.StatusCode == HttpStatusCode.OK, $"{match.Groups[1].Value}: {asset.StatusCode}");

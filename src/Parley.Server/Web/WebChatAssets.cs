@@ -34,7 +34,8 @@ internal static class WebChatAssets
     {
         foreach (var (path, asset) in Assets)
         {
-            endpoints.MapGet(path, (HttpContext context) => WriteAsync(context, asset));
+            RequestDelegate handler = context => WriteAsync(context, asset); // a plain delegate: no reflection-based binding (NativeAOT)
+            endpoints.MapGet(path, handler);
         }
     }
 
