@@ -32,6 +32,20 @@ public sealed class WebChatAssetsTests
     }
 
     [Fact]
+    public async Task Page_Head_SameHeadersWithoutBody()
+    {
+        await using var server = await KeyedGateway.StartAsync();
+
+        using var response = await server.Gateway.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Content.Headers.ContentLength > 0);
+        Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task Page_Html_LoadsOnlyItsOwnFilesAndNoInlineScript()
     {
         await using var server = await KeyedGateway.StartAsync();

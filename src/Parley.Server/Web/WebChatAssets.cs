@@ -29,13 +29,13 @@ internal static class WebChatAssets
     /// <summary>The paths the page is served at.</summary>
     public static IEnumerable<string> Paths => Assets.Keys;
 
-    /// <summary>Maps <c>GET</c> for each of the page's files.</summary>
+    /// <summary>Maps <c>GET</c> and <c>HEAD</c> for each of the page's files.</summary>
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         foreach (var (path, asset) in Assets)
         {
             RequestDelegate handler = context => WriteAsync(context, asset); // a plain delegate: no reflection-based binding (NativeAOT)
-            endpoints.MapGet(path, handler);
+            endpoints.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], handler);
         }
     }
 
@@ -48,6 +48,8 @@ internal static class WebChatAssets
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         context.Response.ContentLength = asset.Content.Length;
-        return context.Response.Body.WriteAsync(asset.Content, context.RequestAborted).AsTask();
+        return HttpMethods.IsHead(context.Request.Method)
+            ? Task.CompletedTask
+            : context.Response.Body.WriteAsync(asset.Content, context.RequestAborted).AsTask();
     }
 }

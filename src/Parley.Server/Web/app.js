@@ -390,6 +390,7 @@
     const c = state.conversation;
     if (!c || state.streaming || !text.trim()) return;
     $('chat-error').textContent = '';
+    const expected = c.messages.length + 2;
     sessionStorage.setItem(MODEL_STORAGE, $('model-select').value);
     const list = $('messages');
     for (const old of list.querySelectorAll('button.regenerate')) old.remove();
@@ -446,23 +447,26 @@
     }
     answerItem.querySelector('.foot').append(actionButton('Regenerate', 'regenerate', () => regenerate()));
     // The gateway saves the turn after the stream ends: read the saved conversation (indices, statuses, costs) back.
-    await waitForSaved(c);
+    if (!failed || content) await waitForSaved(c, expected, interrupted || !!failed);
     refreshList();
     refreshMe();
     scheduleContext(0);
   }
 
-  async function waitForSaved(c) {
-    for (let attempt = 0; attempt < 20 && state.conversation === c && !state.streaming; attempt++) {
-      let fresh;
+  // Polls until the saved conversation holds this exchange: `expected` messages ending with a settled answer, or (an
+  // answer stopped or failed before its first word) the question alone, settled.
+  async function waitForSaved(c, expected, ended) {
+    for (let attempt = 0; attempt < 40 && state.conversation === c && !state.streaming; attempt++) {
+      let fresh = null;
       try {
         fresh = await getJson('/v1/parley/conversations/' + encodeURIComponent(c.id));
       } catch (error) {
         if (!(error instanceof ApiError && error.status === 404)) { handleError(error); return; }
-        fresh = null;
       }
-      const last = fresh && fresh.messages && fresh.messages[fresh.messages.length - 1];
-      const settled = last && last.role === 'assistant' && last.status !== 'pending';
+      const messages = (fresh && fresh.messages) || [];
+      const last = messages[messages.length - 1];
+      const settled = last && last.status !== 'pending'
+        && (last.role === 'assistant' ? messages.length >= expected : ended && last.role === 'user' && messages.length >= expected - 1);
       if (settled) {
         if (state.conversation === c && !state.streaming) setConversation(fresh);
         return;
