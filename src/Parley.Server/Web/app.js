@@ -566,8 +566,9 @@
       if (seq !== state.contextSeq) return;
       const window = numbers.context_window ?? model.context_window;
       const meter = $('context-meter');
-      meter.textContent = 'Context: ' + tokens(numbers.prompt_tokens) + (window ? ' / ' + tokens(window) : '') + ' tokens'
-        + (numbers.dropped ? ' (' + numbers.dropped + ' older messages left out)' : '');
+      const dropped = typeof numbers.dropped === 'number' ? numbers.dropped + ' earlier messages left out' : numbers.dropped;
+      meter.textContent = 'Context: ' + (numbers.estimate ? 'about ' : '') + tokens(numbers.prompt_tokens)
+        + (window ? ' / ' + tokens(window) : '') + ' tokens' + (dropped ? ' (' + dropped + ')' : '');
       meter.dataset.promptTokens = String(numbers.prompt_tokens);
       meter.classList.toggle('over', !!window && numbers.prompt_tokens > window);
     } catch (error) {
