@@ -66,17 +66,79 @@ internal sealed class PostgresConversationWriter(PostgresDatabase database, Func
             },
             cancellationToken);
 
-    private static async Task<ConversationRecord?> FindByClientIdAsync(NpgsqlConnection c, NpgsqlTransaction t, NewConversation conversation, CancellationToken cancellationToken)
-    {
-        string? id;
-        await using (var command = Command(c, t, "SELECT id FROM conversations WHERE client_id = $1 AND coalesce(key_name, '') = coalesce($2, '');"))
-        {
-            Add(command, conversation.ClientId, NpgsqlDbType.Text);
-            Add(command, conversation.KeyName, NpgsqlDbType.Text);
-            id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
-        }
+    public Task<string?> FindByClientIdAsync(string? keyName, string clientId, CancellationToken cancellationToken) =>
+        database.RunAsync(c => FindIdByClientIdAsync(c, null, keyName, clientId, cancellationToken), cancellationToken);
 
-        return id is null ? null : await PostgresRows.ReadConversationAsync(c, t, id, cancellationToken).ConfigureAwait(false);
+    /// <summary>Removes the messages after the first <paramref name="keep"/>; the turns stay and let go of them, a summary over them is cleared.</summary>
+    public Task<int> TruncateAsync(string conversationId, int keep, CancellationToken cancellationToken) =>
+        database.TransactAsync(
+            async (c, t) =>
+            {
+                await PostgresRows.LockConversationAsync(c, t, conversationId, cancellationToken).ConfigureAwait(false);
+                long last = 0;
+                if (keep > 0)
+                {
+                    await using var find = Command(c, t, "SELECT seq FROM messages WHERE conversation_id = $1 ORDER BY seq LIMIT 1 OFFSET $2;");
+                    Add(find, conversationId, NpgsqlDbType.Text);
+                    Add(find, (long)keep - 1, NpgsqlDbType.Bigint);
+                    if (await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long seq)
+                    {
+                        return 0; // no more messages than kept
+                    }
+
+                    last = seq;
+                }
+
+                int removed;
+                await using (var delete = Command(c, t, "DELETE FROM messages WHERE conversation_id = $1 AND seq > $2;"))
+                {
+                    Add(delete, conversationId, NpgsqlDbType.Text);
+                    Add(delete, last, NpgsqlDbType.Bigint);
+                    removed = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (removed > 0)
+                {
+                    var at = now();
+                    await using (var detach = Command(c, t, """
+                        UPDATE turns SET
+                            user_seq = CASE WHEN user_seq > $2 THEN NULL ELSE user_seq END,
+                            assistant_seq = CASE WHEN assistant_seq > $2 THEN NULL ELSE assistant_seq END,
+                            updated_at = $3
+                        WHERE conversation_id = $1 AND (user_seq > $2 OR assistant_seq > $2);
+                        """))
+                    {
+                        Add(detach, conversationId, NpgsqlDbType.Text);
+                        Add(detach, last, NpgsqlDbType.Bigint);
+                        Add(detach, at, NpgsqlDbType.TimestampTz);
+                        await detach.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await using (var summary = Command(c, t, "UPDATE conversations SET summary = NULL, summary_through_seq = NULL WHERE id = $1 AND summary_through_seq > $2;"))
+                    {
+                        Add(summary, conversationId, NpgsqlDbType.Text);
+                        Add(summary, last, NpgsqlDbType.Bigint);
+                        await summary.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await PostgresRows.TouchConversationAsync(c, t, conversationId, at, cancellationToken).ConfigureAwait(false);
+                }
+
+                return removed;
+            },
+            cancellationToken);
+
+    private static async Task<ConversationRecord?> FindByClientIdAsync(NpgsqlConnection c, NpgsqlTransaction t, NewConversation conversation, CancellationToken cancellationToken) =>
+        await FindIdByClientIdAsync(c, t, conversation.KeyName, conversation.ClientId!, cancellationToken).ConfigureAwait(false) is { } id
+            ? await PostgresRows.ReadConversationAsync(c, t, id, cancellationToken).ConfigureAwait(false)
+            : null;
+
+    private static async Task<string?> FindIdByClientIdAsync(NpgsqlConnection c, NpgsqlTransaction? t, string? keyName, string clientId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(c, t, "SELECT id FROM conversations WHERE client_id = $1 AND coalesce(key_name, '') = coalesce($2, '');");
+        Add(command, clientId, NpgsqlDbType.Text);
+        Add(command, keyName, NpgsqlDbType.Text);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 
     private async Task<ConversationRecord> InsertConversationAsync(NpgsqlConnection c, NpgsqlTransaction t, NewConversation conversation, CancellationToken cancellationToken)

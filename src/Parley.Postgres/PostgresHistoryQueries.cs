@@ -1,6 +1,7 @@
 using System.Data;
 using System.Text;
 using Microsoft.Extensions.AI;
+using Npgsql;
 using NpgsqlTypes;
 using static Parley.Postgres.PostgresDatabase;
 using static Parley.Postgres.PostgresRows;
@@ -63,13 +64,35 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
             cancellationToken);
 
     public Task<IReadOnlyList<ConversationListItem>> ListAsync(int? limit, CancellationToken cancellationToken) =>
+        ListAsync(limit, null, cancellationToken);
+
+    /// <summary>
+    /// The list, newest first; with a filter, only the conversations its key's client named (<c>client_id</c>), and of
+    /// those only the ones with a message that matches every search term (as <see cref="SearchAsync"/> matches).
+    /// </summary>
+    public Task<IReadOnlyList<ConversationListItem>> ListAsync(int? limit, ClientFilter? filter, CancellationToken cancellationToken) =>
         database.RunAsync<IReadOnlyList<ConversationListItem>>(
             async c =>
             {
-                await using var command = Command(c, null, """
+                await using var command = Command(c, null, string.Empty);
+                var where = new StringBuilder();
+                if (filter is not null)
+                {
+                    Add(command, filter.KeyName, NpgsqlDbType.Text);
+                    where.Append("WHERE c.client_id IS NOT NULL AND coalesce(c.key_name, '') = coalesce($1, '')");
+                    if (filter.Terms.Count > 0)
+                    {
+                        where.Append(" AND c.id IN (SELECT m.conversation_id FROM messages m WHERE true");
+                        AppendMatch(where, command, filter.Terms);
+                        where.Append(')');
+                    }
+                }
+
+                Add(command, limit is { } l ? (long)l : null, NpgsqlDbType.Bigint);
+                command.CommandText = $"""
                     SELECT c.id, c.title, c.model, c.created_at, c.updated_at,
                            coalesce(t.chat_turns, 0), coalesce(t.tokens, 0), t.cost,
-                           (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.key_name
+                           (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.key_name, c.client_id
                     FROM conversations c
                     LEFT JOIN (
                         SELECT conversation_id,
@@ -78,10 +101,10 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
                                sum(cost_usd) AS cost
                         FROM turns GROUP BY conversation_id
                     ) t ON t.conversation_id = c.id
+                    {where}
                     ORDER BY c.updated_at DESC, c.rowid DESC
-                    LIMIT $1;
-                    """);
-                Add(command, limit is { } l ? (long)l : null, NpgsqlDbType.Bigint);
+                    LIMIT ${command.Parameters.Count};
+                    """;
                 var items = new List<ConversationListItem>();
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -98,6 +121,7 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
                         TotalCostUsd = NullableDecimal(reader, 7),
                         MessageCount = (int)reader.GetInt64(8),
                         KeyName = NullableString(reader, 9),
+                        ClientId = NullableString(reader, 10),
                     });
                 }
 
@@ -116,11 +140,7 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
                     WHERE true
                     """);
                 await using var command = Command(c, null, string.Empty);
-                foreach (string term in terms)
-                {
-                    Add(command, "%" + EscapeLike(term) + "%", NpgsqlDbType.Text);
-                    sql.Append(System.Globalization.CultureInfo.InvariantCulture, $" AND m.content ILIKE ${command.Parameters.Count}");
-                }
+                AppendMatch(sql, command, terms);
 
                 Add(command, (long)limit, NpgsqlDbType.Bigint);
                 command.CommandText = $"SELECT * FROM ({sql} ORDER BY m.conversation_id, m.id DESC) hits ORDER BY id DESC LIMIT ${command.Parameters.Count};";
@@ -223,6 +243,16 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
                 return UsageReportBuilder.Build(samples, since, timeZone);
             },
             cancellationToken);
+
+    /// <summary>Appends the conditions a message <c>m</c> matches every term by (case-insensitive <c>ILIKE</c>, served by the trigram index for terms of 3+ characters).</summary>
+    private static void AppendMatch(StringBuilder sql, NpgsqlCommand command, IReadOnlyList<string> terms)
+    {
+        foreach (string term in terms)
+        {
+            Add(command, "%" + EscapeLike(term) + "%", NpgsqlDbType.Text);
+            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $" AND m.content ILIKE ${command.Parameters.Count}");
+        }
+    }
 
     private static string EscapeLike(string term) =>
         term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

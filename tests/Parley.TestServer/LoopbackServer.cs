@@ -522,7 +522,7 @@ public sealed class LoopbackServer : IAsyncDisposable
 
         var pieces = s.Kind == ResponseKind.Many ? null : s.Chunks ?? Words.Split(s.Content);
         var usage = new Usage(
-            s.PromptTokens ?? Words.PromptSize(request.Messages),
+            s.PromptTokens ?? _options.PromptTokenCounter?.Invoke(request.Messages) ?? Words.PromptSize(request.Messages),
             s.CompletionTokens ?? Words.Count(s.Content) + (s.ReasoningTokens ?? 0),
             s.CachedTokens ?? 0,
             s.ReasoningTokens ?? 0,

@@ -25,6 +25,13 @@ public sealed class LoopbackServerOptions
     /// </summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// Counts a chat request's <c>usage.prompt_tokens</c> from the messages it received (role and content each), the way
+    /// a real server's tokenizer does; null (the default) counts words (<c>3 + per message 3 + words</c>). A script's
+    /// own <c>prompt_tokens</c> still wins.
+    /// </summary>
+    public Func<IReadOnlyList<(string Role, string Content)>, int>? PromptTokenCounter { get; set; }
+
     /// <summary>Model ids listed by <c>GET /v1/models</c>.</summary>
     public IList<string> Models { get; set; } = ["gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "o3-mini"];
 

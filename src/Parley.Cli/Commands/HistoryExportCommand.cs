@@ -39,8 +39,8 @@ internal sealed class HistoryExportCommand
 
         await using var store = await _services.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
         var id = await ConversationIds.ResolveAsync(store, idOrPrefix, cancellationToken).ConfigureAwait(false);
-        var transcript = Transcript.From(await store.LoadAsync(id, cancellationToken).ConfigureAwait(false));
-        var text = json ? HistoryJson.Conversation(transcript) + "\n" : TranscriptText.Markdown(transcript);
+        var conversation = await store.LoadAsync(id, cancellationToken).ConfigureAwait(false);
+        var text = json ? ConversationExport.ToJson(conversation) + "\n" : ConversationExport.ToMarkdown(conversation);
         if (target is null)
         {
             await _services.Interaction.WriteOutputLineAsync(text.TrimEnd('\n')).ConfigureAwait(false);

@@ -22,8 +22,8 @@ internal sealed class HistoryShowCommand
     {
         await using var store = await _services.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
         var id = await ConversationIds.ResolveAsync(store, idOrPrefix, cancellationToken).ConfigureAwait(false);
-        var transcript = Transcript.From(await store.LoadAsync(id, cancellationToken).ConfigureAwait(false));
-        var text = json ? HistoryJson.Conversation(transcript) : TranscriptText.Plain(transcript).TrimEnd('\n');
+        var conversation = await store.LoadAsync(id, cancellationToken).ConfigureAwait(false);
+        var text = json ? ConversationExport.ToJson(conversation) : ConversationExport.ToText(conversation).TrimEnd('\n');
         await _services.Interaction.WriteOutputLineAsync(text).ConfigureAwait(false);
         return ExitCodes.Ok;
     }

@@ -44,62 +44,6 @@ internal static class HistoryJson
         json.WriteEndArray();
     });
 
-    /// <summary>
-    /// <c>parley history show --json</c> and <c>export --format json</c>: the conversation's settings, the OpenAI messages
-    /// array it would send, and every turn with its usage (<c>user_index</c>/<c>assistant_index</c> point into <c>messages</c>).
-    /// </summary>
-    public static string Conversation(Transcript transcript) => Write(json =>
-    {
-        var conversation = transcript.Conversation;
-        var turns = transcript.Stored.Turns;
-        json.WriteStartObject();
-        json.WriteString("id", conversation.Id);
-        json.WriteString("title", conversation.Title);
-        json.WriteString("provider", conversation.Provider);
-        json.WriteString("model", conversation.Model);
-        json.WriteString("context_policy", conversation.ContextPolicy);
-        if (conversation.KeyName is { } key)
-        {
-            json.WriteString("key", key);
-        }
-
-        json.WriteString("created_at", DisplayTime.Iso(conversation.CreatedAt));
-        json.WriteString("updated_at", DisplayTime.Iso(conversation.UpdatedAt));
-        json.WriteString("summary", conversation.Summary);
-        json.WriteNumber("total_tokens", turns.Sum(TotalTokens));
-        json.WriteNumberOrNull("cost_usd", JsonOutputExtensions.TrimZeros(turns.Any(t => t.CostUsd is not null) ? turns.Sum(t => t.CostUsd ?? 0m) : null));
-        json.WritePropertyName("messages");
-        json.WriteStartArray();
-        foreach (var entry in transcript.Entries)
-        {
-            OpenAIMessageFormat.WriteMessage(json, entry.Message);
-        }
-
-        json.WriteEndArray();
-        json.WritePropertyName("turns");
-        json.WriteStartArray();
-        foreach (var turn in turns)
-        {
-            json.WriteStartObject();
-            json.WriteString("kind", turn.Kind.ToString().ToLowerInvariant());
-            json.WriteString("status", StoredTurnText.StatusName(turn.Status));
-            json.WriteString("model", turn.Model);
-            json.WriteNumberOrNull("user_index", transcript.IndexOf(turn.UserSequence));
-            json.WriteNumberOrNull("assistant_index", transcript.IndexOf(turn.AssistantSequence));
-            json.WriteUsage("usage", turn.Usage);
-            json.WriteNumberOrNull("cost_usd", JsonOutputExtensions.TrimZeros(turn.CostUsd));
-            json.WriteNumberOrNull("latency_ms", turn.Latency is { } latency ? Math.Round(latency.TotalMilliseconds, 1) : null);
-            json.WriteNumberOrNull("time_to_first_token_ms", turn.TimeToFirstToken is { } ttft ? Math.Round(ttft.TotalMilliseconds, 1) : null);
-            json.WriteString("finish_reason", turn.FinishReason?.Value);
-            json.WriteString("error", turn.Error);
-            json.WriteString("created_at", DisplayTime.Iso(turn.CreatedAt));
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteEndObject();
-    });
-
     /// <summary><c>parley history search --json</c>: one hit per conversation, newest first.</summary>
     public static string Search(IEnumerable<SearchHit> hits) => Write(json =>
     {
@@ -128,7 +72,4 @@ internal static class HistoryJson
 
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
-
-    private static long TotalTokens(TurnRecord turn) =>
-        turn.Usage.TotalTokenCount ?? ((turn.Usage.InputTokenCount ?? 0) + (turn.Usage.OutputTokenCount ?? 0));
 }

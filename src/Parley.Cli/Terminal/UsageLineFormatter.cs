@@ -102,8 +102,7 @@ internal static class UsageLineFormatter
         return output >= MinimumSpeedTokens && measuredOver >= MinimumSpeedTime ? speed : null;
     }
 
-    public static string Cost(decimal cost) =>
-        cost >= 0.01m ? "$" + cost.ToString("0.00##", Invariant) : "$" + cost.ToString("0.0000##", Invariant);
+    public static string Cost(decimal cost) => CostText.Format(cost);
 
     private static string Number(long? value) => value is { } v ? v.ToString("#,0", Invariant) : "?";
 }

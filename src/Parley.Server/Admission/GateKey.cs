@@ -8,4 +8,7 @@ internal sealed record GateKey(long Id, string Name, IReadOnlyList<string>? Mode
 {
     /// <summary>The caller when the gateway runs with <c>--no-auth</c>.</summary>
     public static GateKey Anonymous { get; } = new(0, "anonymous");
+
+    /// <summary>The key name its conversations are saved under: null for <see cref="Anonymous"/>.</summary>
+    public string? ConversationOwner => ReferenceEquals(this, Anonymous) ? null : Name;
 }

@@ -27,6 +27,9 @@ internal sealed class ChatCompletionsEndpoint
     private readonly ILogger _logger;
     private readonly ConversationLocks _conversationLocks = new();
 
+    /// <summary>The locks of named conversations: the web API's edits (truncate, delete) take them too.</summary>
+    public ConversationLocks ConversationLocks => _conversationLocks;
+
     public ChatCompletionsEndpoint(
         GatewaySources sources, UpstreamRegistry upstreams, IRequestGate gate, GatewayMetrics metrics, ExchangeRecorder recorder, InFlightExchanges inFlight, ParleyGatewayOptions options,
         ILogger<ChatCompletionsEndpoint>? logger = null)
@@ -144,18 +147,12 @@ internal sealed class ChatCompletionsEndpoint
             exchange.ClientBody = ConversationId.RemoveFromBody(request.Body);
         }
 
-        using var conversationLock = clientId is null ? null : await _conversationLocks.AcquireAsync(key.Name + "\n" + clientId, cancellationToken).ConfigureAwait(false);
+        using var conversationLock = clientId is null ? null : await _conversationLocks.AcquireAsync(ConversationLocks.NameOf(key, clientId), cancellationToken).ConfigureAwait(false);
         if (clientId is not null)
         {
-            var conversation = await GatewayConversation.LoadAsync(_sources.Log, clientId, KeyName(key), exchange, cancellationToken).ConfigureAwait(false);
-            exchange.Conversation = conversation;
-            if (conversation.Extended)
-            {
-                exchange.ReplaceMessages(conversation.History);
-            }
+            exchange.Use(await GatewayConversation.LoadAsync(_sources.Log, clientId, KeyName(key), exchange, cancellationToken).ConfigureAwait(false));
         }
 
-        exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, route.Model);
         if (await FitContextAsync(context, exchange, cancellationToken).ConfigureAwait(false) is { } badContext)
         {
             await RefuseAsync(context, badContext, request.Model, key.Name, startedAt).ConfigureAwait(false);
@@ -228,34 +225,16 @@ internal sealed class ChatCompletionsEndpoint
     private async Task<GatewayError?> FitContextAsync(HttpContext context, ChatExchange exchange, CancellationToken cancellationToken)
     {
         var header = context.Request.Headers[ContextHeader.Name];
-        var policy = ContextHeader.Parse(header.Count > 0 ? header.ToString() : exchange.Key.DefaultContextPolicy, out var error);
-        if (error is not null)
+        var error = await ContextFit.ApplyAsync(exchange, header.Count > 0 ? header.ToString() : null, _sources.Counter, cancellationToken).ConfigureAwait(false);
+        if (exchange.Dropped > 0)
         {
-            return error;
+            context.Response.Headers[ContextHeader.DroppedHeader] = exchange.Dropped.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        // A conversation grows with every turn: without a choice it is trimmed to the window, never refused.
-        policy ??= exchange.Conversation is null ? null : ContextPolicy.TokenBudget();
-        if (policy is null)
-        {
-            return null;
-        }
-
-        var route = exchange.Route;
-        var budget = ContextBudget.For(route.Model, _sources.Counter, exchange.Request.MaxTokens is { } max ? (int)Math.Min(max, int.MaxValue) : null);
-        var result = await policy.ApplyAsync(new ContextRequest { Messages = exchange.Messages, Budget = budget }, cancellationToken).ConfigureAwait(false);
-        if (result.Dropped > 0)
-        {
-            exchange.ReplaceMessages(result.Messages);
-            exchange.Dropped = result.Dropped;
-            exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, route.Model);
-            context.Response.Headers[ContextHeader.DroppedHeader] = result.Dropped.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return null;
+        return error;
     }
 
-    private static string? KeyName(GateKey key) => ReferenceEquals(key, GateKey.Anonymous) ? null : key.Name;
+    private static string? KeyName(GateKey key) => key.ConversationOwner;
 
     private static GatewayError? Check(UpstreamRoute route) => route.Provider switch
     {

@@ -42,6 +42,16 @@ internal sealed class ChatExchange
     /// <summary>How many of the client's messages a context step left out (0: none).</summary>
     public int Dropped { get; set; }
 
+    /// <summary>Joins the client's conversation: the exchange carries its whole history when that is more than the client sent.</summary>
+    public void Use(GatewayConversation conversation)
+    {
+        Conversation = conversation;
+        if (conversation.Extended)
+        {
+            ReplaceMessages(conversation.History);
+        }
+    }
+
     public void ReplaceMessages(IReadOnlyList<ChatMessage> messages)
     {
         Messages = messages;

@@ -43,7 +43,7 @@ internal static class ConversationId
             return null;
         }
 
-        if (id.Length is 0 or > MaxLength || !id.All(IsAllowed))
+        if (!IsValid(id))
         {
             error = GatewayErrors.InvalidBody($"The conversation id ({param}) must be 1 to {MaxLength} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'.", param);
             return null;
@@ -51,6 +51,9 @@ internal static class ConversationId
 
         return id;
     }
+
+    /// <summary>True when <paramref name="id"/> is 1 to 128 characters of <c>[A-Za-z0-9._:-]</c>.</summary>
+    public static bool IsValid(string id) => id.Length is > 0 and <= MaxLength && id.All(IsAllowed);
 
     private static bool IsAllowed(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-';
 

@@ -8,6 +8,9 @@ internal sealed class ConversationLocks
 {
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
+    /// <summary>The lock name of the key's conversation <paramref name="clientId"/>.</summary>
+    public static string NameOf(GateKey key, string clientId) => key.Name + "\n" + clientId;
+
     public async Task<IDisposable> AcquireAsync(string name, CancellationToken cancellationToken)
     {
         Entry entry;

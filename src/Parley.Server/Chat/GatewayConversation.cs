@@ -39,9 +39,26 @@ internal sealed class GatewayConversation
             new NewConversation { ClientId = clientId, KeyName = keyName, Provider = exchange.Route.Provider.Name, Model = exchange.Route.UpstreamModel },
             cancellationToken).ConfigureAwait(false);
         var stored = await log.LoadAsync(record.Id, cancellationToken).ConfigureAwait(false);
+        return Join(record.Id, stored, exchange);
+    }
+
+    /// <summary>
+    /// What <see cref="LoadAsync"/> would give, without creating anything: the key's conversation joined with the
+    /// request's messages, or the request alone when the key has no such conversation yet (its id is then empty).
+    /// </summary>
+    public static async Task<GatewayConversation> PreviewAsync(IConversationLog log, IConversationHistory conversations, string clientId, string? keyName, ChatExchange exchange, CancellationToken cancellationToken)
+    {
+        var id = await conversations.FindClientConversationAsync(keyName, clientId, cancellationToken).ConfigureAwait(false);
+        var stored = id is null ? null : await log.LoadAsync(id, cancellationToken).ConfigureAwait(false);
+        return Join(id ?? string.Empty, stored, exchange);
+    }
+
+    private static GatewayConversation Join(string id, StoredConversation? stored, ChatExchange exchange)
+    {
         var requestSystem = exchange.Request.Messages.LastOrDefault(m => m.Role == ChatRole.System)?.Text;
-        var system = requestSystem ?? stored.Conversation.SystemPrompt;
-        var saved = stored.Messages.Select(m => m.Message).Where(m => m.Role != ChatRole.System).ToList();
+        var savedSystem = stored?.Conversation.SystemPrompt;
+        var system = requestSystem ?? savedSystem;
+        var saved = stored is null ? [] : stored.Messages.Select(m => m.Message).Where(m => m.Role != ChatRole.System).ToList();
         var added = exchange.Request.Messages.Where(m => m.Role != ChatRole.System).ToList();
         var history = new List<ChatMessage>(saved.Count + added.Count + 1);
         if (!string.IsNullOrEmpty(system))
@@ -52,7 +69,7 @@ internal sealed class GatewayConversation
         history.AddRange(saved);
         history.AddRange(added);
         var extended = saved.Count > 0 || (requestSystem is null && system is not null);
-        var newSystem = requestSystem is not null && !string.Equals(requestSystem, stored.Conversation.SystemPrompt, StringComparison.Ordinal) ? requestSystem : null;
-        return new GatewayConversation(record.Id, history, newSystem, added, extended);
+        var newSystem = requestSystem is not null && !string.Equals(requestSystem, savedSystem, StringComparison.Ordinal) ? requestSystem : null;
+        return new GatewayConversation(id, history, newSystem, added, extended);
     }
 }

@@ -10,8 +10,9 @@ public static class ParleyGatewayEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps <c>POST /v1/chat/completions</c> (JSON and SSE, forwarded byte for byte with <c>usage.cost_usd</c> added),
-    /// <c>GET /v1/models</c>, the key-free <c>GET /healthz</c> and <c>GET /metrics</c> (Prometheus text), and the web
-    /// chat page at <c>GET /</c> (its files embedded in this assembly; signing in takes a virtual key).
+    /// <c>GET /v1/models</c>, the web chat's JSON API under <c>/v1/parley/</c> (the key's budget, its conversations, the
+    /// count of the next request), the key-free <c>GET /healthz</c> and <c>GET /metrics</c> (Prometheus text), and the
+    /// web chat page at <c>GET /</c> (its files embedded in this assembly; signing in takes a virtual key).
     /// Needs <see cref="ParleyGatewayServiceCollectionExtensions.AddParleyGateway"/>.
     /// </summary>
     /// <param name="endpoints">The application's routes.</param>
@@ -39,6 +40,7 @@ public static class ParleyGatewayEndpointRouteBuilderExtensions
         endpoints.MapGet("/v1/models", models.HandleAsync);
         endpoints.MapGet("/healthz", WriteHealthAsync);
         endpoints.MapGet("/metrics", metrics.HandleAsync);
+        endpoints.MapParleyWebApi();
         WebChatAssets.Map(endpoints);
         return endpoints;
     }

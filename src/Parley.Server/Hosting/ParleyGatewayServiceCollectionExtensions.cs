@@ -34,6 +34,7 @@ public static class ParleyGatewayServiceCollectionExtensions
         services.AddSingleton<ExchangeRecorder>();
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<ModelsEndpoint>();
+        services.AddParleyWebApi();
         services.AddHostedService(provider => provider.GetRequiredService<GatewaySources>());
         services.AddHostedService(provider => provider.GetRequiredService<ExchangeRecorder>());
         if (options.AllowAnonymous)

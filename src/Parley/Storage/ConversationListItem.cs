@@ -15,6 +15,9 @@ public sealed class ConversationListItem
     /// <summary>Gets the name of the virtual key that made the conversation through <c>parley serve</c>, or <see langword="null"/>.</summary>
     public string? KeyName { get; init; }
 
+    /// <summary>Gets the id the gateway's client chose for the conversation (<c>X-Parley-Conversation</c>), or <see langword="null"/>.</summary>
+    public string? ClientId { get; init; }
+
     /// <summary>Gets the number of chat turns (any status).</summary>
     public required int TurnCount { get; init; }
 

@@ -5,7 +5,8 @@ namespace Parley;
 /// <summary>
 /// The conversation log a session writes to: it creates its conversation, appends messages, saves each turn and each
 /// summary call, and loads a saved conversation to continue it. History is only appended; messages and turns are never
-/// rewritten, only a conversation's own settings (title, model, system prompt, running summary) change.
+/// rewritten, only a conversation's own settings (title, model, system prompt, running summary) change (messages are
+/// removed only by the user's explicit <see cref="IConversationHistory.TruncateAsync"/> or delete).
 /// </summary>
 /// <remarks>
 /// A turn is written in two short transactions so a crash never loses the question:

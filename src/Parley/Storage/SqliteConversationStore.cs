@@ -205,6 +205,28 @@ public sealed class SqliteConversationStore : IConversationStore, IApiKeyStore
     }
 
     /// <inheritdoc />
+    public Task<string?> FindClientConversationAsync(string? keyName, string clientId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        return _conversations.FindByClientIdAsync(keyName, clientId, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ConversationListItem>> ListClientConversationsAsync(string? keyName, string? search, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return _history.ListAsync(limit, new ClientFilter(keyName, search is null ? [] : StorageText.SearchTerms(search)), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<int> TruncateAsync(string conversationId, int keepMessages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversationId);
+        ArgumentOutOfRangeException.ThrowIfNegative(keepMessages);
+        return _conversations.TruncateAsync(conversationId, keepMessages, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<UsageReport> GetUsageReportAsync(DateOnly? since = null, CancellationToken cancellationToken = default) =>
         _usage.GetReportAsync(since, cancellationToken);
 

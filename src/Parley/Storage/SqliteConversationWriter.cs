@@ -114,15 +114,72 @@ internal sealed class SqliteConversationWriter(SqliteStoreConnection database, S
     }
 
     /// <summary>The conversation the client named, of the same key; the writing transaction is exclusive, so no other writer can create it in between.</summary>
-    private static async Task<ConversationRecord?> FindByClientIdAsync(SqliteConnection c, SqliteTransaction transaction, NewConversation conversation, CancellationToken cancellationToken)
-    {
-        using var command = Command(c, transaction, "SELECT id FROM conversations WHERE client_id = $client_id AND coalesce(key_name, '') = coalesce($key_name, '');");
-        Add(command, "$client_id", conversation.ClientId);
-        Add(command, "$key_name", conversation.KeyName);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string id
+    private static async Task<ConversationRecord?> FindByClientIdAsync(SqliteConnection c, SqliteTransaction transaction, NewConversation conversation, CancellationToken cancellationToken) =>
+        await FindIdByClientIdAsync(c, transaction, conversation.KeyName, conversation.ClientId!, cancellationToken).ConfigureAwait(false) is { } id
             ? await SqliteRows.ReadConversationAsync(c, transaction, id, cancellationToken).ConfigureAwait(false)
             : null;
+
+    /// <summary>The id of the conversation the key's client named <paramref name="clientId"/>, or null.</summary>
+    public static async Task<string?> FindIdByClientIdAsync(SqliteConnection c, SqliteTransaction? transaction, string? keyName, string clientId, CancellationToken cancellationToken)
+    {
+        using var command = Command(c, transaction, "SELECT id FROM conversations WHERE client_id = $client_id AND coalesce(key_name, '') = coalesce($key_name, '');");
+        Add(command, "$client_id", clientId);
+        Add(command, "$key_name", keyName);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
+
+    public Task<string?> FindByClientIdAsync(string? keyName, string clientId, CancellationToken cancellationToken) =>
+        database.RunAsync(c => FindIdByClientIdAsync(c, null, keyName, clientId, cancellationToken), cancellationToken);
+
+    /// <summary>Removes the messages after the first <paramref name="keep"/>; the turns stay and let go of them, a summary over them is cleared.</summary>
+    public Task<int> TruncateAsync(string conversationId, int keep, CancellationToken cancellationToken) =>
+        database.RunAsync(async c =>
+        {
+            using var transaction = c.BeginTransaction(deferred: false);
+            await RequireConversationAsync(c, transaction, conversationId, cancellationToken).ConfigureAwait(false);
+            long last = 0;
+            if (keep > 0)
+            {
+                using var find = Command(c, transaction, "SELECT seq FROM messages WHERE conversation_id = $id ORDER BY seq LIMIT 1 OFFSET $skip;");
+                Add(find, "$id", conversationId);
+                Add(find, "$skip", keep - 1);
+                if (await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not { } seq)
+                {
+                    return 0; // no more messages than kept
+                }
+
+                last = Convert.ToInt64(seq, CultureInfo.InvariantCulture);
+            }
+
+            int removed;
+            using (var delete = Command(c, transaction, "DELETE FROM messages WHERE conversation_id = $id AND seq > $last;"))
+            {
+                Add(delete, "$id", conversationId);
+                Add(delete, "$last", last);
+                removed = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (removed > 0)
+            {
+                string now = clock.NowText();
+                using var detach = Command(c, transaction, """
+                    UPDATE turns SET
+                        user_seq = CASE WHEN user_seq > $last THEN NULL ELSE user_seq END,
+                        assistant_seq = CASE WHEN assistant_seq > $last THEN NULL ELSE assistant_seq END,
+                        updated_at = $now
+                    WHERE conversation_id = $id AND (user_seq > $last OR assistant_seq > $last);
+                    UPDATE conversations SET summary = NULL, summary_through_seq = NULL WHERE id = $id AND summary_through_seq > $last;
+                    """);
+                Add(detach, "$id", conversationId);
+                Add(detach, "$last", last);
+                Add(detach, "$now", now);
+                await detach.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await TouchConversationAsync(c, transaction, conversationId, now, cancellationToken).ConfigureAwait(false);
+            }
+
+            transaction.Commit();
+            return removed;
+        }, cancellationToken);
 
     public static async Task RequireConversationAsync(SqliteConnection c, SqliteTransaction transaction, string conversationId, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
 using static Parley.SqliteSql;
 
@@ -58,12 +59,33 @@ internal sealed class SqliteHistoryQueries(SqliteStoreConnection database)
         }, cancellationToken);
 
     public Task<IReadOnlyList<ConversationListItem>> ListAsync(int? limit, CancellationToken cancellationToken) =>
+        ListAsync(limit, null, cancellationToken);
+
+    /// <summary>
+    /// The list, newest first; with a filter, only the conversations its key's client named (<c>client_id</c>), and of
+    /// those only the ones with a message that matches every search term (as <see cref="SearchAsync"/> matches).
+    /// </summary>
+    public Task<IReadOnlyList<ConversationListItem>> ListAsync(int? limit, ClientFilter? filter, CancellationToken cancellationToken) =>
         database.RunAsync<IReadOnlyList<ConversationListItem>>(async c =>
         {
-            using var command = Command(c, null, """
+            using var command = Command(c, null, string.Empty);
+            var where = new StringBuilder();
+            if (filter is not null)
+            {
+                where.Append("WHERE c.client_id IS NOT NULL AND coalesce(c.key_name, '') = coalesce($key_name, '')");
+                Add(command, "$key_name", filter.KeyName);
+                if (filter.Terms.Count > 0)
+                {
+                    where.Append(" AND c.id IN (SELECT m.conversation_id FROM messages m WHERE 1 = 1");
+                    AppendMatch(where, command, filter.Terms);
+                    where.Append(')');
+                }
+            }
+
+            command.CommandText = $"""
                 SELECT c.id, c.title, c.model, c.created_at, c.updated_at,
                        coalesce(t.chat_turns, 0), coalesce(t.tokens, 0), t.cost,
-                       (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.key_name
+                       (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.key_name, c.client_id
                 FROM conversations c
                 LEFT JOIN (
                     SELECT conversation_id,
@@ -72,9 +94,10 @@ internal sealed class SqliteHistoryQueries(SqliteStoreConnection database)
                            sum(cost_usd) AS cost
                     FROM turns GROUP BY conversation_id
                 ) t ON t.conversation_id = c.id
+                {where}
                 ORDER BY c.updated_at DESC, c.rowid DESC
                 LIMIT $limit;
-                """);
+                """;
             Add(command, "$limit", limit ?? -1);
             var items = new List<ConversationListItem>();
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -92,6 +115,7 @@ internal sealed class SqliteHistoryQueries(SqliteStoreConnection database)
                     TotalCostUsd = reader.IsDBNull(7) ? null : ToDecimal(reader.GetDouble(7)),
                     MessageCount = reader.GetInt32(8),
                     KeyName = NullableString(reader, 9),
+                    ClientId = NullableString(reader, 10),
                 });
             }
 
@@ -108,22 +132,7 @@ internal sealed class SqliteHistoryQueries(SqliteStoreConnection database)
                 WHERE 1 = 1
                 """);
             using var command = Command(c, null, string.Empty);
-
-            var indexed = terms.Where(t => StorageText.CodePointCount(t) >= 3).ToArray();
-            if (indexed.Length > 0)
-            {
-                sql.Append(" AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH $match)");
-                Add(command, "$match", string.Join(' ', indexed.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")));
-            }
-
-            int n = 0;
-            foreach (string term in terms.Where(t => StorageText.CodePointCount(t) < 3))
-            {
-                string name = "$like" + n++.ToString(CultureInfo.InvariantCulture);
-                sql.Append(CultureInfo.InvariantCulture, $" AND m.content LIKE {name} ESCAPE '\\'");
-                Add(command, name, "%" + EscapeLike(term) + "%");
-            }
-
+            AppendMatch(sql, command, terms);
             sql.Append(" ORDER BY m.id DESC;");
             command.CommandText = sql.ToString();
 
@@ -166,6 +175,25 @@ internal sealed class SqliteHistoryQueries(SqliteStoreConnection database)
             transaction.Commit();
             return true;
         }, cancellationToken);
+
+    /// <summary>Appends the conditions a message <c>m</c> matches every term by: terms of 3+ characters through the trigram index, shorter ones by a scan.</summary>
+    private static void AppendMatch(StringBuilder sql, SqliteCommand command, IReadOnlyList<string> terms)
+    {
+        var indexed = terms.Where(t => StorageText.CodePointCount(t) >= 3).ToArray();
+        if (indexed.Length > 0)
+        {
+            sql.Append(" AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH $match)");
+            Add(command, "$match", string.Join(' ', indexed.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")));
+        }
+
+        int n = 0;
+        foreach (string term in terms.Where(t => StorageText.CodePointCount(t) < 3))
+        {
+            string name = "$like" + n++.ToString(CultureInfo.InvariantCulture);
+            sql.Append(CultureInfo.InvariantCulture, $" AND m.content LIKE {name} ESCAPE '\\'");
+            Add(command, name, "%" + EscapeLike(term) + "%");
+        }
+    }
 
     private static string EscapeLike(string term) =>
         term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

@@ -88,7 +88,7 @@ internal static class StorageMigrations
                 ["created_at"] = "When the conversation was created (ISO 8601 UTC).",
                 ["updated_at"] = "When a message, turn or setting last changed (ISO 8601 UTC).",
             }),
-            new("messages", "Every message of every conversation, append-only, in sequence order.", new Dictionary<string, string>
+            new("messages", "Every message of every conversation, in sequence order: appended, never changed; removed only with its conversation or by an explicit truncate (the web chat's regenerate or edit).", new Dictionary<string, string>
             {
                 ["id"] = "Row id (also the full-text index's row id).",
                 ["conversation_id"] = "Conversation (`conversations.id`); deleting the conversation deletes its messages.",
@@ -104,8 +104,8 @@ internal static class StorageMigrations
                 ["conversation_id"] = "Conversation (`conversations.id`); deleting the conversation deletes its turns.",
                 ["kind"] = "`chat` for a question and its answer, `summary` for a call that updated the running summary.",
                 ["status"] = "`pending` (question saved, answer not yet), `complete`, `interrupted` (cancelled, or its process died) or `failed`.",
-                ["user_seq"] = "`messages.seq` of the question (chat turns).",
-                ["assistant_seq"] = "`messages.seq` of the answer, when one was saved.",
+                ["user_seq"] = "`messages.seq` of the question (chat turns); NULL once a truncate removed it (the turn and its cost stay).",
+                ["assistant_seq"] = "`messages.seq` of the answer, when one was saved; NULL once a truncate removed it.",
                 ["model"] = "Model that answered.",
                 ["input_tokens"] = "Prompt (input) tokens reported by the provider.",
                 ["output_tokens"] = "Completion (output) tokens reported by the provider.",

@@ -26,7 +26,7 @@ internal static class StorageSchema
         markdown.Append(CultureInfo.InvariantCulture, $"Parley keeps history in one SQLite file (schema version {CurrentVersion}): `$PARLEY_HOME/parley.db`, ");
         markdown.Append("else `$XDG_DATA_HOME/parley/parley.db`, else `~/.local/share/parley/parley.db`. ");
         markdown.Append("It runs in WAL mode with `synchronous=NORMAL`: a committed turn survives a crash of the process, while a power loss may lose the last transactions. ");
-        markdown.Append("Messages and turns are only appended; only a conversation's own columns are updated. ");
+        markdown.Append("Messages and turns are only appended (messages are removed only with their conversation or by an explicit truncate); only a conversation's own columns are updated. ");
         markdown.Append("Times are ISO 8601 UTC text. You can query the file with any SQLite tool.\n");
 
         foreach (var table in tables)

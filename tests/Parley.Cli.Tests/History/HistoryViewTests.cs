@@ -3,7 +3,7 @@ using Spectre.Console.Testing;
 
 namespace Parley.Cli.Tests.History;
 
-/// <summary>The pieces behind the history commands' output: short ids, tables, transcripts.</summary>
+/// <summary>The pieces behind the history commands' output: short ids and tables (transcripts: Parley.Tests' TranscriptTests).</summary>
 public sealed class HistoryViewTests
 {
     private static readonly DateTimeOffset Now = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
@@ -89,58 +89,4 @@ public sealed class HistoryViewTests
 
         Assert.Equal($"0197a1b2\ta tab\t-\t3\t12345\t0.0000123\t{DisplayTime.Local(Now)}", line);
     }
-
-    [Fact]
-    public void Transcript_AnswerCarriesItsTurn_UnansweredQuestionCarriesItsFailure()
-    {
-        var stored = new StoredConversation
-        {
-            Conversation = new ConversationRecord { Id = "c", SystemPrompt = "sys", Model = "m", CreatedAt = Now, UpdatedAt = Now },
-            Messages =
-            [
-                Message(1, ChatRole.User, "q1"),
-                Message(2, ChatRole.Assistant, "a1"),
-                Message(3, ChatRole.User, "q2"),
-            ],
-            Turns =
-            [
-                Turn(TurnStatus.Complete, 1, 2, null),
-                Turn(TurnStatus.Failed, 3, null, "HTTP 500"),
-            ],
-        };
-
-        var transcript = Transcript.From(stored);
-        var text = TranscriptText.Plain(transcript);
-
-        Assert.Equal(["system", "user", "assistant", "user"], transcript.Entries.Select(e => e.Message.Role.Value));
-        Assert.Equal(2, transcript.IndexOf(2));
-        Assert.Null(transcript.IndexOf(null));
-        Assert.Contains("System: sys\n\nUser: q1\n\nAssistant: a1\n[Tokens: 10 in / 2 out · $0.0001 · 1.5 s · m]\n\nUser: q2\n[failed: HTTP 500 · Tokens: not reported · m]\n", text);
-    }
-
-    private static StoredMessage Message(long sequence, ChatRole role, string text) => new()
-    {
-        ConversationId = "c",
-        Sequence = sequence,
-        Message = new ChatMessage(role, text),
-        TokenCounts = new Dictionary<string, int>(),
-        CreatedAt = Now,
-    };
-
-    private static TurnRecord Turn(TurnStatus status, long user, long? assistant, string? error) => new()
-    {
-        Id = "t" + user,
-        ConversationId = "c",
-        Kind = TurnKind.Chat,
-        Status = status,
-        UserSequence = user,
-        AssistantSequence = assistant,
-        Model = "m",
-        Usage = assistant is null ? new UsageDetails() : new UsageDetails { InputTokenCount = 10, OutputTokenCount = 2 },
-        CostUsd = assistant is null ? null : 0.0001m,
-        Latency = assistant is null ? null : TimeSpan.FromSeconds(1.5),
-        Error = error,
-        CreatedAt = Now,
-        UpdatedAt = Now,
-    };
 }

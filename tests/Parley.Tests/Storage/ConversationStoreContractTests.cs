@@ -653,6 +653,95 @@ public abstract class ConversationStoreContractTests
     }
 
     [SkippableFact]
+    public async Task FindClientConversation_ByKeyAndClientId_OnlyTheKeysOwnAndNothingCreated()
+    {
+        await using var store = await OpenAsync();
+        var alice = await store.CreateConversationAsync(new NewConversation { KeyName = "alice", ClientId = "chat-1" });
+        var anonymous = await store.CreateConversationAsync(new NewConversation { ClientId = "chat-1" });
+
+        Assert.Equal(alice.Id, await store.FindClientConversationAsync("alice", "chat-1"));
+        Assert.Equal(anonymous.Id, await store.FindClientConversationAsync(null, "chat-1"));
+        Assert.Null(await store.FindClientConversationAsync("bob", "chat-1"));
+        Assert.Null(await store.FindClientConversationAsync("alice", "chat-2"));
+        Assert.Equal(2, (await store.ListAsync()).Count);
+    }
+
+    [SkippableFact]
+    public async Task ListClientConversations_TwoKeysAndSearch_OnlyTheKeysNamedOnesNewestFirst()
+    {
+        var clock = new ManualTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+        await using var store = await OpenAsync(new ConversationStoreOptions { TimeProvider = clock });
+        var first = await store.CreateConversationAsync(new NewConversation { KeyName = "alice", ClientId = "chat-1", Model = "gpt-4o-mini" });
+        var second = await store.CreateConversationAsync(new NewConversation { KeyName = "alice", ClientId = "chat-2" });
+        var bobs = await store.CreateConversationAsync(new NewConversation { KeyName = "bob", ClientId = "chat-3" });
+        var unnamed = await store.CreateConversationAsync(new NewConversation { KeyName = "alice" });
+        foreach (var (id, question, cost) in new[] { (second.Id, "the blue whale", 0.001m), (bobs.Id, "the blue whale", 0.001m), (unnamed.Id, "the blue whale", 0.001m), (first.Id, "a red fox", 0.002m) })
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await ChatAsync(store, id, question, "an answer", Outcome(10, 5, cost));
+        }
+
+        var all = await store.ListClientConversationsAsync("alice", null, 10);
+        var whales = await store.ListClientConversationsAsync("alice", "BLUE whale", 10);
+        var one = await store.ListClientConversationsAsync("alice", "  ", 1);
+
+        Assert.Equal(["chat-1", "chat-2"], all.Select(c => c.ClientId));
+        Assert.Equal([first.Id, second.Id], all.Select(c => c.Id));
+        Assert.Equal(("a red fox", 2, 0.002m), (all[0].Title, all[0].MessageCount, all[0].TotalCostUsd));
+        Assert.Equal(["chat-2"], whales.Select(c => c.ClientId));
+        Assert.Equal(["chat-1"], one.Select(c => c.ClientId));
+        Assert.Equal(["chat-3"], (await store.ListClientConversationsAsync("bob", "whale", 10)).Select(c => c.ClientId));
+        Assert.Empty(await store.ListClientConversationsAsync(null, null, 10));
+        Assert.Equal("chat-1", (await store.ListAsync()).Single(c => c.Id == first.Id).ClientId);
+    }
+
+    [SkippableFact]
+    public async Task Truncate_KeepTwoOfFour_LaterMessagesGoneTheirTurnsKeptDetachedAndNextMessageFollows()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation { KeyName = "alice", ClientId = "chat-1" });
+        var kept = await ChatAsync(store, conversation.Id, "first question", "first answer", Outcome(10, 5, 0.001m));
+        var removed = await ChatAsync(store, conversation.Id, "second zebra question", "second answer", Outcome(20, 6, 0.002m));
+
+        var count = await store.TruncateAsync(conversation.Id, 2);
+        var again = await ChatAsync(store, conversation.Id, "second question again", "another answer", Outcome(20, 7, 0.003m));
+        var loaded = await store.LoadAsync(conversation.Id);
+
+        Assert.Equal(2, count);
+        Assert.Equal(["first question", "first answer", "second question again", "another answer"], loaded.Messages.Select(m => m.Message.Text));
+        Assert.Equal([1L, 2, 3, 4], loaded.Messages.Select(m => m.Sequence));
+        Assert.Equal([kept.Id, removed.Id, again.Id], loaded.Turns.Select(t => t.Id));
+        Assert.Equal((1L, 2L), (loaded.Turns[0].UserSequence!.Value, loaded.Turns[0].AssistantSequence!.Value));
+        Assert.Equal(((long?)null, (long?)null, 0.002m), (loaded.Turns[1].UserSequence, loaded.Turns[1].AssistantSequence, loaded.Turns[1].CostUsd));
+        Assert.Equal((3L, 4L), (again.UserSequence!.Value, again.AssistantSequence!.Value));
+        Assert.Equal(0.006m, (await store.ListAsync()).Single().TotalCostUsd);
+        Assert.Empty(await store.SearchAsync("zebra"));
+    }
+
+    [SkippableFact]
+    public async Task Truncate_KeepAllOrMoreOrZero_NothingOrEverythingRemovedAndSummaryOverRemovedCleared()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        await ChatAsync(store, conversation.Id, "q", "a", Outcome(1, 1, null));
+        await store.UpdateConversationAsync(conversation.Id, new ConversationUpdate { Summary = "they said q", SummaryThroughSequence = 2 });
+
+        Assert.Equal(0, await store.TruncateAsync(conversation.Id, 2));
+        Assert.Equal(0, await store.TruncateAsync(conversation.Id, 5));
+        Assert.Equal("they said q", (await store.LoadAsync(conversation.Id)).Conversation.Summary);
+        Assert.Equal(2, await store.TruncateAsync(conversation.Id, 0));
+        var loaded = await store.LoadAsync(conversation.Id);
+        Assert.Empty(loaded.Messages);
+        Assert.Null(loaded.Conversation.Summary);
+        Assert.Null(loaded.Conversation.SummaryThroughSequence);
+        Assert.Single(loaded.Turns);
+        await Assert.ThrowsAsync<ConversationNotFoundException>(() => store.TruncateAsync(new string('a', 32), 0));
+        Assert.Equal("keepMessages", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.TruncateAsync(conversation.Id, -1))).ParamName);
+        Assert.Equal("limit", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListClientConversationsAsync(null, null, 0))).ParamName);
+        Assert.Equal("clientId", (await Assert.ThrowsAsync<ArgumentNullException>(() => store.FindClientConversationAsync(null, null!))).ParamName);
+    }
+
+    [SkippableFact]
     public async Task Operations_CancelledToken_ThrowOperationCanceled()
     {
         await using var store = await OpenAsync();

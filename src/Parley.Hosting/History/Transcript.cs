@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace Parley.Cli;
+namespace Parley.Hosting;
 
 /// <summary>
 /// A stored conversation laid out for reading and export: the system prompt first, then the messages in order, each

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace Parley.Cli;
+namespace Parley.Hosting;
 
 /// <summary>One message of a <see cref="Transcript"/>, with the turn to report after it (its usage or why it has no answer).</summary>
 /// <param name="Message">The message (role and text).</param>

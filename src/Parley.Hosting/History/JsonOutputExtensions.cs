@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Parley.Cli;
+namespace Parley.Hosting;
 
 /// <summary>
 /// The conventions every <c>--json</c> output shares: a value the server or catalog did not report is <c>null</c>,

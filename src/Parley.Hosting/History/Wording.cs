@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Parley.Cli;
+namespace Parley.Hosting;
 
 /// <summary>Counts and lists in plain English: <c>1 message</c>, <c>2 messages</c>, <c>low, medium or high</c>.</summary>
 internal static class Wording

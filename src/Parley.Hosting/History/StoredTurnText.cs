@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Parley.Cli;
+namespace Parley.Hosting;
 
 /// <summary>
 /// One line about a stored turn: <c>Tokens: 20 in / 34 out · $0.000024 · 0.3 s · gpt-4o-mini</c>, plus its status when
@@ -53,7 +53,7 @@ internal static class StoredTurnText
 
         if (turn.CostUsd is { } cost)
         {
-            line.Append(" · ").Append(UsageLineFormatter.Cost(cost));
+            line.Append(" · ").Append(CostText.Format(cost));
         }
 
         if (turn.Latency is { } latency)

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.AI;
 
-namespace Parley.Cli;
+namespace Parley.Hosting;
 
 /// <summary>
 /// The readable forms of a stored conversation: <c>Role: text</c> blocks for <c>parley history show</c>, and a Markdown
@@ -108,7 +108,7 @@ internal static class TranscriptText
         var line = $"{Wording.Count(chatTurns, "turn")} · {Wording.Count(tokens, "token")}";
         if (turns.Any(t => t.CostUsd is not null))
         {
-            line += " · " + UsageLineFormatter.Cost(turns.Sum(t => t.CostUsd ?? 0m));
+            line += " · " + CostText.Format(turns.Sum(t => t.CostUsd ?? 0m));
         }
 
         return line;

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Parley.Cli;
+namespace Parley.Hosting;
 
 /// <summary>How history commands print times: local minutes for people, ISO 8601 UTC for <c>--json</c>.</summary>
 internal static class DisplayTime
