@@ -23,7 +23,11 @@
 
   // ---- formatting -------------------------------------------------------------------------------------------------
   const tokens = (n) => numberFormat.format(n);
-  const dollars = (n) => '$' + Number(n || 0).toFixed(6);
+  // As the CLI writes dollars (Parley.Hosting's CostText): cents from a cent up ($0.12), else six decimals ($0.000123);
+  // Intl rounds the number's decimal form half away from zero, as .NET does. Null: no price is known.
+  const cents = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4, useGrouping: false });
+  const micros = new Intl.NumberFormat('en-US', { minimumFractionDigits: 4, maximumFractionDigits: 6, useGrouping: false });
+  const dollars = (n) => (n == null ? 'price unknown' : '$' + (n >= 0.01 ? cents : micros).format(n));
   const perMillion = (n) => '$' + Number(n).toString();
 
   // ---- Markdown, sanitized -----------------------------------------------------------------------------------------
