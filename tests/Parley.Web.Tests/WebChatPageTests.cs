@@ -251,13 +251,16 @@ public sealed class WebChatPageTests(ChromiumBrowser browser) : IClassFixture<Ch
         await Prompt(page).PressSequentiallyAsync("how many tokens is this question");
         string typed = await ContextText("how many tokens is this question", null);
         await Expect(page.Locator("#context-meter")).ToHaveTextAsync(typed);
+        long typedTokens = long.Parse(await page.Locator("#context-meter").GetAttributeAsync("data-prompt-tokens") ?? "-1", CultureInfo.InvariantCulture);
         await Prompt(page).PressAsync("Enter");
         await WaitForAnswerAsync(page, 1);
         string id = await WebChat.OpenConversationIdAsync(page);
 
         var saved = await chat.WaitForAnswerSavedAsync(key, id, 2);
         var answer = saved["messages"]!.AsArray()[^1]!;
+        Assert.Equal(typedTokens, answer["usage"]!["prompt_tokens"]!.GetValue<long>()); // the meter said what the upstream billed
         await Expect(Answers(page).Last.Locator(".turn-cost")).ToContainTextAsync(Dollars(answer["usage"]!["cost_usd"]));
+        await Expect(Answers(page).Last.Locator(".turn-cost")).ToContainTextAsync(Tokens(answer["usage"]!["prompt_tokens"]) + " in");
         await Expect(page.Locator("#cost-meter")).ToHaveTextAsync("Conversation: " + Dollars(saved["usage"]!["cost_usd"]));
         var me = await chat.GetAsync(key, "/v1/parley/me");
         Assert.True(me["budget"]!["daily"]!["spent_usd"]!.GetValue<decimal>() > 0m, me.ToJsonString());

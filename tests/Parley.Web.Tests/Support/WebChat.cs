@@ -2,14 +2,15 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
-using Parley.Server.Tests.Sdk;
+using Parley.Server.Tests.WebApi;
 using Parley.TestServer;
 
 namespace Parley.Web.Tests;
 
 /// <summary>
 /// One test's world: the gateway with the real virtual-key gate (in-process on a real socket, like <c>parley serve</c>)
-/// in front of a <see cref="LoopbackServer"/>, and browser pages (each in its own context) signed in to its web chat.
+/// in front of a <see cref="LoopbackServer"/> that reports <c>prompt_tokens</c> as OpenAI's tokenizer counts them, and
+/// browser pages (each in its own context) signed in to its web chat.
 /// </summary>
 internal sealed class WebChat : IAsyncDisposable
 {
@@ -17,10 +18,10 @@ internal sealed class WebChat : IAsyncDisposable
     public const int DesktopHeight = 800;
 
     private readonly ChromiumBrowser _browser;
-    private readonly KeyedGateway _server;
+    private readonly WebChatGateway _server;
     private readonly List<IBrowserContext> _contexts = [];
 
-    private WebChat(ChromiumBrowser browser, KeyedGateway server)
+    private WebChat(ChromiumBrowser browser, WebChatGateway server)
     {
         _browser = browser;
         _server = server;
@@ -33,11 +34,17 @@ internal sealed class WebChat : IAsyncDisposable
     public static async Task<WebChat> StartAsync(ChromiumBrowser browser)
     {
         browser.SkipIfUnavailable();
-        return new WebChat(browser, await KeyedGateway.StartAsync());
+        return new WebChat(browser, await WebChatGateway.StartAsync());
     }
 
     /// <summary>Creates a virtual key in the gateway's store and returns its secret.</summary>
-    public Task<string> CreateKeyAsync(string name, ApiKeyLimits? limits = null) => _server.CreateKeyAsync(name, limits);
+    public async Task<string> CreateKeyAsync(string name, ApiKeyLimits? limits = null)
+    {
+        var keys = Assert.IsAssignableFrom<IApiKeyStore>(_server.Gateway.Store);
+        string secret = "pk-" + Guid.NewGuid().ToString("N");
+        Assert.NotNull(await keys.CreateKeyAsync(name, secret, limits ?? ApiKeyLimits.None));
+        return secret;
+    }
 
     /// <summary>A fresh browser context (its own sessionStorage) showing the page, not signed in.</summary>
     public async Task<IPage> OpenAsync(int width = DesktopWidth, int height = DesktopHeight, bool phone = false)
