@@ -216,7 +216,8 @@ public sealed class WebChatPageTests(ChromiumBrowser browser) : IClassFixture<Ch
 
         var option = page.Locator($"#model-select option[value='{targetId}']");
         await Expect(option).ToContainTextAsync(Tokens(target["context_window"]) + " tokens");
-        await Expect(option).ToContainTextAsync("$" + target["pricing"]!["input"]!.GetValue<decimal>().ToString(CultureInfo.InvariantCulture));
+        string Price(string side) => "$" + target["pricing"]![side]!.GetValue<decimal>().ToString("0.00##", CultureInfo.InvariantCulture);
+        await Expect(option).ToContainTextAsync(Price("input") + " in / " + Price("output") + " out per 1M");
         await page.GetByLabel("Model").SelectOptionAsync(targetId);
         await Expect(page.Locator("#context-meter")).ToContainTextAsync("/ " + Tokens(target["context_window"]) + " tokens");
         await AskAsync(page, "which model?");

@@ -27,8 +27,8 @@
   // Intl rounds the number's decimal form half away from zero, as .NET does. Null: no price is known.
   const cents = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4, useGrouping: false });
   const micros = new Intl.NumberFormat('en-US', { minimumFractionDigits: 4, maximumFractionDigits: 6, useGrouping: false });
+  const perMillion = (n) => '$' + cents.format(n);
   const dollars = (n) => (n == null ? 'price unknown' : '$' + (n >= 0.01 ? cents : micros).format(n));
-  const perMillion = (n) => '$' + Number(n).toString();
 
   // ---- Markdown, sanitized -----------------------------------------------------------------------------------------
   const escapeHtml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -587,6 +587,7 @@
     const c = state.conversation;
     const title = $('title-input').value.trim();
     if (!c.saved || title === c.title) return;
+    if (!title) { $('title-input').value = c.title; return; }
     try {
       await api('PATCH', '/v1/parley/conversations/' + encodeURIComponent(c.id), { title });
       c.title = title;
