@@ -200,7 +200,7 @@ public sealed class WebChatPageTests(ChromiumBrowser browser) : IClassFixture<Ch
     }
 
     [SkippableFact]
-    public async Task ModelPicker_SwitchModel_ShowsWindowAndPriceAndNextRequestUsesIt()
+    public async Task ModelPicker_SwitchModelMidConversation_ShowsWindowAndPriceAndNextRequestsUseIt()
     {
         await using var chat = await WebChat.StartAsync(browser);
         string key = await chat.CreateKeyAsync("alice");
@@ -218,14 +218,18 @@ public sealed class WebChatPageTests(ChromiumBrowser browser) : IClassFixture<Ch
         await Expect(option).ToContainTextAsync(Tokens(target["context_window"]) + " tokens");
         string Price(string side) => "$" + target["pricing"]![side]!.GetValue<decimal>().ToString("0.00##", CultureInfo.InvariantCulture);
         await Expect(option).ToContainTextAsync(Price("input") + " in / " + Price("output") + " out per 1M");
+        await AskAsync(page, "first with the default model");
+        await WaitForAnswerAsync(page, 1);
+        Assert.Equal(current, chat.Upstream.Requests.Last().Model);
+
         await page.GetByLabel("Model").SelectOptionAsync(targetId);
         await Expect(page.Locator("#context-meter")).ToContainTextAsync("/ " + Tokens(target["context_window"]) + " tokens");
-        await AskAsync(page, "which model?");
-        await WaitForAnswerAsync(page, 1);
+        await AskAsync(page, "which model now?");
+        await WaitForAnswerAsync(page, 2);
 
         Assert.Equal(targetId, chat.Upstream.Requests.Last().Model);
-        var saved = await chat.GetAsync(key, "/v1/parley/conversations/" + await WebChat.OpenConversationIdAsync(page));
-        Assert.Equal(targetId, saved["model"]!.GetValue<string>());
+        Assert.Equal(["first with the default model", "which model now?"], chat.Upstream.Requests.Last().Messages.Where(m => m.Role == "user").Select(m => m.Content));
+        await Expect(page.Locator("#model-select")).ToHaveValueAsync(targetId); // the saved turn did not switch it back
     }
 
     [SkippableFact]

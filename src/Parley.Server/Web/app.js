@@ -260,7 +260,7 @@
     abortStreaming();
     try {
       const c = await getJson('/v1/parley/conversations/' + encodeURIComponent(id));
-      setConversation(c);
+      setConversation(c, true);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
         sessionStorage.removeItem(CONVERSATION_STORAGE);
@@ -275,10 +275,11 @@
     return true;
   }
 
-  function setConversation(c) {
+  // `opened`: the user opened it, so the picker shows its model; after a turn the picker keeps the user's choice.
+  function setConversation(c, opened) {
     state.conversation = { id: c.id, title: c.title || '', model: c.model, messages: c.messages || [], usage: c.usage, saved: true };
     sessionStorage.setItem(CONVERSATION_STORAGE, c.id);
-    if (c.model && state.models.some((m) => m.id === c.model)) $('model-select').value = c.model;
+    if (opened && c.model && state.models.some((m) => m.id === c.model)) $('model-select').value = c.model;
     renderConversation();
   }
 
