@@ -11,7 +11,8 @@ public static class ParleyGatewayEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <c>POST /v1/chat/completions</c> (JSON and SSE, forwarded byte for byte with <c>usage.cost_usd</c> added),
     /// <c>GET /v1/models</c>, the web chat's JSON API under <c>/v1/parley/</c> (the key's budget, its conversations, the
-    /// count of the next request), and the key-free <c>GET /healthz</c> and <c>GET /metrics</c> (Prometheus text).
+    /// count of the next request), the key-free <c>GET /healthz</c> and <c>GET /metrics</c> (Prometheus text), and the
+    /// web chat page at <c>GET /</c> (its files embedded in this assembly; signing in takes a virtual key).
     /// Needs <see cref="ParleyGatewayServiceCollectionExtensions.AddParleyGateway"/>.
     /// </summary>
     /// <param name="endpoints">The application's routes.</param>
@@ -40,6 +41,7 @@ public static class ParleyGatewayEndpointRouteBuilderExtensions
         endpoints.MapGet("/healthz", WriteHealthAsync);
         endpoints.MapGet("/metrics", metrics.HandleAsync);
         endpoints.MapParleyWebApi();
+        WebChatAssets.Map(endpoints);
         return endpoints;
     }
 
