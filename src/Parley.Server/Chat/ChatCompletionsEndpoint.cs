@@ -211,7 +211,9 @@ internal sealed class ChatCompletionsEndpoint
                 await _recorder.AppendAsync(named, result.Text, outcome).ConfigureAwait(false);
                 if (result.HeldAnswer is { } held)
                 {
+                    // The answer (or a stream's closing events) held until the turn is saved: see RelayCompletionAsync, SseRelay.
                     await context.Response.Body.WriteAsync(held, context.RequestAborted).ConfigureAwait(false);
+                    await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
                 }
             }
             else
@@ -298,7 +300,7 @@ internal sealed class ChatCompletionsEndpoint
                     context.Response.StatusCode = StatusCodes.Status200OK;
                     context.Response.ContentType = "text/event-stream";
                     context.Response.Headers.CacheControl = "no-cache";
-                    await SseRelay.RelayAsync(upstream, context.Response, request.IncludeUsage, route.Model, result, startedAt, deadline, cancellationToken).ConfigureAwait(false);
+                    await SseRelay.RelayAsync(upstream, context.Response, request.IncludeUsage, route.Model, result, startedAt, deadline, exchange.Conversation is not null, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
