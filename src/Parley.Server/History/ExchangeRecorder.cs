@@ -40,13 +40,16 @@ internal sealed partial class ExchangeRecorder : IHostedService
 
     /// <summary>
     /// Appends an exchange to a client's conversation now (the caller holds the conversation's lock, so the next request
-    /// on it sees this turn): the new system prompt, the request's messages, then a turn with the answer.
+    /// on it sees this turn): the new system prompt, the request's messages, then a turn with the answer. On a store
+    /// shared by replicas (<see cref="IConversationLockStore"/>) the append runs under the conversation's lock for every
+    /// replica, so turns sent at the same time through different replicas are saved whole, one after the other.
     /// </summary>
     public async Task AppendAsync(GatewayConversation conversation, string? answer, TurnOutcome outcome)
     {
         try
         {
             var log = _sources.Log;
+            await using var shared = log is IConversationLockStore locks ? await locks.LockConversationAsync(conversation.Id, CancellationToken.None).ConfigureAwait(false) : null;
             if (conversation.NewSystemPrompt is { } system)
             {
                 await log.UpdateConversationAsync(conversation.Id, new ConversationUpdate { SystemPrompt = system }, CancellationToken.None).ConfigureAwait(false);
