@@ -212,8 +212,15 @@ internal sealed class ChatCompletionsEndpoint
                 if (result.HeldAnswer is { } held)
                 {
                     // The answer (or a stream's closing events) held until the turn is saved: see RelayCompletionAsync, SseRelay.
-                    await context.Response.Body.WriteAsync(held, context.RequestAborted).ConfigureAwait(false);
-                    await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                    try
+                    {
+                        await context.Response.Body.WriteAsync(held, context.RequestAborted).ConfigureAwait(false);
+                        await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+                    {
+                        // The client left after the answer and before its end: the turn is saved; nothing to tell anyone.
+                    }
                 }
             }
             else
