@@ -5,8 +5,9 @@
 #   bash bench/run.sh            full run (a few minutes; the first run also publishes the ReadyToRun and NativeAOT builds)
 #   bash bench/run.sh --smoke    tiny sizes, Debug builds: checks that every peer produces a number (the CI test runs this)
 #   bash bench/run.sh --only gateway   the gateway section alone (about 5 min), spliced into the existing BENCHMARKS.md
+#   bash bench/run.sh --only replicas  replicas on PostgreSQL alone (about 4 min; framework-dependent build), spliced in too
 #
-# The gateway section needs wrk (Debian: apt-get install wrk).
+# The gateway and replicas sections need wrk (Debian: apt-get install wrk); replicas needs PostgreSQL (apt-get install postgresql).
 # Options: --out FILE (Markdown; default BENCHMARKS.md, or bench/artifacts/smoke/BENCHMARKS.md with --smoke)
 #          --json FILE (flat metrics; default bench/artifacts/results.json, or bench/artifacts/smoke/results.json)
 set -euo pipefail
@@ -21,10 +22,10 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1 ;;
     --only) only="$2"; shift
-      [ "$only" = gateway ] || { echo "bench: --only accepts: gateway" >&2; exit 2; } ;;
+      [ "$only" = gateway ] || [ "$only" = replicas ] || { echo "bench: --only accepts: gateway, replicas" >&2; exit 2; } ;;
     --out) out="$2"; shift ;;
     --json) json="$2"; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | cut -c3-; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | cut -c3-; exit 0 ;;
     *) echo "bench: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -111,13 +112,16 @@ else
   # The ReadyToRun build keeps the runtime: the project publishes NativeAOT whenever a runtime identifier is given.
   [ -z "$only" ] && publish ReadyToRun -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:PublishAot=false
   # The shipped build: NativeAOT, the project's own publish settings (warnings are errors; the binary is `parley`).
-  publish NativeAOT -r linux-x64
+  # --only replicas runs the framework-dependent build (no NativeAOT publish: minutes on two cores).
+  [ "$only" != replicas ] && publish NativeAOT -r linux-x64
   # The IL compiler's form names the calling method: "warning ILxxxx: Type.Method(…): Using member '…'" (none expected).
-  grep -Eo "warning IL[0-9]+: [^ ]+\([^)]*\): Using member '[^']*'" "$cli/NativeAOT.log" | sed 's/^warning //' | sort -u > "$cli/NativeAOT.warnings" || true
+  [ "$only" != replicas ] && { grep -Eo "warning IL[0-9]+: [^ ]+\([^)]*\): Using member '[^']*'" "$cli/NativeAOT.log" | sed 's/^warning //' | sort -u > "$cli/NativeAOT.warnings" || true; }
   variants+=(--variant "framework-dependent|$cli/framework-dependent/Parley.Cli|dotnet publish -c Release")
   [ -z "$only" ] && variants+=(--variant "ReadyToRun|$cli/ReadyToRun/Parley.Cli|dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:PublishAot=false")
-  variants+=(--variant "NativeAOT|$cli/NativeAOT/parley|dotnet publish -c Release -r linux-x64")
-  variants+=(--aot-warnings "$cli/NativeAOT.warnings")
+  if [ "$only" != replicas ]; then
+    variants+=(--variant "NativeAOT|$cli/NativeAOT/parley|dotnet publish -c Release -r linux-x64")
+    variants+=(--aot-warnings "$cli/NativeAOT.warnings")
+  fi
 fi
 
 # 4. Run.

@@ -21,34 +21,42 @@ internal static class BenchmarkRunner
         var startup = new StartupBenchmark();
         var memory = new MemoryBenchmark();
         var gateway = new GatewayBenchmark();
+        var replicas = new ReplicaBenchmark();
         if (settings.Only == "gateway")
         {
-            return await RunGatewayOnlyAsync(settings, gateway, work);
+            return await RunOnlyAsync(settings, gateway, GatewayBenchmark.Heading, "Gateway", server => gateway.RunAsync(settings, server, work), work);
+        }
+
+        if (settings.Only == "replicas")
+        {
+            return await RunOnlyAsync(settings, replicas, ReplicaBenchmark.Heading, "Replicas", server => replicas.RunAsync(settings, server, work), work);
         }
 
         try
         {
             await using var server = await LoopbackServerProcess.StartAsync(settings.ServerDll);
             Console.Error.WriteLine($"loopback server at {server.BaseUrl}");
-            Console.Error.WriteLine("1/6 streaming");
+            Console.Error.WriteLine("1/7 streaming");
             await streaming.RunAsync(settings, server);
-            Console.Error.WriteLine("2/6 token counting");
+            Console.Error.WriteLine("2/7 token counting");
             await tokens.RunAsync(settings, work);
-            Console.Error.WriteLine("3/6 bookkeeping");
+            Console.Error.WriteLine("3/7 bookkeeping");
             await bookkeeping.RunAsync(settings);
-            Console.Error.WriteLine("4/6 start-up");
+            Console.Error.WriteLine("4/7 start-up");
             await startup.RunAsync(settings, server);
-            Console.Error.WriteLine("5/6 memory");
+            Console.Error.WriteLine("5/7 memory");
             await memory.RunAsync(settings, server);
-            Console.Error.WriteLine("6/6 gateway");
+            Console.Error.WriteLine("6/7 gateway");
             await gateway.RunAsync(settings, server, work);
+            Console.Error.WriteLine("7/7 replicas");
+            await replicas.RunAsync(settings, server, work);
         }
         finally
         {
             Directory.Delete(work, recursive: true);
         }
 
-        IBenchmarkSection[] sections = [streaming, tokens, bookkeeping, startup, memory, gateway];
+        IBenchmarkSection[] sections = [streaming, tokens, bookkeeping, startup, memory, gateway, replicas];
         Func<TargetCheck, TargetCheck> judge = settings.Smoke ? check => check with { Pass = null } : check => check;
         var loadAfter = MachineInfo.ReadLoadAverage();
         var markdown = Render(settings, machine, loadAfter, started, watch.Elapsed, sections, judge);
@@ -84,17 +92,17 @@ internal static class BenchmarkRunner
     }
 
     /// <summary>
-    /// <c>--only gateway</c>: the gateway section alone, spliced into the existing Markdown file (its section and its
-    /// rows of the targets table replaced, everything else kept).
+    /// <c>--only gateway</c> or <c>--only replicas</c>: that section alone, spliced into the existing Markdown file (its
+    /// section and its rows of the targets table, those starting <c>| benchmark |</c>, replaced; everything else kept).
     /// </summary>
-    private static async Task<int> RunGatewayOnlyAsync(BenchSettings settings, GatewayBenchmark gateway, string work)
+    private static async Task<int> RunOnlyAsync(BenchSettings settings, IBenchmarkSection only, string heading, string benchmark, Func<LoopbackServerProcess, Task> run, string work)
     {
         var started = DateTimeOffset.UtcNow;
         try
         {
             await using var server = await LoopbackServerProcess.StartAsync(settings.ServerDll);
             Console.Error.WriteLine($"loopback server at {server.BaseUrl}");
-            await gateway.RunAsync(settings, server, work);
+            await run(server);
         }
         finally
         {
@@ -105,23 +113,23 @@ internal static class BenchmarkRunner
         if (settings.MarkdownOut is { } path)
         {
             var section = new StringBuilder();
-            gateway.WriteMarkdown(section);
+            only.WriteMarkdown(section);
             section.Insert(section.ToString().IndexOf('\n', StringComparison.Ordinal) + 1,
                 $"\n*This section: `{settings.Command}`, {started:yyyy-MM-dd HH:mm} UTC (the rest of the file is from the run above).*\n");
-            var rows = gateway.Targets.Select(judge).Select(c => $"| {c.Benchmark} | {c.Target} | {TargetCheck.Cell(c.Measured)} | **{c.Verdict}** |").ToList();
+            var rows = only.Targets.Select(judge).Select(c => $"| {c.Benchmark} | {c.Target} | {TargetCheck.Cell(c.Measured)} | **{c.Verdict}** |").ToList();
             var existing = File.Exists(path) ? await File.ReadAllTextAsync(path) : string.Empty;
-            await File.WriteAllTextAsync(path, SpliceGatewaySection(existing, section.ToString(), rows));
-            Console.Error.WriteLine($"wrote {path} (gateway section)");
+            await File.WriteAllTextAsync(path, SpliceSection(existing, heading, benchmark, section.ToString(), rows));
+            Console.Error.WriteLine($"wrote {path} ({benchmark} section)");
         }
 
-        await WriteMetricsAsync(settings, [gateway], judge);
+        await WriteMetricsAsync(settings, [only], judge);
         return 0;
     }
 
-    private static string SpliceGatewaySection(string markdown, string section, IReadOnlyList<string> targetRows)
+    private static string SpliceSection(string markdown, string heading, string benchmark, string section, IReadOnlyList<string> targetRows)
     {
         var lines = markdown.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').ToList();
-        lines.RemoveAll(l => l.StartsWith("| Gateway |", StringComparison.Ordinal));
+        lines.RemoveAll(l => l.StartsWith($"| {benchmark} |", StringComparison.Ordinal));
         var targets = lines.IndexOf("## Targets");
         if (targets >= 0)
         {
@@ -130,11 +138,11 @@ internal static class BenchmarkRunner
         }
 
         var text = string.Join('\n', lines);
-        var start = text.IndexOf(GatewayBenchmark.Heading, StringComparison.Ordinal);
+        var start = text.IndexOf(heading, StringComparison.Ordinal);
         var reproduce = text.IndexOf("## Reproduce", StringComparison.Ordinal);
         if (start >= 0)
         {
-            var next = text.IndexOf("\n## ", start + GatewayBenchmark.Heading.Length, StringComparison.Ordinal);
+            var next = text.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);
             return text[..start] + section + (next < 0 ? string.Empty : text[(next + 1)..]);
         }
 
@@ -173,6 +181,7 @@ internal static class BenchmarkRunner
         md.AppendLine("bash bench/run.sh            # everything (publishes the CLI builds, installs the Node peers), rewrites BENCHMARKS.md");
         md.AppendLine("bash bench/run.sh --smoke    # tiny sizes, < 1 min once built; writes bench/artifacts/smoke/ (the CI test runs this)");
         md.AppendLine("bash bench/run.sh --only gateway   # the gateway section alone (needs wrk: apt-get install wrk), spliced into BENCHMARKS.md");
+        md.AppendLine("bash bench/run.sh --only replicas  # replicas on PostgreSQL alone (needs wrk and postgresql), spliced into BENCHMARKS.md");
         md.AppendLine("```");
         return md.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
     }

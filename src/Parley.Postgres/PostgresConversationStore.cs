@@ -23,7 +23,7 @@ namespace Parley.Postgres;
 /// whose message names the server but never the password.
 /// </para>
 /// </remarks>
-public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore, IRateLimitStore
+public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore, IRateLimitStore, IConversationLockStore
 {
     private readonly PostgresDatabase _database;
     private readonly PostgresConversationWriter _conversations;
@@ -255,6 +255,13 @@ public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore
     {
         ArgumentOutOfRangeException.ThrowIfNegative(tokens);
         return _rates.TryAcquireAsync(keyId, requestsPerMinute, tokensPerMinute, tokens, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IAsyncDisposable> LockConversationAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        return PostgresConversationLock.AcquireAsync(_database, conversationId, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -28,6 +28,33 @@ internal sealed class PostgresDatabase(NpgsqlDataSource dataSource, string descr
         }
     }
 
+    /// <summary>Opens a pooled connection the caller keeps (and disposes), for work that spans calls.</summary>
+    public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Translate(e, cancellationToken) is { } storage)
+        {
+            throw storage;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a connection from <see cref="OpenAsync"/>, its failures translated.</summary>
+    public async Task<T> RunOnAsync<T>(NpgsqlConnection connection, Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        catch (Exception e) when (Translate(e, cancellationToken) is { } storage)
+        {
+            throw storage;
+        }
+    }
+
     /// <summary>Runs <paramref name="work"/> in a transaction that commits when it returns and rolls back when it throws.</summary>
     public Task<T> TransactAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken, IsolationLevel isolation = IsolationLevel.ReadCommitted) =>
         RunAsync(

@@ -252,7 +252,7 @@ internal sealed class GatewayBenchmark : IBenchmarkSection
         await server.ResetAsync();
     }
 
-    private static string WrkScript(string key, string? conversation)
+    internal static string WrkScript(string key, string? conversation)
     {
         var body = GatewayClientCommand.Body.Replace("\"", "\\\"", StringComparison.Ordinal);
         var extra = conversation is null ? string.Empty : $"wrk.headers[\"{ConversationHeader}\"] = \"{conversation}\"\n";

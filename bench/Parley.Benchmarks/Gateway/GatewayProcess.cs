@@ -32,16 +32,23 @@ internal sealed class GatewayProcess : IAsyncDisposable
     public int Pid => _process.Id;
 
     /// <param name="noAuth">Start it with <c>--no-auth</c> (no key checked, no budget): to see what the key path costs.</param>
-    public static async Task<GatewayProcess> StartAsync(CliVariant cli, LoopbackServerProcess upstream, bool noAuth = false)
+    /// <param name="database">A PostgreSQL URL for <c>--db</c> (a replica), or null for the default SQLite file.</param>
+    /// <param name="existingKey">The key another replica on <paramref name="database"/> created, or null to create one.</param>
+    public static async Task<GatewayProcess> StartAsync(CliVariant cli, LoopbackServerProcess upstream, bool noAuth = false, string? database = null, string? existingKey = null)
     {
         var environment = new CliEnvironment(upstream, "gateway");
-        // The largest budget `keys create` accepts: the budget is checked and reserved on every request, never reached.
-        var created = await environment.RunAsync(cli, ["keys", "create", "bench", "--daily-usd", "1000000", "--monthly-usd", "1000000"]);
-        var key = created.Stdout.Trim();
-        if (!created.Succeeded || key.Length == 0)
+        string[] db = database is null ? [] : ["--db", database];
+        var key = existingKey ?? string.Empty;
+        if (existingKey is null)
         {
-            environment.Dispose();
-            throw new InvalidOperationException(created.Describe("parley keys create"));
+            // The largest budget `keys create` accepts: the budget is checked and reserved on every request, never reached.
+            var created = await environment.RunAsync(cli, ["keys", "create", "bench", "--daily-usd", "1000000", "--monthly-usd", "1000000", .. db]);
+            key = created.Stdout.Trim();
+            if (!created.Succeeded || key.Length == 0)
+            {
+                environment.Dispose();
+                throw new InvalidOperationException(created.Describe("parley keys create"));
+            }
         }
 
         var port = FreePort();
@@ -74,6 +81,12 @@ internal sealed class GatewayProcess : IAsyncDisposable
         {
             start.ArgumentList.Add("--no-auth");
         }
+
+        foreach (var option in db)
+        {
+            start.ArgumentList.Add(option);
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {cli.Executable}");
         var stderr = new StringBuilder();
         process.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };

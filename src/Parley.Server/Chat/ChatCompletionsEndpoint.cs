@@ -212,7 +212,16 @@ internal sealed class ChatCompletionsEndpoint
                 await _recorder.AppendAsync(named, result.Text, outcome).ConfigureAwait(false);
                 if (result.HeldAnswer is { } held)
                 {
-                    await context.Response.Body.WriteAsync(held, context.RequestAborted).ConfigureAwait(false);
+                    // The answer (or a stream's closing events) held until the turn is saved: see RelayCompletionAsync, SseRelay.
+                    try
+                    {
+                        await context.Response.Body.WriteAsync(held, context.RequestAborted).ConfigureAwait(false);
+                        await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+                    {
+                        // The client left after the answer and before its end: the turn is saved; nothing to tell anyone.
+                    }
                 }
             }
             else
@@ -265,7 +274,7 @@ internal sealed class ChatCompletionsEndpoint
                     context.Response.StatusCode = StatusCodes.Status200OK;
                     context.Response.ContentType = "text/event-stream";
                     context.Response.Headers.CacheControl = "no-cache";
-                    await SseRelay.RelayAsync(upstream, context.Response, request.IncludeUsage, route.Model, result, startedAt, deadline, cancellationToken).ConfigureAwait(false);
+                    await SseRelay.RelayAsync(upstream, context.Response, request.IncludeUsage, route.Model, result, startedAt, deadline, exchange.Conversation is not null, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {

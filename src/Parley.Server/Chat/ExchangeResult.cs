@@ -25,7 +25,7 @@ internal sealed class ExchangeResult
 
     public string? Error { get; set; }
 
-    /// <summary>Gets or sets a non-streaming answer held back until its turn is saved (named conversations), or null.</summary>
+    /// <summary>Gets or sets what is held back until the turn is saved (named conversations): a non-streaming answer, or a stream's closing events; or null.</summary>
     public ReadOnlyMemory<byte>? HeldAnswer { get; set; }
 
     /// <summary>Reads a completion (<c>message</c>) or a chunk (<c>delta</c>): the first choice's text and finish reason, and the model.</summary>

@@ -10,7 +10,10 @@ namespace Parley.Server;
 /// peeks: content deltas, the finish reason and the usage chunk are read into an <see cref="ExchangeResult"/>. The
 /// usage chunk is the one event that changes: it gains <c>cost_usd</c> when the client asked for usage, and is dropped
 /// when only Parley asked for it. Memory is bounded: one read buffer and at most one incomplete event, and a client
-/// that reads slowly slows the reads from upstream (nothing queues up).
+/// that reads slowly slows the reads from upstream (nothing queues up). In a named conversation the closing events (the
+/// usage-only chunk and <c>data: [DONE]</c>, and anything after them) are held in <see cref="ExchangeResult.HeldAnswer"/>:
+/// the caller sends them once the turn is saved, so a client that takes <c>[DONE]</c> as the end cannot send its next turn
+/// (perhaps to another replica) before this one is in the database.
 /// </summary>
 internal static class SseRelay
 {
@@ -19,13 +22,17 @@ internal static class SseRelay
 
     private const int ReadSize = 16 * 1024;
 
-    /// <summary>Relays until upstream ends; <paramref name="idle"/> limits the silence before each read.</summary>
+    /// <summary>
+    /// Relays until upstream ends; <paramref name="idle"/> limits the silence before each read. With
+    /// <paramref name="holdClosing"/> the closing events go to <see cref="ExchangeResult.HeldAnswer"/> instead of the client.
+    /// </summary>
     public static async Task RelayAsync(
-        Stream upstream, HttpResponse response, bool clientWantsUsage, ModelInfo model, ExchangeResult result, long startedAt, UpstreamDeadline idle, CancellationToken cancellationToken)
+        Stream upstream, HttpResponse response, bool clientWantsUsage, ModelInfo model, ExchangeResult result, long startedAt, UpstreamDeadline idle, bool holdClosing, CancellationToken cancellationToken)
     {
         var read = ArrayPool<byte>.Shared.Rent(ReadSize);
         var pending = ArrayPool<byte>.Shared.Rent(ReadSize * 2);
         var length = 0;
+        MemoryStream? held = null;
         try
         {
             while (true)
@@ -55,8 +62,13 @@ internal static class SseRelay
                 var consumed = 0;
                 while (EventEnd(pending.AsSpan(consumed, length - consumed)) is var end and > 0)
                 {
-                    var forward = Inspect(pending.AsMemory(consumed, end), clientWantsUsage, model, result, startedAt);
-                    if (!forward.IsEmpty)
+                    var forward = Inspect(pending.AsMemory(consumed, end), clientWantsUsage, model, result, startedAt, out var closing);
+                    if (holdClosing && (held is not null || closing))
+                    {
+                        held ??= new MemoryStream();
+                        held.Write(forward.Span);
+                    }
+                    else if (!forward.IsEmpty)
                     {
                         await response.Body.WriteAsync(forward, cancellationToken).ConfigureAwait(false);
                         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -72,7 +84,12 @@ internal static class SseRelay
                 }
             }
 
-            if (length > 0)
+            if (held is not null)
+            {
+                held.Write(pending.AsSpan(0, length));
+                result.HeldAnswer = held.ToArray();
+            }
+            else if (length > 0)
             {
                 await response.Body.WriteAsync(pending.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
                 await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -108,9 +125,13 @@ internal static class SseRelay
         return 0;
     }
 
-    /// <summary>What to send for one event: the event itself, the usage chunk with its cost, or nothing.</summary>
-    private static ReadOnlyMemory<byte> Inspect(ReadOnlyMemory<byte> sse, bool clientWantsUsage, ModelInfo model, ExchangeResult result, long startedAt)
+    /// <summary>
+    /// What to send for one event: the event itself, the usage chunk with its cost, or nothing;
+    /// <paramref name="closing"/> tells a closing event (the usage-only chunk or <c>[DONE]</c>).
+    /// </summary>
+    private static ReadOnlyMemory<byte> Inspect(ReadOnlyMemory<byte> sse, bool clientWantsUsage, ModelInfo model, ExchangeResult result, long startedAt, out bool closing)
     {
+        closing = false;
         var span = sse.Span;
         if (!span.StartsWith("data:"u8))
         {
@@ -121,6 +142,7 @@ internal static class SseRelay
         var payload = span[5..lineEnd].Trim(" \r"u8);
         if (payload.Length == 0 || payload[0] != (byte)'{')
         {
+            closing = payload.SequenceEqual("[DONE]"u8);
             return sse;
         }
 
@@ -146,6 +168,7 @@ internal static class SseRelay
                 var usageOnly = !root.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array || choices.GetArrayLength() == 0;
                 if (usageOnly)
                 {
+                    closing = true;
                     return clientWantsUsage ? UsageEvent(payload, result.CostUsd) : ReadOnlyMemory<byte>.Empty;
                 }
             }

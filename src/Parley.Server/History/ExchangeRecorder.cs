@@ -16,6 +16,11 @@ internal sealed partial class ExchangeRecorder : IHostedService
     /// <summary>How many times a save step is tried (about a minute with the back-off) before the exchange is reported lost.</summary>
     private const int SaveAttempts = 16;
 
+    /// <summary>
+    /// How many appends may hold a conversation's shared lock at once: each holds a pooled connection for the lock and
+    /// borrows another for its writes, so a burst of appends can never take the whole pool and wait on itself.
+    /// </summary>
+    private readonly SemaphoreSlim _sharedAppends = new(8);
     private readonly Channel<SavedExchange> _queue = Channel.CreateUnbounded<SavedExchange>(new UnboundedChannelOptions { SingleReader = true });
     private readonly GatewaySources _sources;
     private readonly InFlightExchanges _inFlight;
@@ -40,36 +45,59 @@ internal sealed partial class ExchangeRecorder : IHostedService
 
     /// <summary>
     /// Appends an exchange to a client's conversation now (the caller holds the conversation's lock, so the next request
-    /// on it sees this turn): the new system prompt, the request's messages, then a turn with the answer.
+    /// on it sees this turn): the new system prompt, the request's messages, then a turn with the answer. On a store
+    /// shared by replicas (<see cref="IConversationLockStore"/>) the append runs under the conversation's lock for every
+    /// replica, so turns sent at the same time through different replicas are saved whole, one after the other.
     /// </summary>
     public async Task AppendAsync(GatewayConversation conversation, string? answer, TurnOutcome outcome)
     {
         try
         {
             var log = _sources.Log;
-            if (conversation.NewSystemPrompt is { } system)
+            if (log is IConversationLockStore locks)
             {
-                await log.UpdateConversationAsync(conversation.Id, new ConversationUpdate { SystemPrompt = system }, CancellationToken.None).ConfigureAwait(false);
+                await _sharedAppends.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    await using var shared = await locks.LockConversationAsync(conversation.Id, CancellationToken.None).ConfigureAwait(false);
+                    await WriteTurnAsync(log, conversation, answer, outcome).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _sharedAppends.Release();
+                }
             }
-
-            await SummaryTurns.RecordAsync(log, conversation.Id, conversation.NewSummary?.Calls, CancellationToken.None).ConfigureAwait(false);
-            var messages = conversation.NewMessages;
-            if (messages.Count == 0)
+            else
             {
-                return;
+                await WriteTurnAsync(log, conversation, answer, outcome).ConfigureAwait(false);
             }
-
-            var appended = messages.Count > 1
-                ? await log.AppendMessagesAsync(conversation.Id, messages.Take(messages.Count - 1), CancellationToken.None).ConfigureAwait(false)
-                : [];
-            var turn = await log.BeginTurnAsync(conversation.Id, messages[^1], null, CancellationToken.None).ConfigureAwait(false);
-            await log.CompleteTurnAsync(turn, string.IsNullOrEmpty(answer) ? null : new ChatMessage(ChatRole.Assistant, answer), outcome, null, CancellationToken.None).ConfigureAwait(false);
-            await SaveSummaryAsync(log, conversation, appended).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ParleyStorageException or InvalidOperationException or IOException)
         {
             LogSaveFailed(_logger, outcome.Model ?? "", e.Message);
         }
+    }
+
+    private static async Task WriteTurnAsync(IConversationLog log, GatewayConversation conversation, string? answer, TurnOutcome outcome)
+    {
+        if (conversation.NewSystemPrompt is { } system)
+        {
+            await log.UpdateConversationAsync(conversation.Id, new ConversationUpdate { SystemPrompt = system }, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await SummaryTurns.RecordAsync(log, conversation.Id, conversation.NewSummary?.Calls, CancellationToken.None).ConfigureAwait(false);
+        var messages = conversation.NewMessages;
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        var appended = messages.Count > 1
+            ? await log.AppendMessagesAsync(conversation.Id, messages.Take(messages.Count - 1), CancellationToken.None).ConfigureAwait(false)
+            : [];
+        var turn = await log.BeginTurnAsync(conversation.Id, messages[^1], null, CancellationToken.None).ConfigureAwait(false);
+        await log.CompleteTurnAsync(turn, string.IsNullOrEmpty(answer) ? null : new ChatMessage(ChatRole.Assistant, answer), outcome, null, CancellationToken.None).ConfigureAwait(false);
+        await SaveSummaryAsync(log, conversation, appended).ConfigureAwait(false);
     }
 
     /// <summary>

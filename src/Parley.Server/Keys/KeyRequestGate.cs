@@ -4,7 +4,7 @@ namespace Parley.Server;
 
 /// <summary>
 /// The gate of <c>parley serve</c> with virtual keys: a key is found by its hash in <see cref="IApiKeyStore"/> (a found
-/// key is trusted for at most one second, so a revocation reaches every request within a second), then each request
+/// key is trusted for at most half a second, so a revocation reaches every request, on every replica, within a second), then each request
 /// passes the key's model list, its rate limits and its budgets, whose worst-case cost is reserved before anything goes
 /// upstream and settled to the real cost afterwards.
 /// </summary>
@@ -13,7 +13,7 @@ internal sealed class KeyRequestGate(IApiKeyStore store, IRateLimitWindow rates,
     private readonly IBudgetLedger _budgets = budgets ?? new StoreBudgetLedger(store);
 
     /// <summary>How long a found key is trusted before the store is asked again.</summary>
-    public static readonly TimeSpan CacheTime = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan CacheTime = TimeSpan.FromMilliseconds(500);
 
     private const int MaxCachedKeys = 10_000;
 
@@ -83,7 +83,7 @@ internal sealed class KeyRequestGate(IApiKeyStore store, IRateLimitWindow rates,
             : GateDecision.Refuse(KeyGateErrors.BudgetExhausted(key, request, limits, reservation));
     }
 
-    /// <summary>Whether any key was created; a yes is kept for a second, so a stream of bad keys costs one query a second.</summary>
+    /// <summary>Whether any key was created; a yes is kept for <see cref="CacheTime"/>, so a stream of bad keys costs two queries a second.</summary>
     private async ValueTask<bool> SomeKeyExistsAsync(CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();

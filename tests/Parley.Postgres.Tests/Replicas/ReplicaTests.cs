@@ -186,6 +186,32 @@ public sealed class ReplicaTests(PostgresServer server) : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Replicas_ConcurrentTurnsOnOneConversationThroughEveryReplica_AreEachSavedOnceWholeAndContiguous()
+    {
+        server.SkipIfUnavailable();
+        string secret = await CreateKeyAsync("team", ApiKeyLimits.None);
+
+        // Two rounds of one turn per replica at the same time on one conversation: the appends race across replicas.
+        for (int round = 0; round < 2; round++)
+        {
+            var statuses = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => StatusAsync(_replicas[i].ChatAsync(secret, question: $"question {round}.{i}", conversation: "race"))));
+            Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        }
+
+        var saved = (await _replicas[0].Store.ListAsync()).Single(c => c.TurnCount > 0);
+        var messages = (await _replicas[0].Store.LoadAsync(saved.Id)).Messages.Select(m => m.Message.Text).ToList();
+        Assert.Equal(12, messages.Count);
+        for (int i = 0; i < messages.Count; i += 2)
+        {
+            Assert.Equal("Echo: " + messages[i], messages[i + 1]); // each question is followed by its own answer
+        }
+
+        Assert.Equal(
+            Enumerable.Range(0, 2).SelectMany(round => Enumerable.Range(0, 3).Select(i => $"question {round}.{i}")).Order(),
+            messages.Where((_, i) => i % 2 == 0).Order());
+    }
+
+    [SkippableFact]
     public async Task Replicas_DatabaseRestartedWhileAReplicaIdles_ThatReplicaFailsAtMostOnceThenServes()
     {
         server.SkipIfUnavailable();

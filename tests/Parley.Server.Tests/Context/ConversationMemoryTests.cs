@@ -34,6 +34,30 @@ public sealed class ConversationMemoryTests
     }
 
     [Fact]
+    public async Task ChatCompletions_StreamedTurnOnAConversation_EndsWithItsUsageChunkThenDoneLikeAnyStream()
+    {
+        await using var upstream = await LoopbackServer.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(upstream);
+        const string Streamed = ""","stream":true,"stream_options":{"include_usage":true}""";
+
+        using var plain = await PostAsync(gateway.Client, Chat("gpt-4o-mini", "hello", Streamed));
+        using var named = await PostAsync(gateway.Client, Chat("gpt-4o-mini", "hello", Streamed), conversation: "chat-stream");
+
+        // The closing events of a named conversation are held until its turn is saved, then sent as they came.
+        var expected = Events(await plain.Content.ReadAsStringAsync());
+        var events = Events(await named.Content.ReadAsStringAsync());
+        Assert.Equal(expected.Select(Shape), events.Select(Shape));
+        Assert.Equal("data: [DONE]", events[^1]);
+        Assert.Contains("\"cost_usd\"", events[^2], StringComparison.Ordinal);
+        Assert.Equal(2, (await gateway.WaitForSavedAsync(2)).Count);
+
+        static string[] Events(string body) => body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        static string Shape(string sse) => sse.StartsWith("data: {", StringComparison.Ordinal)
+            ? string.Join(',', JsonDocument.Parse(sse[6..]).RootElement.EnumerateObject().Select(p => p.Name))
+            : sse;
+    }
+
+    [Fact]
     public async Task ChatCompletions_ConversationInMetadata_RemovedBeforeForwardingAndRemembered()
     {
         await using var upstream = await LoopbackServer.StartAsync();
