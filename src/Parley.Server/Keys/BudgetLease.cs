@@ -25,6 +25,18 @@ internal sealed class BudgetLease(long keyId, DateOnly day)
     /// <summary>Serializes the trips to the store that grow or close this lease.</summary>
     public SemaphoreSlim Refill { get; } = new(1, 1);
 
+    /// <summary>What is held and neither spent nor taken by a request in flight (0 once closed).</summary>
+    public decimal Unused
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _closed ? 0m : Math.Max(0m, _held - _inFlight - _used);
+            }
+        }
+    }
+
     /// <summary>Takes over what a lease whose closing could not be written held and spent.</summary>
     public void Adopt(decimal held, decimal used)
     {

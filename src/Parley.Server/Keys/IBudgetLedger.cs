@@ -13,6 +13,13 @@ internal interface IBudgetLedger
     /// </summary>
     ValueTask<BudgetAdmission> ReserveAsync(long keyId, decimal amountUsd, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// What this ledger holds in the store for the key's <paramref name="day"/> beyond what its requests spent or hold in
+    /// flight: the store counts it as spent until the lease closes, so what a key has really spent is the store's figure
+    /// minus this (0 for a ledger that reserves per request).
+    /// </summary>
+    decimal HeldUnused(long keyId, DateOnly day);
+
     /// <summary>Writes what the ledger holds in memory to the store (the host is stopping and no request is running).</summary>
     ValueTask FlushAsync(CancellationToken cancellationToken);
 }

@@ -115,6 +115,8 @@ internal sealed class LeasedBudgetLedger : IBudgetLedger, IDisposable
         }
     }
 
+    public decimal HeldUnused(long keyId, DateOnly day) => _leases.TryGetValue((keyId, day), out var lease) ? lease.Unused : 0m;
+
     public void Dispose() => _sweeper?.Dispose();
 
     /// <summary>Closes the leases that are idle or of an earlier day (all when <paramref name="force"/>); test hook.</summary>

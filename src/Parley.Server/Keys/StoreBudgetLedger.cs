@@ -6,6 +6,8 @@ namespace Parley.Server;
 /// </summary>
 internal sealed class StoreBudgetLedger(IApiKeyStore store) : IBudgetLedger
 {
+    public decimal HeldUnused(long keyId, DateOnly day) => 0m;
+
     public async ValueTask<BudgetAdmission> ReserveAsync(long keyId, decimal amountUsd, CancellationToken cancellationToken)
     {
         var reservation = await store.ReserveAsync(keyId, amountUsd, cancellationToken).ConfigureAwait(false);

@@ -174,8 +174,12 @@ public sealed class SummarizeContextTests
         using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var answerCost = answer.RootElement.GetProperty("usage").GetProperty("cost_usd").GetDecimal();
         await gateway.Gateway.WaitForSavedAsync(1); // the answer's reservation is settled before the exchange is queued for saving
-        var stored = Assert.Single(await ((IApiKeyStore)gateway.Gateway.Store).ListKeysAsync());
-        Assert.Equal(answerCost + Cost(1000, 20), stored.SpentTodayUsd);
+        // The key's own view (GET /v1/parley/me): on SQLite the store also counts the unused part of the gateway's budget lease.
+        using var me = new HttpRequestMessage(HttpMethod.Get, "/v1/parley/me");
+        me.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        using var meResponse = await gateway.Gateway.Client.SendAsync(me);
+        using var budget = JsonDocument.Parse(await meResponse.Content.ReadAsStringAsync());
+        Assert.Equal(answerCost + Cost(1000, 20), budget.RootElement.GetProperty("budget").GetProperty("daily").GetProperty("spent_usd").GetDecimal());
     }
 
     [Fact]
