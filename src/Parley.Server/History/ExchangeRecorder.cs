@@ -40,9 +40,10 @@ internal sealed partial class ExchangeRecorder : IHostedService
 
     /// <summary>
     /// Appends an exchange to a client's conversation now (the caller holds the conversation's lock, so the next request
-    /// on it sees this turn): the new system prompt, the request's messages, then a turn with the answer.
+    /// on it sees this turn): the new system prompt, the request's messages, then a turn with the answer. False when it
+    /// could not be saved whole (the failure is logged).
     /// </summary>
-    public async Task AppendAsync(GatewayConversation conversation, string? answer, TurnOutcome outcome)
+    public async Task<bool> AppendAsync(GatewayConversation conversation, string? answer, TurnOutcome outcome)
     {
         try
         {
@@ -56,7 +57,7 @@ internal sealed partial class ExchangeRecorder : IHostedService
             var messages = conversation.NewMessages;
             if (messages.Count == 0)
             {
-                return;
+                return true;
             }
 
             var appended = messages.Count > 1
@@ -65,10 +66,12 @@ internal sealed partial class ExchangeRecorder : IHostedService
             var turn = await log.BeginTurnAsync(conversation.Id, messages[^1], null, CancellationToken.None).ConfigureAwait(false);
             await log.CompleteTurnAsync(turn, string.IsNullOrEmpty(answer) ? null : new ChatMessage(ChatRole.Assistant, answer), outcome, null, CancellationToken.None).ConfigureAwait(false);
             await SaveSummaryAsync(log, conversation, appended).ConfigureAwait(false);
+            return true;
         }
         catch (Exception e) when (e is ParleyStorageException or InvalidOperationException or IOException)
         {
             LogSaveFailed(_logger, outcome.Model ?? "", e.Message);
+            return false;
         }
     }
 
