@@ -226,7 +226,7 @@ internal sealed class ChatCompletionsEndpoint
             }
             else
             {
-                _recorder.Save(new SavedExchange(route.Provider.Name, route.UpstreamModel, request.Messages, result.Text, outcome, KeyName(key), exchange.Summary?.Calls));
+                await _recorder.SaveAsync(new SavedExchange(route.Provider.Name, route.UpstreamModel, request.Messages, result.Text, outcome, KeyName(key), exchange.Summary?.Calls)).ConfigureAwait(false);
             }
         }
     }
