@@ -18,24 +18,7 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
                 var conversation = await ReadConversationAsync(c, t, conversationId, cancellationToken).ConfigureAwait(false)
                     ?? throw new ConversationNotFoundException(conversationId);
 
-                var messages = new List<StoredMessage>();
-                await using (var command = Command(c, t, "SELECT seq, role, content, token_counts, created_at FROM messages WHERE conversation_id = $1 ORDER BY seq;"))
-                {
-                    Add(command, conversationId, NpgsqlDbType.Text);
-                    await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        var createdAt = Time(reader, 4);
-                        messages.Add(new StoredMessage
-                        {
-                            ConversationId = conversationId,
-                            Sequence = reader.GetInt64(0),
-                            Message = new ChatMessage(new ChatRole(reader.GetString(1)), reader.GetString(2)) { CreatedAt = createdAt },
-                            TokenCounts = StorageText.TokenCountsFromJson(NullableString(reader, 3)),
-                            CreatedAt = createdAt,
-                        });
-                    }
-                }
+                var messages = await ReadMessagesAsync(c, t, conversationId, 0, cancellationToken).ConfigureAwait(false);
 
                 var turns = new List<TurnRecord>();
                 await using (var command = Command(c, t, $"SELECT {TurnColumns} FROM turns WHERE conversation_id = $1 ORDER BY rowid;"))
@@ -52,6 +35,41 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
             },
             cancellationToken,
             IsolationLevel.RepeatableRead); // one consistent snapshot
+
+    /// <summary>The conversation's messages from <paramref name="fromSequence"/> on, in order.</summary>
+    public Task<IReadOnlyList<StoredMessage>> LoadMessagesAsync(string conversationId, long fromSequence, CancellationToken cancellationToken) =>
+        database.TransactAsync<IReadOnlyList<StoredMessage>>(
+            async (c, t) =>
+            {
+                _ = await ReadConversationAsync(c, t, conversationId, cancellationToken).ConfigureAwait(false)
+                    ?? throw new ConversationNotFoundException(conversationId);
+                return await ReadMessagesAsync(c, t, conversationId, fromSequence, cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken,
+            IsolationLevel.RepeatableRead); // one consistent snapshot
+
+    private static async Task<List<StoredMessage>> ReadMessagesAsync(NpgsqlConnection c, NpgsqlTransaction t, string conversationId, long fromSequence, CancellationToken cancellationToken)
+    {
+        var messages = new List<StoredMessage>();
+        await using var command = Command(c, t, "SELECT seq, role, content, token_counts, created_at FROM messages WHERE conversation_id = $1 AND seq >= $2 ORDER BY seq;");
+        Add(command, conversationId, NpgsqlDbType.Text);
+        Add(command, fromSequence, NpgsqlDbType.Bigint);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var createdAt = Time(reader, 4);
+            messages.Add(new StoredMessage
+            {
+                ConversationId = conversationId,
+                Sequence = reader.GetInt64(0),
+                Message = new ChatMessage(new ChatRole(reader.GetString(1)), reader.GetString(2)) { CreatedAt = createdAt },
+                TokenCounts = StorageText.TokenCountsFromJson(NullableString(reader, 3)),
+                CreatedAt = createdAt,
+            });
+        }
+
+        return messages;
+    }
 
     public Task<ConversationRecord?> FindLatestAsync(CancellationToken cancellationToken) =>
         database.RunAsync(

@@ -26,10 +26,14 @@ internal sealed class ChatCompletionsEndpoint
     private readonly UpstreamSender _sender;
     private readonly ILogger _logger;
     private readonly ConversationLocks _conversationLocks = new();
+    private readonly ConversationCache _conversations;
     private readonly ContextFitter _fitter;
 
     /// <summary>The locks of named conversations: the web API's edits (truncate, delete) take them too.</summary>
     public ConversationLocks ConversationLocks => _conversationLocks;
+
+    /// <summary>The named conversations kept between turns: the web API's edits (truncate, delete) drop theirs.</summary>
+    public ConversationCache Conversations => _conversations;
 
     public ChatCompletionsEndpoint(
         GatewaySources sources, UpstreamRegistry upstreams, IRequestGate gate, GatewayMetrics metrics, ExchangeRecorder recorder, InFlightExchanges inFlight, ParleyGatewayOptions options,
@@ -45,6 +49,7 @@ internal sealed class ChatCompletionsEndpoint
         _options = options;
         _sender = new UpstreamSender(sources);
         _fitter = fitter;
+        _conversations = new ConversationCache(options.CachedConversations, options.CachedMessages);
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -152,7 +157,7 @@ internal sealed class ChatCompletionsEndpoint
         using var conversationLock = clientId is null ? null : await _conversationLocks.AcquireAsync(ConversationLocks.NameOf(key, clientId), cancellationToken).ConfigureAwait(false);
         if (clientId is not null)
         {
-            exchange.Use(await GatewayConversation.LoadAsync(_sources.Log, clientId, KeyName(key), exchange, cancellationToken).ConfigureAwait(false));
+            exchange.Use(await GatewayConversation.LoadAsync(_sources.Log, _conversations, clientId, KeyName(key), exchange, cancellationToken).ConfigureAwait(false));
         }
 
         exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, route.Model);
@@ -209,7 +214,11 @@ internal sealed class ChatCompletionsEndpoint
             };
             if (exchange.Conversation is { } named)
             {
-                await _recorder.AppendAsync(named, result.Text, outcome).ConfigureAwait(false);
+                if (!await _recorder.AppendAsync(named, result.Text, outcome).ConfigureAwait(false))
+                {
+                    _conversations.Remove(ConversationCache.KeyOf(KeyName(key), clientId!));
+                }
+
                 if (result.HeldAnswer is { } held)
                 {
                     // The answer (or a stream's closing events) held until the turn is saved: see RelayCompletionAsync, SseRelay.
@@ -226,7 +235,7 @@ internal sealed class ChatCompletionsEndpoint
             }
             else
             {
-                _recorder.Save(new SavedExchange(route.Provider.Name, route.UpstreamModel, request.Messages, result.Text, outcome, KeyName(key), exchange.Summary?.Calls));
+                await _recorder.SaveAsync(new SavedExchange(route.Provider.Name, route.UpstreamModel, request.Messages, result.Text, outcome, KeyName(key), exchange.Summary?.Calls)).ConfigureAwait(false);
             }
         }
     }

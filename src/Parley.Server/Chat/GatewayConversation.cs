@@ -47,14 +47,18 @@ internal sealed class GatewayConversation
     /// <summary>Where a saved message of <see cref="History"/> is stored (null: not saved yet, one of <see cref="NewMessages"/>).</summary>
     public long? SequenceOf(ChatMessage message) => _stored.FirstOrDefault(m => ReferenceEquals(m.Message, message))?.Sequence;
 
-    /// <summary>Finds or starts the key's conversation <paramref name="clientId"/> and joins its history with the request's messages.</summary>
-    public static async Task<GatewayConversation> LoadAsync(IConversationLog log, string clientId, string? keyName, ChatExchange exchange, CancellationToken cancellationToken)
+    /// <summary>
+    /// Finds or starts the key's conversation <paramref name="clientId"/> and joins its history with the request's
+    /// messages. The history comes from <paramref name="cache"/>: a conversation this process kept reads only what the
+    /// store gained since its last turn.
+    /// </summary>
+    public static async Task<GatewayConversation> LoadAsync(IConversationLog log, ConversationCache cache, string clientId, string? keyName, ChatExchange exchange, CancellationToken cancellationToken)
     {
         var record = await log.CreateConversationAsync(
             new NewConversation { ClientId = clientId, KeyName = keyName, Provider = exchange.Route.Provider.Name, Model = exchange.Route.UpstreamModel },
             cancellationToken).ConfigureAwait(false);
-        var stored = await log.LoadAsync(record.Id, cancellationToken).ConfigureAwait(false);
-        return Join(record.Id, stored, exchange);
+        var kept = await cache.LoadAsync(log, ConversationCache.KeyOf(keyName, clientId), record.Id, cancellationToken).ConfigureAwait(false);
+        return Join(record.Id, record, kept.Snapshot(), kept.SystemMessage, exchange);
     }
 
     /// <summary>
@@ -65,17 +69,17 @@ internal sealed class GatewayConversation
     {
         var id = await conversations.FindClientConversationAsync(keyName, clientId, cancellationToken).ConfigureAwait(false);
         var stored = id is null ? null : await log.LoadAsync(id, cancellationToken).ConfigureAwait(false);
-        return Join(id ?? string.Empty, stored, exchange);
+        return Join(id ?? string.Empty, stored?.Conversation, stored is null ? [] : stored.Messages, static text => new ChatMessage(ChatRole.System, text), exchange);
     }
 
-    private static GatewayConversation Join(string id, StoredConversation? stored, ChatExchange exchange)
+    private static GatewayConversation Join(
+        string id, ConversationRecord? record, IReadOnlyList<StoredMessage> storedMessages, Func<string, ChatMessage> systemMessage, ChatExchange exchange)
     {
         var requestSystem = exchange.Request.Messages.LastOrDefault(m => m.Role == ChatRole.System)?.Text;
-        var savedSystem = stored?.Conversation.SystemPrompt;
+        var savedSystem = record?.SystemPrompt;
         var system = requestSystem ?? savedSystem;
-        IReadOnlyList<StoredMessage> storedMessages = stored is null ? [] : stored.Messages;
         var saved = storedMessages.Select(m => m.Message).Where(m => m.Role != ChatRole.System).ToList();
-        var summary = stored?.Conversation is { Summary: { Length: > 0 } text, SummaryThroughSequence: { } through }
+        var summary = record is { Summary: { Length: > 0 } text, SummaryThroughSequence: { } through }
             && storedMessages.FirstOrDefault(m => m.Sequence == through) is { } last
                 ? new RunningSummary(text, last.Message)
                 : null;
@@ -83,7 +87,7 @@ internal sealed class GatewayConversation
         var history = new List<ChatMessage>(saved.Count + added.Count + 1);
         if (!string.IsNullOrEmpty(system))
         {
-            history.Add(new ChatMessage(ChatRole.System, system));
+            history.Add(systemMessage(system));
         }
 
         history.AddRange(saved);

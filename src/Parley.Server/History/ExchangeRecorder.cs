@@ -8,7 +8,7 @@ namespace Parley.Server;
 
 /// <summary>
 /// Saves exchanges in the history database after their responses are sent, one at a time in the background (the
-/// response never waits for SQLite). Each exchange becomes a conversation: the earlier messages, then a turn with the
+/// response never waits for SQLite; only a full queue makes the request wait for room, see <see cref="SaveAsync"/>). Each exchange becomes a conversation: the earlier messages, then a turn with the
 /// last message and the answer. When the host stops it waits for running exchanges, then drains every pending save.
 /// </summary>
 internal sealed partial class ExchangeRecorder : IHostedService
@@ -16,28 +16,43 @@ internal sealed partial class ExchangeRecorder : IHostedService
     /// <summary>How many times a save step is tried (about a minute with the back-off) before the exchange is reported lost.</summary>
     private const int SaveAttempts = 16;
 
+    /// <summary>The default bound on exchanges waiting for the writer (<see cref="ParleyGatewayOptions.HistoryQueueCapacity"/>).</summary>
+    public const int DefaultQueueCapacity = 1_024;
+
     /// <summary>
     /// How many appends may hold a conversation's shared lock at once: each holds a pooled connection for the lock and
     /// borrows another for its writes, so a burst of appends can never take the whole pool and wait on itself.
     /// </summary>
     private readonly SemaphoreSlim _sharedAppends = new(8);
-    private readonly Channel<SavedExchange> _queue = Channel.CreateUnbounded<SavedExchange>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<SavedExchange> _queue;
     private readonly GatewaySources _sources;
     private readonly InFlightExchanges _inFlight;
     private readonly ILogger _logger;
     private Task? _writer;
 
-    public ExchangeRecorder(GatewaySources sources, InFlightExchanges inFlight, ILogger<ExchangeRecorder>? logger = null)
+    public ExchangeRecorder(GatewaySources sources, InFlightExchanges inFlight, ParleyGatewayOptions options, ILogger<ExchangeRecorder>? logger = null)
     {
         _sources = sources;
         _inFlight = inFlight;
+
+        // Bounded: under a load the database cannot keep up with, requests wait to queue their exchange (backpressure)
+        // instead of holding every exchange in memory; none is dropped.
+        _queue = Channel.CreateBounded<SavedExchange>(new BoundedChannelOptions(Math.Max(1, options.HistoryQueueCapacity))
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
-    /// <summary>Queues an exchange to save.</summary>
-    public void Save(SavedExchange exchange)
+    /// <summary>Queues an exchange to save; while the queue is full, waits for room (the exchange is never dropped).</summary>
+    public async Task SaveAsync(SavedExchange exchange)
     {
-        if (!_queue.Writer.TryWrite(exchange))
+        try
+        {
+            await _queue.Writer.WriteAsync(exchange, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
         {
             LogDropped(_logger, exchange.Model);
         }
@@ -47,9 +62,10 @@ internal sealed partial class ExchangeRecorder : IHostedService
     /// Appends an exchange to a client's conversation now (the caller holds the conversation's lock, so the next request
     /// on it sees this turn): the new system prompt, the request's messages, then a turn with the answer. On a store
     /// shared by replicas (<see cref="IConversationLockStore"/>) the append runs under the conversation's lock for every
-    /// replica, so turns sent at the same time through different replicas are saved whole, one after the other.
+    /// replica, so turns sent at the same time through different replicas are saved whole, one after the other. False
+    /// when it could not be saved whole (the failure is logged).
     /// </summary>
-    public async Task AppendAsync(GatewayConversation conversation, string? answer, TurnOutcome outcome)
+    public async Task<bool> AppendAsync(GatewayConversation conversation, string? answer, TurnOutcome outcome)
     {
         try
         {
@@ -71,10 +87,13 @@ internal sealed partial class ExchangeRecorder : IHostedService
             {
                 await WriteTurnAsync(log, conversation, answer, outcome).ConfigureAwait(false);
             }
+
+            return true;
         }
         catch (Exception e) when (e is ParleyStorageException or InvalidOperationException or IOException)
         {
             LogSaveFailed(_logger, outcome.Model ?? "", e.Message);
+            return false;
         }
     }
 

@@ -31,6 +31,15 @@ public sealed class ParleyGatewayOptions
     /// <summary>The largest request body accepted; a larger one is answered 413. Default 4 MiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
 
+    /// <summary>How many named conversations the gateway keeps loaded between their turns (least recently used let go first).</summary>
+    internal int CachedConversations { get; set; } = ConversationCache.DefaultMaxConversations;
+
+    /// <summary>How many messages the kept conversations may hold in all.</summary>
+    internal int CachedMessages { get; set; } = ConversationCache.DefaultMaxMessages;
+
+    /// <summary>How many exchanges may wait for the history writer; when that many wait, a request waits to queue its own.</summary>
+    internal int HistoryQueueCapacity { get; set; } = ExchangeRecorder.DefaultQueueCapacity;
+
     /// <summary>
     /// False (the default) requires a virtual key on every <c>/v1</c> request. True serves everyone as
     /// <c>anonymous</c>, without keys or budgets: only for a gateway that listens on a loopback address.

@@ -19,11 +19,13 @@ internal sealed class ConversationsEndpoint
 
     private readonly GatewaySources _sources;
     private readonly ConversationLocks _locks;
+    private readonly ConversationCache _kept;
 
     public ConversationsEndpoint(GatewaySources sources, ChatCompletionsEndpoint chat)
     {
         _sources = sources;
         _locks = chat.ConversationLocks;
+        _kept = chat.Conversations;
     }
 
     /// <summary><c>GET /v1/parley/conversations?q=TEXT&amp;limit=N</c>: <c>{"data":[summary…]}</c>, newest first.</summary>
@@ -115,6 +117,7 @@ internal sealed class ConversationsEndpoint
 
         using (await _locks.AcquireAsync(ConversationLocks.NameOf(key, clientId), cancellationToken).ConfigureAwait(false))
         {
+            _kept.Remove(ConversationCache.KeyOf(key.ConversationOwner, clientId));
             await Store()!.DeleteAsync(storeId, cancellationToken).ConfigureAwait(false);
         }
 
@@ -167,6 +170,7 @@ internal sealed class ConversationsEndpoint
         StoredConversation stored;
         using (await _locks.AcquireAsync(ConversationLocks.NameOf(key, clientId), cancellationToken).ConfigureAwait(false))
         {
+            _kept.Remove(ConversationCache.KeyOf(key.ConversationOwner, clientId));
             await store.TruncateAsync(storeId, keep, cancellationToken).ConfigureAwait(false);
             stored = await _sources.Log.LoadAsync(storeId, cancellationToken).ConfigureAwait(false);
         }

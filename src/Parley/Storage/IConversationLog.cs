@@ -73,4 +73,20 @@ public interface IConversationLog
     /// <returns>The conversation.</returns>
     /// <exception cref="ConversationNotFoundException">No conversation has this id.</exception>
     Task<StoredConversation> LoadAsync(string conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Loads a conversation's messages from <paramref name="fromSequence"/> on, in order: what a caller that keeps a
+    /// conversation in memory reads to catch up (the message it has last, to check it is still there, and those after).
+    /// </summary>
+    /// <param name="conversationId">The conversation's full id.</param>
+    /// <param name="fromSequence">The first sequence number to return; 0 returns every message.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The messages whose sequence is <paramref name="fromSequence"/> or more, oldest first.</returns>
+    /// <exception cref="ConversationNotFoundException">No conversation has this id.</exception>
+    /// <remarks>The default loads the whole conversation and keeps the tail; the built-in stores read only the tail.</remarks>
+    async Task<IReadOnlyList<StoredMessage>> LoadMessagesAsync(string conversationId, long fromSequence, CancellationToken cancellationToken = default)
+    {
+        var conversation = await LoadAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        return [.. conversation.Messages.Where(m => m.Sequence >= fromSequence)];
+    }
 }

@@ -170,6 +170,13 @@ public sealed class SqliteConversationStore : IConversationStore, IApiKeyStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<StoredMessage>> LoadMessagesAsync(string conversationId, long fromSequence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversationId);
+        return _history.LoadMessagesAsync(conversationId, fromSequence, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<ConversationRecord?> FindLatestAsync(CancellationToken cancellationToken = default) =>
         _history.FindLatestAsync(cancellationToken);
 

@@ -16,24 +16,7 @@ internal sealed class SqliteHistoryQueries(SqliteStoreConnection database)
             var conversation = await SqliteRows.ReadConversationAsync(c, transaction, conversationId, cancellationToken).ConfigureAwait(false)
                 ?? throw new ConversationNotFoundException(conversationId);
 
-            var messages = new List<StoredMessage>();
-            using (var command = Command(c, transaction, "SELECT seq, role, content, token_counts, created_at FROM messages WHERE conversation_id = $id ORDER BY seq;"))
-            {
-                Add(command, "$id", conversationId);
-                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var createdAt = StorageText.ParseTime(reader.GetString(4));
-                    messages.Add(new StoredMessage
-                    {
-                        ConversationId = conversationId,
-                        Sequence = reader.GetInt64(0),
-                        Message = new ChatMessage(new ChatRole(reader.GetString(1)), reader.GetString(2)) { CreatedAt = createdAt },
-                        TokenCounts = StorageText.TokenCountsFromJson(NullableString(reader, 3)),
-                        CreatedAt = createdAt,
-                    });
-                }
-            }
+            var messages = await ReadMessagesAsync(c, transaction, conversationId, 0, cancellationToken).ConfigureAwait(false);
 
             var turns = new List<TurnRecord>();
             using (var command = Command(c, transaction, $"SELECT {SqliteRows.TurnColumns} FROM turns WHERE conversation_id = $id ORDER BY rowid;"))
@@ -49,6 +32,40 @@ internal sealed class SqliteHistoryQueries(SqliteStoreConnection database)
             transaction.Commit();
             return new StoredConversation { Conversation = conversation, Messages = messages, Turns = turns };
         }, cancellationToken);
+
+    /// <summary>The conversation's messages from <paramref name="fromSequence"/> on, in order.</summary>
+    public Task<IReadOnlyList<StoredMessage>> LoadMessagesAsync(string conversationId, long fromSequence, CancellationToken cancellationToken) =>
+        database.RunAsync<IReadOnlyList<StoredMessage>>(async c =>
+        {
+            using var transaction = c.BeginTransaction(deferred: true); // one consistent snapshot
+            await SqliteConversationWriter.RequireConversationAsync(c, transaction, conversationId, cancellationToken).ConfigureAwait(false);
+            var messages = await ReadMessagesAsync(c, transaction, conversationId, fromSequence, cancellationToken).ConfigureAwait(false);
+            transaction.Commit();
+            return messages;
+        }, cancellationToken);
+
+    private static async Task<List<StoredMessage>> ReadMessagesAsync(SqliteConnection c, SqliteTransaction transaction, string conversationId, long fromSequence, CancellationToken cancellationToken)
+    {
+        var messages = new List<StoredMessage>();
+        using var command = Command(c, transaction, "SELECT seq, role, content, token_counts, created_at FROM messages WHERE conversation_id = $id AND seq >= $from ORDER BY seq;");
+        Add(command, "$id", conversationId);
+        Add(command, "$from", fromSequence);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var createdAt = StorageText.ParseTime(reader.GetString(4));
+            messages.Add(new StoredMessage
+            {
+                ConversationId = conversationId,
+                Sequence = reader.GetInt64(0),
+                Message = new ChatMessage(new ChatRole(reader.GetString(1)), reader.GetString(2)) { CreatedAt = createdAt },
+                TokenCounts = StorageText.TokenCountsFromJson(NullableString(reader, 3)),
+                CreatedAt = createdAt,
+            });
+        }
+
+        return messages;
+    }
 
     public Task<ConversationRecord?> FindLatestAsync(CancellationToken cancellationToken) =>
         database.RunAsync(async c =>

@@ -212,6 +212,50 @@ public abstract class ConversationStoreContractTests
     }
 
     [SkippableFact]
+    public async Task LoadMessages_FromASequence_ThatMessageAndTheLaterOnesAsLoadGivesThem()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation { Model = "gpt-4o-mini" });
+        await store.AppendMessagesAsync(conversation.Id, [new ChatMessage(ChatRole.System, "You are helpful.")]);
+        await ChatAsync(store, conversation.Id, "one", "Echo: one", Outcome(1, 1, null));
+        await ChatAsync(store, conversation.Id, "two", "Echo: two", Outcome(1, 1, null));
+
+        var tail = await store.LoadMessagesAsync(conversation.Id, 3);
+        var all = await store.LoadMessagesAsync(conversation.Id, 0);
+        var past = await store.LoadMessagesAsync(conversation.Id, 6);
+
+        var loaded = (await store.LoadAsync(conversation.Id)).Messages;
+        Assert.Equal([3L, 4L, 5L], tail.Select(m => m.Sequence));
+        Assert.Equal(["Echo: one", "two", "Echo: two"], tail.Select(m => m.Message.Text));
+        Assert.Equal(loaded.Select(m => (m.Sequence, m.Message.Role, m.Message.Text, m.CreatedAt)), all.Select(m => (m.Sequence, m.Message.Role, m.Message.Text, m.CreatedAt)));
+        Assert.Empty(past);
+    }
+
+    [SkippableFact]
+    public async Task LoadMessages_AfterTruncateAndAppend_ReusedSequenceCarriesTheNewMessage()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation { Model = "gpt-4o-mini" });
+        await ChatAsync(store, conversation.Id, "one", "Echo: one", Outcome(1, 1, null));
+        var before = (await store.LoadMessagesAsync(conversation.Id, 2)).Single();
+
+        await store.TruncateAsync(conversation.Id, 1);
+        await store.AppendMessagesAsync(conversation.Id, [new ChatMessage(ChatRole.Assistant, "another answer")]);
+
+        var after = (await store.LoadMessagesAsync(conversation.Id, 2)).Single();
+        Assert.Equal(2, after.Sequence);
+        Assert.Equal("another answer", after.Message.Text);
+        Assert.True(after.CreatedAt >= before.CreatedAt);
+    }
+
+    [SkippableFact]
+    public async Task LoadMessages_UnknownConversation_ThrowsConversationNotFound()
+    {
+        await using var store = await OpenAsync();
+        await Assert.ThrowsAsync<ConversationNotFoundException>(() => store.LoadMessagesAsync(new string('a', 32), 0));
+    }
+
+    [SkippableFact]
     public async Task PublicMethods_NullArguments_ThrowWithParameterName()
     {
         await using var store = await OpenAsync();
