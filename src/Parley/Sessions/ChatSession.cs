@@ -169,7 +169,7 @@ public sealed class ChatSession
     /// </summary>
     /// <remarks>
     /// A refusal arrives as it is generated too, but not as text: <see cref="ChatResponseUpdate.Text"/> stays empty for
-    /// it (it is not the answer's content), and <see cref="ModelRefusal.Read(ChatResponseUpdate)"/> returns each piece
+    /// it (it is not the answer's content), and <see cref="ChatTurn.RefusalIn"/> returns each piece
     /// (Microsoft.Extensions.AI.OpenAI drops streamed refusals; Parley reads them from the OpenAI SDK's update). Callers
     /// that show the answer live should show those pieces as well; at the end the turn's <see cref="ChatTurn.Refusal"/>
     /// holds the whole refusal, exactly as for <see cref="SendAsync"/>.

@@ -19,7 +19,7 @@ public sealed class AmbiguousConversationIdException : ArgumentException
     /// <summary>Initializes a new instance of the <see cref="AmbiguousConversationIdException"/> class.</summary>
     /// <param name="prefix">The ambiguous prefix.</param>
     /// <param name="candidates">The conversations it matches.</param>
-    public AmbiguousConversationIdException(string prefix, IReadOnlyList<ConversationIdCandidate> candidates)
+    public AmbiguousConversationIdException(string prefix, IReadOnlyList<(string Id, string? Title)> candidates)
         : base(BuildMessage(prefix, candidates), "idOrPrefix")
     {
         Prefix = prefix;
@@ -30,9 +30,9 @@ public sealed class AmbiguousConversationIdException : ArgumentException
     public string? Prefix { get; }
 
     /// <summary>Gets the conversations the prefix matches (at most 10 are listed).</summary>
-    public IReadOnlyList<ConversationIdCandidate> Candidates { get; } = [];
+    public IReadOnlyList<(string Id, string? Title)> Candidates { get; } = [];
 
-    private static string BuildMessage(string prefix, IReadOnlyList<ConversationIdCandidate> candidates)
+    private static string BuildMessage(string prefix, IReadOnlyList<(string Id, string? Title)> candidates)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         var lines = candidates.Select(c => $"  {c.Id}  {c.Title ?? "(untitled)"}");
