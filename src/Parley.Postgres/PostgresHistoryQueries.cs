@@ -165,7 +165,7 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
                 {
                     0 => throw new ConversationNotFoundException(idOrPrefix),
                     1 => candidates[0].Id,
-                    _ => throw new AmbiguousConversationIdException(idOrPrefix, candidates.Take(10).ToArray()),
+                    _ => throw new ConversationNotFoundException(idOrPrefix, candidates.Take(10).ToArray()),
                 };
             },
             cancellationToken);

@@ -8,7 +8,7 @@ internal static class KeyGateServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="KeyRequestGate"/> as the <see cref="IRequestGate"/>, with the system clock and a rate-limit
-    /// window unless registered already: the key store's own when it is an <see cref="IRateLimitStore"/> (a server database
+    /// window unless registered already: the key store's own when it <see cref="IApiKeyStore.SharesRateLimits"/> (a server database
     /// shared by replicas), else the in-process one. The key store is the registered <see cref="IApiKeyStore"/>, else the
     /// registered <see cref="IConversationStore"/> when it is one (<see cref="SqliteConversationStore"/> is).
     /// </summary>
@@ -18,7 +18,7 @@ internal static class KeyGateServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IApiKeyStore>(provider => provider.GetRequiredService<IConversationStore>() as IApiKeyStore
             ?? throw new InvalidOperationException("The conversation store keeps no virtual keys: register an IApiKeyStore."));
-        services.TryAddSingleton<IRateLimitWindow>(provider => provider.GetRequiredService<IApiKeyStore>() is IRateLimitStore shared
+        services.TryAddSingleton<IRateLimitWindow>(provider => provider.GetRequiredService<IApiKeyStore>() is { SharesRateLimits: true } shared
             ? new StoreRateLimitWindow(shared)
             : new SlidingWindowRateLimiter(provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IRequestGate>(provider => new KeyRequestGate(

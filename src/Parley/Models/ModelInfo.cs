@@ -92,6 +92,15 @@ public sealed record ModelInfo
     /// </summary>
     public decimal? CostOf(UsageDetails usage) => CostCalculator.Compute(usage, this);
 
+    /// <summary>
+    /// The most a request could cost: <paramref name="promptTokens"/> × input price + <paramref name="maxOutputTokens"/>
+    /// × output price, per million tokens (what <see cref="ChatSessionOptions.MaxCostUsd"/> checks before sending).
+    /// </summary>
+    /// <param name="promptTokens">The prompt's tokens, as counted before sending.</param>
+    /// <param name="maxOutputTokens">The request's output limit, or null to use the model's maximum output.</param>
+    /// <returns>The cost in US dollars, or null when a price or (for a paid output) the maximum output is unknown.</returns>
+    public decimal? WorstCaseCostOf(int promptTokens, int? maxOutputTokens = null) => CostBudget.WorstCase(this, promptTokens, maxOutputTokens);
+
     /// <summary>Where the prices and limits come from.</summary>
     public string? Source { get; init; }
 

@@ -48,7 +48,7 @@ public sealed class ChatSessionOptions
     /// The most this conversation may cost, in US dollars (null: no limit). Before each request, its prompt at the input
     /// price plus its maximum output (<see cref="ChatOptions"/>' MaxOutputTokens, else the model's) at the output price
     /// must fit in what is left after the conversation's cost so far; otherwise, or when the price is unknown,
-    /// <see cref="CostBudgetExceededException"/> is thrown and nothing is sent. See <see cref="CostBudget"/>.
+    /// <see cref="CostBudgetExceededException"/> is thrown and nothing is sent. See <see cref="ModelInfo.WorstCaseCostOf"/>.
     /// </summary>
     public decimal? MaxCostUsd { get; set; }
 

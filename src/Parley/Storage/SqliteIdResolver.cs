@@ -25,7 +25,7 @@ internal sealed class SqliteIdResolver(SqliteStoreConnection database)
             {
                 0 => throw new ConversationNotFoundException(idOrPrefix),
                 1 => candidates[0].Id,
-                _ => throw new AmbiguousConversationIdException(idOrPrefix, candidates.Take(10).ToArray()),
+                _ => throw new ConversationNotFoundException(idOrPrefix, candidates.Take(10).ToArray()),
             };
         }, cancellationToken);
     }

@@ -131,7 +131,6 @@ public sealed class HistoryViewTests
     {
         Id = "t" + user,
         ConversationId = "c",
-        Kind = TurnKind.Chat,
         Status = status,
         UserSequence = user,
         AssistantSequence = assistant,

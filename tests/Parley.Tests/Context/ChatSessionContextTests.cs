@@ -261,7 +261,7 @@ public class ChatSessionContextTests
         }
 
         var saved = await store.LoadAsync(session.ConversationId!);
-        var summaries = saved.Turns.Where(t => t.Kind == TurnKind.Summary).ToList();
+        var summaries = saved.Turns.Where(t => t.IsSummary).ToList();
         Assert.NotEmpty(summaries);
         Assert.All(summaries, t => Assert.True(t.CostUsd > 0));
         Assert.Equal(summaries.Count, session.Turns.Sum(t => t.Context!.SummaryCalls.Count));
