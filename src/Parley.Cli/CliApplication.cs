@@ -57,7 +57,7 @@ internal static class CliApplication
             Services().Interaction.Note("interrupted");
             return interrupts.TerminationExitCode ?? ExitCodes.Interrupted;
         }
-        catch (Exception e) when (e is CliUsageException or ParleyConfigurationException or MissingApiKeyException or MessageFormatException or ContextWindowExceededException)
+        catch (Exception e) when (e is CliUsageException or ParleyConfigurationException or MissingApiKeyException or ContextWindowExceededException)
         {
             Services().Interaction.Error(e.Message);
             return ExitCodes.UsageError;

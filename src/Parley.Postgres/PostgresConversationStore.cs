@@ -23,7 +23,7 @@ namespace Parley.Postgres;
 /// whose message names the server but never the password.
 /// </para>
 /// </remarks>
-public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore, IRateLimitStore, IConversationLockStore
+public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore, IConversationLockStore
 {
     private readonly PostgresDatabase _database;
     private readonly PostgresConversationWriter _conversations;
@@ -106,7 +106,7 @@ public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore
     }
 
     /// <inheritdoc />
-    public Task<PendingTurn> BeginTurnAsync(string conversationId, ChatMessage userMessage, IReadOnlyDictionary<string, int>? tokenCounts = null, CancellationToken cancellationToken = default)
+    public Task<TurnRecord> BeginTurnAsync(string conversationId, ChatMessage userMessage, IReadOnlyDictionary<string, int>? tokenCounts = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversationId);
         ArgumentNullException.ThrowIfNull(userMessage);
@@ -114,7 +114,7 @@ public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore
     }
 
     /// <inheritdoc />
-    public Task<TurnRecord> CompleteTurnAsync(PendingTurn turn, ChatMessage? assistantMessage, TurnOutcome outcome, IReadOnlyDictionary<string, int>? assistantTokenCounts = null, CancellationToken cancellationToken = default)
+    public Task<TurnRecord> CompleteTurnAsync(TurnRecord turn, ChatMessage? assistantMessage, TurnOutcome outcome, IReadOnlyDictionary<string, int>? assistantTokenCounts = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(turn);
         RequireFinal(outcome);
@@ -256,6 +256,10 @@ public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore
         RequireGranted(reservation);
         return _keys.SettleAsync(reservation, 0m, cancellationToken);
     }
+
+    /// <inheritdoc />
+    /// <remarks>True: the window is kept in the database, shared by every replica on it.</remarks>
+    public bool SharesRateLimits => true;
 
     /// <inheritdoc />
     public Task<RateLimitAcquisition> TryAcquireRateAsync(long keyId, int? requestsPerMinute, int? tokensPerMinute, long tokens, CancellationToken cancellationToken = default)

@@ -188,14 +188,14 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
         return database.RunAsync(
             async c =>
             {
-                var candidates = new List<ConversationIdCandidate>();
+                var candidates = new List<(string Id, string? Title)>();
                 await using (var command = Command(c, null, "SELECT id, title FROM conversations WHERE id LIKE $1 ORDER BY id LIMIT 11;"))
                 {
                     Add(command, prefix + "%", NpgsqlDbType.Text); // lowercase hex only: no LIKE metacharacters
                     await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        candidates.Add(new ConversationIdCandidate(reader.GetString(0), NullableString(reader, 1)));
+                        candidates.Add((reader.GetString(0), NullableString(reader, 1)));
                     }
                 }
 
@@ -203,7 +203,7 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
                 {
                     0 => throw new ConversationNotFoundException(idOrPrefix),
                     1 => candidates[0].Id,
-                    _ => throw new AmbiguousConversationIdException(idOrPrefix, candidates.Take(10).ToArray()),
+                    _ => throw new ConversationNotFoundException(idOrPrefix, candidates.Take(10).ToArray()),
                 };
             },
             cancellationToken);

@@ -13,7 +13,7 @@ internal sealed class PostgresTurnWriter(PostgresDatabase database, Func<DateTim
     /// <summary>The error text of a pending turn whose process ended (the SQLite store's words).</summary>
     public const string InterruptedByExit = "The process that wrote this turn ended before the answer was saved.";
 
-    public Task<PendingTurn> BeginAsync(string conversationId, ChatMessage userMessage, IReadOnlyDictionary<string, int>? tokenCounts, CancellationToken cancellationToken) =>
+    public Task<TurnRecord> BeginAsync(string conversationId, ChatMessage userMessage, IReadOnlyDictionary<string, int>? tokenCounts, CancellationToken cancellationToken) =>
         database.TransactAsync(
             async (c, t) =>
             {
@@ -38,11 +38,11 @@ internal sealed class PostgresTurnWriter(PostgresDatabase database, Func<DateTim
                 }
 
                 await PostgresRows.TouchConversationAsync(c, t, conversationId, at, cancellationToken).ConfigureAwait(false);
-                return new PendingTurn { Id = turnId, ConversationId = conversationId, UserSequence = seq, CreatedAt = at };
+                return StorageText.PendingTurn(turnId, conversationId, seq, at);
             },
             cancellationToken);
 
-    public Task<TurnRecord> CompleteAsync(PendingTurn turn, ChatMessage? assistantMessage, TurnOutcome outcome, IReadOnlyDictionary<string, int>? assistantTokenCounts, CancellationToken cancellationToken) =>
+    public Task<TurnRecord> CompleteAsync(TurnRecord turn, ChatMessage? assistantMessage, TurnOutcome outcome, IReadOnlyDictionary<string, int>? assistantTokenCounts, CancellationToken cancellationToken) =>
         database.TransactAsync(
             async (c, t) =>
             {

@@ -8,7 +8,7 @@ internal static class KeyGateServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="KeyRequestGate"/> as the <see cref="IRequestGate"/>, with the system clock and a rate-limit
-    /// window unless registered already: the key store's own when it is an <see cref="IRateLimitStore"/> (a server database
+    /// window unless registered already: the key store's own when it <see cref="IApiKeyStore.SharesRateLimits"/> (a server database
     /// shared by replicas), else the in-process one. The key store is the registered <see cref="IApiKeyStore"/>, else the
     /// registered <see cref="IConversationStore"/> when it is one (<see cref="SqliteConversationStore"/> is). Budgets are
     /// reserved in the store on every request when it is a server database shared by replicas (PostgreSQL), else from
@@ -20,10 +20,10 @@ internal static class KeyGateServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IApiKeyStore>(provider => provider.GetRequiredService<IConversationStore>() as IApiKeyStore
             ?? throw new InvalidOperationException("The conversation store keeps no virtual keys: register an IApiKeyStore."));
-        services.TryAddSingleton<IRateLimitWindow>(provider => provider.GetRequiredService<IApiKeyStore>() is IRateLimitStore shared
+        services.TryAddSingleton<IRateLimitWindow>(provider => provider.GetRequiredService<IApiKeyStore>() is { SharesRateLimits: true } shared
             ? new StoreRateLimitWindow(shared)
             : new SlidingWindowRateLimiter(provider.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IBudgetLedger>(provider => provider.GetRequiredService<IApiKeyStore>() is IRateLimitStore
+        services.TryAddSingleton<IBudgetLedger>(provider => provider.GetRequiredService<IApiKeyStore>().SharesRateLimits
             ? new StoreBudgetLedger(provider.GetRequiredService<IApiKeyStore>())
             : new LeasedBudgetLedger(provider.GetRequiredService<IApiKeyStore>(), provider.GetRequiredService<TimeProvider>()));
         services.AddHostedService(provider => new BudgetLedgerFlusher(provider.GetRequiredService<IBudgetLedger>(), provider.GetService<InFlightExchanges>()));

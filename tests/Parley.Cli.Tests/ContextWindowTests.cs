@@ -58,7 +58,7 @@ public class ContextWindowTests
         {
             var latest = await store.FindLatestAsync();
             var saved = await store.LoadAsync(latest!.Id);
-            var recorded = saved.Turns.Where(t => t.Kind == TurnKind.Summary).ToList();
+            var recorded = saved.Turns.Where(t => t.IsSummary).ToList();
             Assert.Equal(summaries.Count, recorded.Count);
             Assert.All(recorded, t => Assert.True(t.CostUsd > 0));
             Assert.Equal("loopback-cheap", recorded[0].Model);

@@ -165,7 +165,7 @@ public class FaultInjectionSuiteTests
         foreach (var item in await store.ListAsync(limit: 1000))
         {
             var conversation = await store.LoadAsync(item.Id);
-            foreach (var turn in conversation.Turns.Where(t => t.Kind == TurnKind.Chat))
+            foreach (var turn in conversation.Turns.Where(t => !t.IsSummary))
             {
                 var question = conversation.Messages.First(m => m.Sequence == turn.UserSequence).Message.Text;
                 statuses[question] = turn.Status;

@@ -2,11 +2,21 @@ using Parley.Tests.Storage;
 
 namespace Parley.Postgres.Tests;
 
-/// <summary><see cref="IRateLimitStore"/> on PostgreSQL: one window per key, shared by every store (replica) on the database.</summary>
+/// <summary><see cref="IApiKeyStore.TryAcquireRateAsync"/> on PostgreSQL: one window per key, shared by every store (replica) on the database.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresRateLimitTests(PostgresServer server)
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
+
+    [SkippableFact]
+    public async Task SharesRateLimits_PostgresStore_TrueSoReplicasShareTheWindow()
+    {
+        server.SkipIfUnavailable();
+        await using var store = await PostgresConversationStore.OpenAsync(await server.CreateDatabaseAsync());
+        IApiKeyStore keys = store;
+
+        Assert.True(keys.SharesRateLimits);
+    }
 
     [SkippableFact]
     public async Task TryAcquireRate_RequestsPerMinuteFromTwoStores_CountedTogetherUntilTheMinutePasses()

@@ -26,7 +26,7 @@ internal static class CliChatClients
         var builder = inner.AsBuilder();
         if (counter is not null)
         {
-            builder.UseTokenCalibration(counter, catalog, calibration => calibration.OnlyWhenTokenizerLoaded = true, notices);
+            builder.UseTokenCalibration(counter, catalog, onlyWhenTokenizerLoaded: true, notices);
         }
 
         return builder
@@ -43,5 +43,5 @@ internal static class CliChatClients
 
     /// <summary>Waits until the token calibrations of the answers so far are saved (before the process exits).</summary>
     public static Task WhenCalibratedAsync(IChatClient client) =>
-        client.GetService<TokenCalibrationChatClient>()?.WhenCalibratedAsync() ?? Task.CompletedTask;
+        client.GetService<TokenCounter>()?.WhenCalibratedAsync() ?? Task.CompletedTask;
 }

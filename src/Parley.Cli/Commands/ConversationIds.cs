@@ -9,7 +9,7 @@ internal static class ConversationIds
         {
             return await store.ResolveIdAsync(idOrPrefix, cancellationToken).ConfigureAwait(false);
         }
-        catch (AmbiguousConversationIdException e)
+        catch (ConversationNotFoundException e) when (e.Candidates.Count > 0)
         {
             var candidates = string.Concat(e.Candidates.Take(10).Select(c => $"\n  {c.Id}  {c.Title ?? "(untitled)"}"));
             throw new CliUsageException($"the id '{idOrPrefix}' matches several conversations; type more characters:{candidates}");

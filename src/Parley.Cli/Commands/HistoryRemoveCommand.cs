@@ -23,7 +23,7 @@ internal sealed class HistoryRemoveCommand
         var id = await ConversationIds.ResolveAsync(store, idOrPrefix, cancellationToken).ConfigureAwait(false);
         var stored = await store.LoadAsync(id, cancellationToken).ConfigureAwait(false);
         await store.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
-        var turns = stored.Turns.Count(t => t.Kind == TurnKind.Chat);
+        var turns = stored.Turns.Count(t => !t.IsSummary);
         _services.Interaction.Note(
             $"removed conversation {id} \"{stored.Conversation.Title ?? "(untitled)"}\" ({Wording.Count(turns, "turn")}, {Wording.Count(stored.Messages.Count, "message")})");
         return ExitCodes.Ok;

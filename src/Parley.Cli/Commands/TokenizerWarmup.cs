@@ -44,7 +44,7 @@ internal sealed class TokenizerWarmup
             return false;
         }
 
-        var needed = maxCostUsd is not null && CostBudget.WorstCase(model, 0, generation?.MaxOutputTokens) is not null;
+        var needed = maxCostUsd is not null && model.WorstCaseCostOf(0, generation?.MaxOutputTokens) is not null;
         if (!needed)
         {
             var budget = ContextBudget.Resolve(catalog, counter, modelId, generation, reserveOutput, learnedLimit);

@@ -10,11 +10,10 @@ namespace Parley.Cli;
 /// </summary>
 internal sealed record ImportedConversation(NewConversation Conversation, IReadOnlyList<ChatMessage> Messages)
 {
-    /// <exception cref="MessageFormatException">The text is not a messages array or an object with <c>messages</c>.</exception>
-    /// <exception cref="CliUsageException">There is no message besides the system prompt.</exception>
+    /// <exception cref="CliUsageException">The text is not a messages array or an object with <c>messages</c>, or there is no message besides the system prompt.</exception>
     public static ImportedConversation Parse(string json, string source)
     {
-        var messages = OpenAIMessageFormat.Parse(json, source).ToList();
+        var messages = MessagesFileReader.Parse(json, source).ToList();
         string? title = null, model = null, provider = null, policy = null;
         using (var document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }))
         {

@@ -17,7 +17,21 @@ internal static class MessagesFileReader
             throw new CliUsageException($"cannot read the messages file {path}: {e.Message}");
         }
 
-        return OpenAIMessageFormat.Parse(text, path);
+        return Parse(text, path);
+    }
+
+    /// <summary>Reads an OpenAI messages array (or an object with <c>messages</c>); bad JSON or a bad message is a usage error.</summary>
+    /// <exception cref="CliUsageException">The text is not a messages array or an object with <c>messages</c>.</exception>
+    public static IReadOnlyList<ChatMessage> Parse(string text, string source)
+    {
+        try
+        {
+            return OpenAIMessageFormat.Parse(text, source);
+        }
+        catch (FormatException e)
+        {
+            throw new CliUsageException(e.Message);
+        }
     }
 
     /// <summary>

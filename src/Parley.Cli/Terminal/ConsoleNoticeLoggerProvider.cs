@@ -4,8 +4,8 @@ namespace Parley.Cli;
 
 /// <summary>
 /// Prints the library's notices on stderr through the console interaction, as the CLI words them: a retry
-/// (<see cref="ParleyEventIds.Retrying"/>) as a warning, an option the model rejects
-/// (<see cref="ParleyEventIds.OptionDropped"/>) as a warning once per process, naming the CLI flag. Every other event
+/// (<see cref="ParleyTelemetry.Retrying"/>) as a warning, an option the model rejects
+/// (<see cref="ParleyTelemetry.OptionDropped"/>) as a warning once per process, naming the CLI flag. Every other event
 /// is ignored.
 /// </summary>
 internal sealed class ConsoleNoticeLoggerProvider(ConsoleInteraction ui) : ILoggerProvider, ILoggerFactory
@@ -30,21 +30,21 @@ internal sealed class ConsoleNoticeLoggerProvider(ConsoleInteraction ui) : ILogg
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (ParleyEventIds.DescribeRetry(eventId, state) is { } retry)
+            if (ParleyTelemetry.DescribeRetry(eventId, state) is { } retry)
             {
                 ui.Warn(retry);
             }
-            else if (eventId.Id == ParleyEventIds.OptionDropped && state is IReadOnlyList<KeyValuePair<string, object?>> properties)
+            else if (eventId.Id == ParleyTelemetry.OptionDropped && state is IReadOnlyList<KeyValuePair<string, object?>> properties)
             {
                 ui.WarnOnce(DescribeDropped(Property(properties, "ModelId"), Property(properties, "Option")));
             }
-            else if (ParleyEventIds.DescribeSessionWarning(eventId, state) is { } warning)
+            else if (ParleyTelemetry.DescribeSessionWarning(eventId, state) is { } warning)
             {
                 ui.Warn(warning);
             }
         }
 
-        // The event's properties, as ParleyEventIds.OptionDropped documents them.
+        // The event's properties, as ParleyTelemetry.OptionDropped documents them.
         private static string DescribeDropped(string modelId, string option)
         {
             var flag = option switch

@@ -52,23 +52,21 @@ internal static class ModelJsonWriter
         json.WriteBoolean("supports_reasoning_effort", model.SupportsReasoningEffort);
         json.WriteString("max_tokens_field", model.MaxTokensField);
         json.WriteStartObject("framing");
-        json.WriteNumber("per_message", model.Framing.PerMessage);
-        json.WriteNumber("per_name", model.Framing.PerName);
-        json.WriteNumber("reply_priming", model.Framing.ReplyPriming);
+        json.WriteNumber("per_message", model.TokensPerMessage);
+        json.WriteNumber("per_name", model.TokensPerName);
+        json.WriteNumber("reply_priming", model.ReplyPrimingTokens);
         json.WriteEndObject();
-        if (model.ImageTokens is { } image)
+        if (model.ImagePatchMultiplier is { } multiplier)
         {
             json.WriteStartObject("image_tokens");
-            if (image.PatchMultiplier is { } multiplier)
-            {
-                json.WriteNumber("patch_multiplier", multiplier);
-            }
-            else
-            {
-                json.WriteNumber("base", image.BaseTokens);
-                json.WriteNumber("tile", image.TileTokens);
-            }
-
+            json.WriteNumber("patch_multiplier", multiplier);
+            json.WriteEndObject();
+        }
+        else if (model is { ImageBaseTokens: { } baseTokens, ImageTileTokens: { } tileTokens })
+        {
+            json.WriteStartObject("image_tokens");
+            json.WriteNumber("base", baseTokens);
+            json.WriteNumber("tile", tileTokens);
             json.WriteEndObject();
         }
         else

@@ -4,7 +4,7 @@ namespace Parley.Cli;
 
 /// <summary>
 /// What the terminal shows of an answer: its text and, when the model refused, the refusal — the model's words to the
-/// user — as it arrives (a streamed refusal is not update text; see <see cref="ModelRefusal"/>), followed by a note.
+/// user — as it arrives (a streamed refusal is not update text; see <see cref="ChatTurn.RefusalIn"/>), followed by a note.
 /// </summary>
 internal static class ShownAnswer
 {
@@ -13,7 +13,7 @@ internal static class ShownAnswer
 
     /// <summary>The part of a streamed answer that <paramref name="update"/> carries.</summary>
     public static string Of(ChatResponseUpdate update) =>
-        ModelRefusal.Read(update) is { } refusal ? update.Text + refusal : update.Text;
+        ChatTurn.RefusalIn(update) is { } refusal ? update.Text + refusal : update.Text;
 
     /// <summary>A complete answer: its text, then a refusal that came with content (normally the refusal is the text).</summary>
     public static string Of(ChatTurn turn) =>

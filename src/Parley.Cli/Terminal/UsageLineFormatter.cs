@@ -62,9 +62,9 @@ internal static class UsageLineFormatter
     }
 
     // Summary calls made for the turn are calls like any other: their tokens and cost are shown beside the answer's.
-    private static void AppendSummaryCalls(StringBuilder line, IReadOnlyList<SummaryCall>? calls)
+    private static void AppendSummaryCalls(StringBuilder line, IReadOnlyList<TurnOutcome>? calls)
     {
-        var made = calls?.Where(c => c.Succeeded).ToList();
+        var made = calls?.Where(c => c.Status == TurnStatus.Complete).ToList();
         if (made is not { Count: > 0 })
         {
             return;

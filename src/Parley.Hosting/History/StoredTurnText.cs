@@ -26,7 +26,7 @@ internal static class StoredTurnText
             line.Append(" · ");
         }
 
-        if (turn.Kind == TurnKind.Summary)
+        if (turn.IsSummary)
         {
             line.Append("summary call · ");
         }

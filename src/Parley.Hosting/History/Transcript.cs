@@ -35,14 +35,14 @@ internal sealed class Transcript
     public IReadOnlyList<TurnRecord> SummaryCalls { get; }
 
     /// <summary>Chat turns, in the order they began.</summary>
-    public IEnumerable<TurnRecord> ChatTurns => Stored.Turns.Where(t => t.Kind == TurnKind.Chat);
+    public IEnumerable<TurnRecord> ChatTurns => Stored.Turns.Where(t => !t.IsSummary);
 
     public static Transcript From(StoredConversation stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
         var byAnswer = new Dictionary<long, TurnRecord>();
         var unanswered = new Dictionary<long, TurnRecord>();
-        foreach (var turn in stored.Turns.Where(t => t.Kind == TurnKind.Chat))
+        foreach (var turn in stored.Turns.Where(t => !t.IsSummary))
         {
             if (turn.AssistantSequence is { } answer)
             {
@@ -68,7 +68,7 @@ internal sealed class Transcript
             entries.Add(new TranscriptEntry(message.Message, message.Sequence, turn));
         }
 
-        return new Transcript(stored, entries, [.. stored.Turns.Where(t => t.Kind == TurnKind.Summary)]);
+        return new Transcript(stored, entries, [.. stored.Turns.Where(t => t.IsSummary)]);
     }
 
     /// <summary>The index in <see cref="Entries"/> (the exported messages array) of the message with this sequence number.</summary>

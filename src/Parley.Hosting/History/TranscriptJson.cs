@@ -53,7 +53,7 @@ internal static class TranscriptJson
         foreach (var turn in turns)
         {
             json.WriteStartObject();
-            json.WriteString("kind", turn.Kind.ToString().ToLowerInvariant());
+            json.WriteString("kind", turn.IsSummary ? "summary" : "chat");
             json.WriteString("status", StoredTurnText.StatusName(turn.Status));
             json.WriteString("model", turn.Model);
             json.WriteNumberOrNull("user_index", transcript.IndexOf(turn.UserSequence));

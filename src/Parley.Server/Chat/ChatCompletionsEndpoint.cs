@@ -174,7 +174,7 @@ internal sealed class ChatCompletionsEndpoint
             return;
         }
 
-        var worstCase = CostCalculator.Compute(new UsageDetails { InputTokenCount = exchange.PromptTokens.Value, OutputTokenCount = maxOutput }, route.Model);
+        var worstCase = route.Model?.CostOf(new UsageDetails { InputTokenCount = exchange.PromptTokens.Value, OutputTokenCount = maxOutput });
         var decision = await _gate.AdmitAsync(key, new GateRequest(request.Model, exchange.PromptTokens.Value, maxOutput, worstCase), cancellationToken).ConfigureAwait(false);
         if (decision.Ticket is not { } ticket)
         {
@@ -194,7 +194,7 @@ internal sealed class ChatCompletionsEndpoint
             else if (result.Text.Length > 0)
             {
                 var estimate = new UsageDetails { InputTokenCount = exchange.PromptTokens.Value, OutputTokenCount = _sources.Counter.CountText(result.Text, route.Model).Value };
-                await ticket.SettleAsync(estimate.InputTokenCount.Value, estimate.OutputTokenCount.Value, CostCalculator.Compute(estimate, route.Model), CancellationToken.None).ConfigureAwait(false);
+                await ticket.SettleAsync(estimate.InputTokenCount.Value, estimate.OutputTokenCount.Value, route.Model?.CostOf(estimate), CancellationToken.None).ConfigureAwait(false);
             }
 
             var latency = Stopwatch.GetElapsedTime(startedAt);
@@ -348,7 +348,7 @@ internal sealed class ChatCompletionsEndpoint
 
             result.Read(document.RootElement, chunk: false);
             result.Usage = UsageJson.Read(document.RootElement);
-            result.CostUsd = result.Usage is { } usage ? CostCalculator.Compute(usage, route.Model) : null;
+            result.CostUsd = result.Usage is { } usage ? route.Model?.CostOf(usage) : null;
             answer = UsageJson.WithCost(json.Span, result.CostUsd);
         }
         catch (JsonException)

@@ -66,7 +66,7 @@ internal sealed class ChatRequest : IDisposable
                 return request;
             }
         }
-        catch (MessageFormatException e)
+        catch (FormatException e)
         {
             error = GatewayErrors.InvalidBody(e.Message, "messages");
         }

@@ -164,7 +164,7 @@ internal static class SseRelay
             if (UsageJson.Read(root) is { } usage)
             {
                 result.Usage = usage;
-                result.CostUsd = CostCalculator.Compute(usage, model);
+                result.CostUsd = model?.CostOf(usage);
                 var usageOnly = !root.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array || choices.GetArrayLength() == 0;
                 if (usageOnly)
                 {

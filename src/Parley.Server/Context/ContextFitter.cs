@@ -142,9 +142,8 @@ internal sealed class ContextFitter
 
         // The answer after the summary: a prompt of at most the window's prompt budget (else it is refused), and its
         // most output, as the endpoint reserves it.
-        var answerWorstCase = CostCalculator.Compute(
-            new UsageDetails { InputTokenCount = BudgetFor(exchange)?.PromptBudget ?? exchange.PromptTokens.Value, OutputTokenCount = exchange.Request.MaxTokens ?? route.Model.MaxOutputTokens ?? 0 },
-            route.Model);
+        var answerWorstCase = route.Model.CostOf(
+            new UsageDetails { InputTokenCount = BudgetFor(exchange)?.PromptBudget ?? exchange.PromptTokens.Value, OutputTokenCount = exchange.Request.MaxTokens ?? route.Model.MaxOutputTokens ?? 0 });
         summarizer = new GatedSummarizer(_summarizers.For(route), _gate, exchange, answerWorstCase, _sources.Counter, _sources.Secrets);
         return ContextPolicy.Summarize(summarizer, OptionsFor(exchange));
     }
@@ -161,13 +160,13 @@ internal sealed class ContextFitter
     private GatewayError? Record(ChatExchange exchange, GatedSummarizer summarizer, ContextResult result, RunningSummary? saved)
     {
         var model = exchange.Route.Model;
-        var calls = result.SummaryCalls.Select(c => c with { CostUsd = c.CostUsd ?? (c.Usage is { } usage ? CostCalculator.Compute(usage, model) : null) }).ToList();
+        var calls = result.SummaryCalls.Select(c => c with { CostUsd = c.CostUsd ?? (c.Usage is { } usage ? model.CostOf(usage) : null) }).ToList();
         foreach (var call in calls)
         {
-            _metrics.RecordSummary(exchange.Request.Model, exchange.Key.Name, !call.Succeeded, call.Usage?.InputTokenCount, call.Usage?.OutputTokenCount, call.CostUsd, call.Latency);
+            _metrics.RecordSummary(exchange.Request.Model, exchange.Key.Name, call.Status != TurnStatus.Complete, call.Usage?.InputTokenCount, call.Usage?.OutputTokenCount, call.CostUsd, call.Latency ?? TimeSpan.Zero);
         }
 
-        if (calls.FirstOrDefault(c => !c.Succeeded) is { } failed)
+        if (calls.FirstOrDefault(c => c.Status != TurnStatus.Complete) is { } failed)
         {
             return summarizer.Error ?? GatewayErrors.SummaryFailed(502, exchange.Route.Provider.Name, failed.Error ?? "no summary");
         }

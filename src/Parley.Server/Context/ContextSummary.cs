@@ -9,4 +9,4 @@ namespace Parley.Server;
 /// <param name="Changed">True when a summary call wrote <paramref name="Summary"/> for this request.</param>
 /// <param name="Calls">The summary calls made for this request, priced.</param>
 /// <param name="CostUsd">The calls' cost together (null when a price is unknown; 0 without calls).</param>
-internal sealed record ContextSummary(RunningSummary? Summary, bool Changed, IReadOnlyList<SummaryCall> Calls, decimal? CostUsd);
+internal sealed record ContextSummary(RunningSummary? Summary, bool Changed, IReadOnlyList<TurnOutcome> Calls, decimal? CostUsd);

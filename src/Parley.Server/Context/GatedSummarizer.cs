@@ -48,7 +48,7 @@ internal sealed class GatedSummarizer : DelegatingChatClient
         var model = route.Model;
         var promptTokens = _counter.CountPrompt(prompt, model).Value;
         var maxOutput = (long?)options?.MaxOutputTokens ?? model.MaxOutputTokens ?? 0;
-        var worstCase = CostCalculator.Compute(new UsageDetails { InputTokenCount = promptTokens, OutputTokenCount = maxOutput }, model) + _answerWorstCase;
+        var worstCase = model.CostOf(new UsageDetails { InputTokenCount = promptTokens, OutputTokenCount = maxOutput }) + _answerWorstCase;
         var decision = await _gate.AdmitAsync(_exchange.Key, new GateRequest(_exchange.Request.Model, promptTokens, maxOutput, worstCase), cancellationToken).ConfigureAwait(false);
         if (decision.Ticket is not { } ticket)
         {
@@ -73,7 +73,7 @@ internal sealed class GatedSummarizer : DelegatingChatClient
 
             // An upstream that reports no usage is charged what Parley counted, so the budget never forgets the call.
             var usage = response.Usage ?? new UsageDetails { InputTokenCount = promptTokens, OutputTokenCount = _counter.CountText(response.Text, model).Value };
-            var cost = CostCalculator.Compute(usage, model);
+            var cost = model.CostOf(usage);
             await ticket.SettleAsync(usage.InputTokenCount ?? promptTokens, usage.OutputTokenCount ?? 0, cost, CancellationToken.None).ConfigureAwait(false);
             CostUsd = CostUsd + cost;
             return response;

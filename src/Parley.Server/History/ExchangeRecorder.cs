@@ -196,7 +196,7 @@ internal sealed partial class ExchangeRecorder : IHostedService
         var messages = exchange.Messages;
         foreach (var call in exchange.SummaryCalls ?? [])
         {
-            await RetryAsync(() => log.RecordSummaryCallAsync(conversation.Id, SummaryTurns.Outcome(call), CancellationToken.None)).ConfigureAwait(false);
+            await RetryAsync(() => log.RecordSummaryCallAsync(conversation.Id, call, CancellationToken.None)).ConfigureAwait(false);
         }
 
         if (messages.Count > 1)

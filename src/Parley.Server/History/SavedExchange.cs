@@ -13,4 +13,4 @@ internal sealed record SavedExchange(
     string? Answer,
     TurnOutcome Outcome,
     string? KeyName = null,
-    IReadOnlyList<SummaryCall>? SummaryCalls = null);
+    IReadOnlyList<TurnOutcome>? SummaryCalls = null);

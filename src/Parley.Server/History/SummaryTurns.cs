@@ -6,21 +6,11 @@ namespace Parley.Server;
 /// </summary>
 internal static class SummaryTurns
 {
-    public static TurnOutcome Outcome(SummaryCall call) => new()
-    {
-        Status = call.Succeeded ? TurnStatus.Complete : TurnStatus.Failed,
-        Model = call.ModelId,
-        Usage = call.Usage,
-        CostUsd = call.CostUsd,
-        Latency = call.Latency,
-        Error = call.Error,
-    };
-
-    public static async Task RecordAsync(IConversationLog log, string conversationId, IReadOnlyList<SummaryCall>? calls, CancellationToken cancellationToken)
+    public static async Task RecordAsync(IConversationLog log, string conversationId, IReadOnlyList<TurnOutcome>? calls, CancellationToken cancellationToken)
     {
         foreach (var call in calls ?? [])
         {
-            await log.RecordSummaryCallAsync(conversationId, Outcome(call), cancellationToken).ConfigureAwait(false);
+            await log.RecordSummaryCallAsync(conversationId, call, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -4,7 +4,7 @@ namespace Parley.Server;
 /// The <see cref="IRateLimitWindow"/> kept by the store (a server database), so every gateway replica on it counts a
 /// key's requests together: a limit of R requests per minute admits at most R over all replicas.
 /// </summary>
-internal sealed class StoreRateLimitWindow(IRateLimitStore store) : IRateLimitWindow
+internal sealed class StoreRateLimitWindow(IApiKeyStore store) : IRateLimitWindow
 {
     public async ValueTask<RateLimitDecision> TryAcquireAsync(long keyId, int? requestsPerMinute, int? tokensPerMinute, long tokens, CancellationToken cancellationToken)
     {

@@ -28,7 +28,7 @@ internal static class ConversationJson
         var conversation = stored.Conversation;
         var byAnswer = new Dictionary<long, TurnRecord>();
         var unanswered = new Dictionary<long, TurnRecord>();
-        foreach (var turn in stored.Turns.Where(t => t.Kind == TurnKind.Chat))
+        foreach (var turn in stored.Turns.Where(t => !t.IsSummary))
         {
             if (turn.AssistantSequence is { } answer)
             {

@@ -55,7 +55,7 @@ internal static class ContextApplication
             Dropped = result.Dropped,
             Summary = result.Summary,
             SummaryMessage = result.SummaryMessage,
-            SummaryCalls = [.. result.SummaryCalls.Select(c => c with { CostUsd = c.CostUsd ?? price(c.ModelId, c.Usage) })],
+            SummaryCalls = [.. result.SummaryCalls.Select(c => c with { CostUsd = c.CostUsd ?? price(c.Model, c.Usage) })],
             Warnings = result.Warnings,
             SummaryDue = result.SummaryDue,
         };

@@ -12,7 +12,7 @@ namespace Parley;
 /// and reports what it did: the response (and the first update of a stream) carries the policy's
 /// <see cref="ContextResult"/> under <see cref="ContextResult.ResultKey"/> in its <c>AdditionalProperties</c>, with every summary
 /// call priced from <see cref="Catalog"/>; the decision and each summary call are logged
-/// (<see cref="ParleyEventIds.ContextApplied"/>, <see cref="ParleyEventIds.SummaryCallCompleted"/>). The policy is
+/// (<see cref="ParleyTelemetry.ContextApplied"/>, <see cref="ParleyTelemetry.SummaryCallCompleted"/>). The policy is
 /// applied exactly as <see cref="ChatSession"/> applies it.
 /// </summary>
 /// <remarks>

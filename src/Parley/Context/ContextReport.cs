@@ -77,7 +77,7 @@ public sealed record ContextReport
     public int? SummaryTokens { get; init; }
 
     /// <summary>The summary calls made for this request (with their usage and cost).</summary>
-    public IReadOnlyList<SummaryCall> SummaryCalls { get; init; } = [];
+    public IReadOnlyList<TurnOutcome> SummaryCalls { get; init; } = [];
 
     /// <summary>Warnings raised while preparing the request.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];

@@ -28,7 +28,7 @@ public sealed class ContextResult
     public ChatMessage? SummaryMessage { get; init; }
 
     /// <summary>The summary calls made for this reduction (failed ones included).</summary>
-    public IReadOnlyList<SummaryCall> SummaryCalls { get; init; } = [];
+    public IReadOnlyList<TurnOutcome> SummaryCalls { get; init; } = [];
 
     /// <summary>Things the user should know (a summary call that failed, a message that cannot fit).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];

@@ -21,8 +21,8 @@ public static partial class ParleyChatClientBuilderExtensions
     /// <param name="counter">Counts the prompt; null: a new <see cref="TokenCounter"/>.</param>
     /// <param name="reserveOutputTokens">Tokens kept for the answer when a request sets no output limit; null: the default.</param>
     /// <param name="loggerFactory">
-    /// Where decisions and summary calls are logged (<see cref="ParleyEventIds.ContextApplied"/>,
-    /// <see cref="ParleyEventIds.SummaryCallCompleted"/>); null: the pipeline's services' <see cref="ILoggerFactory"/>, if any.
+    /// Where decisions and summary calls are logged (<see cref="ParleyTelemetry.ContextApplied"/>,
+    /// <see cref="ParleyTelemetry.SummaryCallCompleted"/>); null: the pipeline's services' <see cref="ILoggerFactory"/>, if any.
     /// </param>
     /// <returns><paramref name="builder"/>.</returns>
     public static ChatClientBuilder UseContextPolicy(

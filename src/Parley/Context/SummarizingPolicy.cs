@@ -128,7 +128,7 @@ internal sealed class SummarizingPolicy : ContextPolicy
         }
 
         var rest = body.GetRange(covered, body.Count - covered);
-        var calls = new List<SummaryCall>();
+        var calls = new List<TurnOutcome>();
         var warnings = new List<string>();
         var due = false;
         if (request.Budget is { } budget
@@ -188,7 +188,7 @@ internal sealed class SummarizingPolicy : ContextPolicy
     // Folds the messages into the summary, as many per call as the summarizer's prompt limit allows. On failure the
     // progress made so far is kept and the rest is left to the budget.
     private async Task<(RunningSummary? Summary, int Count)> FoldAsync(
-        RunningSummary? summary, List<ChatMessage> fold, ContextBudget budget, List<SummaryCall> calls, List<string> warnings, CancellationToken cancellationToken)
+        RunningSummary? summary, List<ChatMessage> fold, ContextBudget budget, List<TurnOutcome> calls, List<string> warnings, CancellationToken cancellationToken)
     {
         var maxSummary = MaxSummaryTokensFor(budget);
         var inputLimit = Options.SummaryInputLimit ?? budget.PromptBudget;
@@ -245,20 +245,21 @@ internal sealed class SummarizingPolicy : ContextPolicy
                 }
 
                 text = Truncate(budget, written, maxSummary);
-                calls.Add(new SummaryCall
+                calls.Add(new TurnOutcome
                 {
-                    ModelId = response.ModelId ?? Options.SummaryModel,
+                    Model = response.ModelId ?? Options.SummaryModel,
                     Usage = response.Usage,
                     Latency = Stopwatch.GetElapsedTime(started),
-                    MessagesFolded = end - done,
+                    MessagesSummarized = end - done,
                 });
                 done = end;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                calls.Add(new SummaryCall
+                calls.Add(new TurnOutcome
                 {
-                    ModelId = Options.SummaryModel,
+                    Status = TurnStatus.Failed,
+                    Model = Options.SummaryModel,
                     Latency = Stopwatch.GetElapsedTime(started),
                     Error = e.Message,
                 });

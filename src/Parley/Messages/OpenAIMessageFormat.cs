@@ -27,7 +27,7 @@ public static class OpenAIMessageFormat
     /// <summary>Parses a messages array.</summary>
     /// <param name="json">The file's text.</param>
     /// <param name="source">The file name, used in error messages.</param>
-    /// <exception cref="MessageFormatException">Invalid JSON (with line and column) or an invalid message (with index and role).</exception>
+    /// <exception cref="FormatException">Invalid JSON (with line and column) or an invalid message (with index and role).</exception>
     public static IReadOnlyList<ChatMessage> Parse(string json, string source)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -41,7 +41,7 @@ public static class OpenAIMessageFormat
         {
             var line = (e.LineNumber ?? 0) + 1;
             var column = (e.BytePositionInLine ?? 0) + 1;
-            throw new MessageFormatException($"{source}: invalid JSON at line {line}, column {column}", e);
+            throw new FormatException($"{source}: invalid JSON at line {line}, column {column}", e);
         }
 
         using (document)
@@ -53,7 +53,7 @@ public static class OpenAIMessageFormat
     /// <summary>Reads a parsed messages array, or an object with <c>"messages"</c> (an OpenAI chat request).</summary>
     /// <param name="json">The array or the object.</param>
     /// <param name="source">Where it came from, used in error messages.</param>
-    /// <exception cref="MessageFormatException">Not an array of messages, or an invalid message (with index and role).</exception>
+    /// <exception cref="FormatException">Not an array of messages, or an invalid message (with index and role).</exception>
     public static IReadOnlyList<ChatMessage> Parse(JsonElement json, string source)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -65,7 +65,7 @@ public static class OpenAIMessageFormat
 
         if (root.ValueKind != JsonValueKind.Array)
         {
-            throw new MessageFormatException($"{source}: expected a JSON array of messages (or an object with \"messages\")");
+            throw new FormatException($"{source}: expected a JSON array of messages (or an object with \"messages\")");
         }
 
         var messages = new List<ChatMessage>(root.GetArrayLength());
@@ -119,25 +119,25 @@ public static class OpenAIMessageFormat
         var number = index + 1;
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw new MessageFormatException($"{source}: message {number} is not an object");
+            throw new FormatException($"{source}: message {number} is not an object");
         }
 
         if (!element.TryGetProperty("role", out var roleElement) || roleElement.ValueKind != JsonValueKind.String)
         {
-            throw new MessageFormatException($"{source}: message {number} has no \"role\"");
+            throw new FormatException($"{source}: message {number} has no \"role\"");
         }
 
         var role = roleElement.GetString()!;
         if (!Roles.Contains(role))
         {
-            throw new MessageFormatException(
+            throw new FormatException(
                 $"{source}: message {number} has unknown role '{role}' (expected one of {string.Join(", ", Roles)})");
         }
 
         var content = ReadContent(element, out var hasToolCalls);
         if (content is null && !(role == "assistant" && hasToolCalls))
         {
-            throw new MessageFormatException($"{source}: message {number} ({role}) has no \"content\"");
+            throw new FormatException($"{source}: message {number} ({role}) has no \"content\"");
         }
 
         var message = new ChatMessage(role == "developer" ? Developer : new ChatRole(role), content ?? string.Empty);

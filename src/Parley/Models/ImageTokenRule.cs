@@ -8,7 +8,7 @@ namespace Parley;
 /// <param name="BaseTokens">Fixed tokens per image for the tile rule; also the whole cost of a <c>detail: low</c> image.</param>
 /// <param name="TileTokens">Tokens per 512 px tile for the tile rule.</param>
 /// <param name="PatchMultiplier">Tokens per 32 px patch for the patch rule; null when the tile rule applies.</param>
-public sealed record ImageTokenRule(int BaseTokens, int TileTokens, double? PatchMultiplier = null)
+internal sealed record ImageTokenRule(int BaseTokens, int TileTokens, double? PatchMultiplier = null)
 {
     /// <summary>Creates a patch rule with the given multiplier.</summary>
     /// <param name="multiplier">Tokens billed per 32 px patch.</param>

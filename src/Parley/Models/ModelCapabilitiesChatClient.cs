@@ -29,7 +29,7 @@ internal sealed class ModelCapabilitiesChatClient : DelegatingChatClient
     /// <param name="catalog">Where model capabilities come from.</param>
     /// <param name="logger">
     /// Where each option the caller set that was not sent (because the model rejects it) is logged: event
-    /// <see cref="ParleyEventIds.OptionDropped"/>, a warning. Null: not logged.
+    /// <see cref="ParleyTelemetry.OptionDropped"/>, a warning. Null: not logged.
     /// </param>
     public ModelCapabilitiesChatClient(IChatClient innerClient, ModelCatalog catalog, ILogger? logger = null)
         : base(innerClient)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace Parley;
 
 /// <summary>
@@ -58,10 +60,46 @@ public sealed record ModelInfo
     public string MaxTokensField { get; init; } = "max_tokens";
 
     /// <summary>The per-message and per-request tokens the API adds around the messages.</summary>
-    public ChatFraming Framing { get; init; } = ChatFraming.OpenAIChat;
+    internal ChatFraming Framing { get; init; } = ChatFraming.OpenAIChat;
+
+    /// <summary>The tokens the API adds for each message (its role and separators).</summary>
+    public int TokensPerMessage => Framing.PerMessage;
+
+    /// <summary>The tokens the API adds for a message that carries a name.</summary>
+    public int TokensPerName => Framing.PerName;
+
+    /// <summary>The tokens the API adds once per request to prime the reply.</summary>
+    public int ReplyPrimingTokens => Framing.ReplyPriming;
 
     /// <summary>How input images are billed, or null when the model takes no images or the rule is unknown.</summary>
-    public ImageTokenRule? ImageTokens { get; init; }
+    internal ImageTokenRule? ImageTokens { get; init; }
+
+    /// <summary>
+    /// The tokens an image costs at least (the base of the tile rule), or null when images are billed by patches,
+    /// the model takes no images, or the rule is unknown.
+    /// </summary>
+    public int? ImageBaseTokens => ImageTokens is { PatchMultiplier: null } rule ? rule.BaseTokens : null;
+
+    /// <summary>The tokens each 512-pixel tile of an image costs (tile rule), or null as for <see cref="ImageBaseTokens"/>.</summary>
+    public int? ImageTileTokens => ImageTokens is { PatchMultiplier: null } rule ? rule.TileTokens : null;
+
+    /// <summary>The tokens each 32-pixel patch of an image costs (patch rule), or null when images are not billed by patches.</summary>
+    public double? ImagePatchMultiplier => ImageTokens?.PatchMultiplier;
+
+    /// <summary>
+    /// The dollar cost of <paramref name="usage"/> at this model's prices (cached input at its own price), or null when a
+    /// price or the token counts are unknown.
+    /// </summary>
+    public decimal? CostOf(UsageDetails usage) => CostCalculator.Compute(usage, this);
+
+    /// <summary>
+    /// The most a request could cost: <paramref name="promptTokens"/> × input price + <paramref name="maxOutputTokens"/>
+    /// × output price, per million tokens (what <see cref="ChatSessionOptions.MaxCostUsd"/> checks before sending).
+    /// </summary>
+    /// <param name="promptTokens">The prompt's tokens, as counted before sending.</param>
+    /// <param name="maxOutputTokens">The request's output limit, or null to use the model's maximum output.</param>
+    /// <returns>The cost in US dollars, or null when a price or (for a paid output) the maximum output is unknown.</returns>
+    public decimal? WorstCaseCostOf(int promptTokens, int? maxOutputTokens = null) => CostBudget.WorstCase(this, promptTokens, maxOutputTokens);
 
     /// <summary>Where the prices and limits come from.</summary>
     public string? Source { get; init; }

@@ -12,7 +12,7 @@ public static partial class ParleyChatClientBuilderExtensions
     /// <param name="builder">The pipeline.</param>
     /// <param name="catalog">Where model capabilities come from; null uses <see cref="ModelCatalog.BuiltIn"/>.</param>
     /// <param name="loggerFactory">
-    /// Where dropped options are logged (<see cref="ParleyEventIds.OptionDropped"/>); null: the pipeline's services'
+    /// Where dropped options are logged (<see cref="ParleyTelemetry.OptionDropped"/>); null: the pipeline's services'
     /// <see cref="ILoggerFactory"/>, if any.
     /// </param>
     /// <returns><paramref name="builder"/>.</returns>

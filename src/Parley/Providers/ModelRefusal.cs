@@ -15,7 +15,7 @@ namespace Parley;
 /// from the OpenAI SDK's own update (<c>StreamingChatCompletionUpdate.RefusalUpdate</c>), so a refusal can be shown as
 /// it arrives whichever way the OpenAI client was built.
 /// </remarks>
-public static class ModelRefusal
+internal static class ModelRefusal
 {
     /// <summary>The <see cref="ErrorContent.ErrorCode"/> of a refusal.</summary>
     public const string ErrorCode = "Refusal";

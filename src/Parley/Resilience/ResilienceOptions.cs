@@ -34,7 +34,7 @@ public sealed record ResilienceOptions
 
     /// <summary>
     /// The longest wait before a retry. A server's <c>retry-after</c> longer than this is capped to it (and the
-    /// logged <see cref="ParleyEventIds.Retrying"/> event says so); the exponential backoff never exceeds it either. Default 60 s.
+    /// logged <see cref="ParleyTelemetry.Retrying"/> event says so); the exponential backoff never exceeds it either. Default 60 s.
     /// </summary>
     public TimeSpan? MaxRetryDelay { get; init; }
 
@@ -65,7 +65,7 @@ public sealed record ResilienceOptions
     public TimeProvider? TimeProvider { get; init; }
 
     /// <summary>
-    /// Where <see cref="RetryingChatClient"/> logs each retry (event <see cref="ParleyEventIds.Retrying"/>). Null: the
+    /// Where <see cref="RetryingChatClient"/> logs each retry (event <see cref="ParleyTelemetry.Retrying"/>). Null: the
     /// pipeline's services' <see cref="ILoggerFactory"/> when built by a <c>ChatClientBuilder</c> that has one, else none.
     /// </summary>
     public ILoggerFactory? LoggerFactory { get; init; }

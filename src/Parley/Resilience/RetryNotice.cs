@@ -4,7 +4,7 @@ namespace Parley;
 
 /// <summary>
 /// A retry about to happen: what failed, which retry this is, and how long Parley waits first. Internal since retries
-/// are logged (<see cref="ParleyEventIds.Retrying"/>); it words the line the CLI prints.
+/// are logged (<see cref="ParleyTelemetry.Retrying"/>); it words the line the CLI prints.
 /// </summary>
 internal sealed record RetryNotice
 {

@@ -108,7 +108,7 @@ public sealed class RetryPolicy
         return attempt <= _maxRetries && !cancellationToken.IsCancellationRequested && IsTransient(error);
     }
 
-    /// <summary>Logs the retry (event <see cref="ParleyEventIds.Retrying"/>) and waits before retry number <paramref name="attempt"/>.</summary>
+    /// <summary>Logs the retry (event <see cref="ParleyTelemetry.Retrying"/>) and waits before retry number <paramref name="attempt"/>.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task WaitBeforeRetryAsync(ParleyApiException error, int attempt, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace Parley;
 /// Middleware that sends a request again after a transient failure: HTTP 408, 409, 429 (except
 /// <c>insufficient_quota</c>), 500, 502, 503, 504, a refused or failed connection, or a connect timeout. It waits
 /// between attempts with exponential backoff and full jitter, or for the server's <c>retry-after</c> (capped at
-/// <see cref="MaxRetryDelay"/>), and logs each wait (event <see cref="ParleyEventIds.Retrying"/>, a warning).
+/// <see cref="MaxRetryDelay"/>), and logs each wait (event <see cref="ParleyTelemetry.Retrying"/>, a warning).
 /// </summary>
 /// <remarks>
 /// <para>

@@ -169,7 +169,7 @@ public sealed class ChatSession
     /// </summary>
     /// <remarks>
     /// A refusal arrives as it is generated too, but not as text: <see cref="ChatResponseUpdate.Text"/> stays empty for
-    /// it (it is not the answer's content), and <see cref="ModelRefusal.Read(ChatResponseUpdate)"/> returns each piece
+    /// it (it is not the answer's content), and <see cref="ChatTurn.RefusalIn"/> returns each piece
     /// (Microsoft.Extensions.AI.OpenAI drops streamed refusals; Parley reads them from the OpenAI SDK's update). Callers
     /// that show the answer live should show those pieces as well; at the end the turn's <see cref="ChatTurn.Refusal"/>
     /// holds the whole refusal, exactly as for <see cref="SendAsync"/>.
@@ -410,7 +410,7 @@ public sealed class ChatSession
     // policy — summarize, a custom reducer — may call a model: the question is saved first, so that call can never
     // lose it, and the call's record follows; a request then refused, or a failed summary, ends the saved turn as
     // failed (the conversation in memory stays as it was).
-    private async Task<(List<ChatMessage> Request, PendingTurn? Pending)> PrepareAndSaveAsync(ChatMessage user, CancellationToken cancellationToken)
+    private async Task<(List<ChatMessage> Request, TurnRecord? Pending)> PrepareAndSaveAsync(ChatMessage user, CancellationToken cancellationToken)
     {
         if (_options.Context is KeepAllPolicy or LastMessagesPolicy or TokenBudgetPolicy)
         {
@@ -432,7 +432,7 @@ public sealed class ChatSession
         }
     }
 
-    private async Task AbandonSaveAsync(PendingTurn? pending, Exception error)
+    private async Task AbandonSaveAsync(TurnRecord? pending, Exception error)
     {
         if (pending is null || _options.Store is not { } store)
         {
@@ -473,7 +473,7 @@ public sealed class ChatSession
 
     // After a context-length error: take the question back out, apply the policy within the learned limit, and save
     // any summary call that made; a prompt that still cannot fit ends the turn as failed.
-    private async Task<List<ChatMessage>> RecoverAsync(ChatMessage user, PendingTurn? pending, long started, CancellationToken cancellationToken)
+    private async Task<List<ChatMessage>> RecoverAsync(ChatMessage user, TurnRecord? pending, long started, CancellationToken cancellationToken)
     {
         if (_options.Memory && _history.Count > 0 && ReferenceEquals(_history[^1], user))
         {
@@ -529,7 +529,7 @@ public sealed class ChatSession
         return options;
     }
 
-    private async Task<PendingTurn?> BeginSaveAsync(ChatMessage user, CancellationToken cancellationToken)
+    private async Task<TurnRecord?> BeginSaveAsync(ChatMessage user, CancellationToken cancellationToken)
     {
         if (_options.Store is not { } store)
         {
@@ -557,13 +557,13 @@ public sealed class ChatSession
         }
 
         var pending = await store.BeginTurnAsync(ConversationId, user, cancellationToken: cancellationToken).ConfigureAwait(false);
-        _context.Remember(user, pending.UserSequence);
+        _context.Remember(user, pending.UserSequence ?? 0);
         await _context.SaveAsync(store, ConversationId, cancellationToken).ConfigureAwait(false);
         return pending;
     }
 
     private async Task<ChatTurn> RecordAsync(
-        ChatMessage user, PendingTurn? pending, int sent, ChatResponse response, long started, TimeSpan? timeToFirstToken, TurnStatus status, string? error)
+        ChatMessage user, TurnRecord? pending, int sent, ChatResponse response, long started, TimeSpan? timeToFirstToken, TurnStatus status, string? error)
     {
         var latency = _options.TimeProvider.GetElapsedTime(started);
 
@@ -608,7 +608,7 @@ public sealed class ChatSession
     }
 
     private async Task RecordFailureAsync(
-        ChatMessage user, PendingTurn? pending, int sent, Exception error, long started, string partial, TimeSpan? timeToFirstToken, string? partialRefusal = null)
+        ChatMessage user, TurnRecord? pending, int sent, Exception error, long started, string partial, TimeSpan? timeToFirstToken, string? partialRefusal = null)
     {
         var cancelled = error is OperationCanceledException;
         var message = cancelled ? "interrupted" : error.Message;
@@ -650,7 +650,7 @@ public sealed class ChatSession
         await CompleteSaveAsync(pending, turn).ConfigureAwait(false);
     }
 
-    private async Task CompleteSaveAsync(PendingTurn? pending, ChatTurn turn)
+    private async Task CompleteSaveAsync(TurnRecord? pending, ChatTurn turn)
     {
         if (pending is null || _options.Store is not { } store)
         {

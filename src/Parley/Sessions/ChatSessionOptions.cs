@@ -48,7 +48,7 @@ public sealed class ChatSessionOptions
     /// The most this conversation may cost, in US dollars (null: no limit). Before each request, its prompt at the input
     /// price plus its maximum output (<see cref="ChatOptions"/>' MaxOutputTokens, else the model's) at the output price
     /// must fit in what is left after the conversation's cost so far; otherwise, or when the price is unknown,
-    /// <see cref="CostBudgetExceededException"/> is thrown and nothing is sent. See <see cref="CostBudget"/>.
+    /// <see cref="CostBudgetExceededException"/> is thrown and nothing is sent. See <see cref="ModelInfo.WorstCaseCostOf"/>.
     /// </summary>
     public decimal? MaxCostUsd { get; set; }
 
@@ -58,13 +58,13 @@ public sealed class ChatSessionOptions
     /// within it), and kept per endpoint — the client's <see cref="ChatClientMetadata.ProviderUri"/> — and model: the
     /// same model name on another server has its own. A learned limit trims the history but never stops a request on its
     /// own (only the catalog's window does); one far below the catalog's window (under a quarter of it) is logged as
-    /// suspect (<see cref="ParleyEventIds.SuspectContextLimit"/>). Parley.Hosting's <c>LearnedModelFacts</c> keeps them in a file.
+    /// suspect (<see cref="ParleyTelemetry.SuspectContextLimit"/>). Parley.Hosting's <c>LearnedModelFacts</c> keeps them in a file.
     /// </summary>
     public ILearnedModelFacts? LearnedFacts { get; set; }
 
     /// <summary>
     /// Where the session logs what the user should know (a context limit learned from the server, a failed summary call,
-    /// a turn saved to a recovery file: see <see cref="ParleyEventIds"/>) and what its context policy did (Debug). Null:
+    /// a turn saved to a recovery file: see <see cref="ParleyTelemetry"/>) and what its context policy did (Debug). Null:
     /// nothing is logged. Message content is never logged above Trace.
     /// </summary>
     public ILoggerFactory? LoggerFactory { get; set; }

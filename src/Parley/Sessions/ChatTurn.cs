@@ -22,11 +22,20 @@ public sealed record ChatTurn
     /// </summary>
     /// <remarks>
     /// Set for <see cref="ChatSession.SendAsync"/> and <see cref="ChatSession.StreamAsync"/> alike. While streaming, each
-    /// piece also arrives as it is generated: <see cref="ModelRefusal.Read(ChatResponseUpdate)"/> reads it from the update
+    /// piece also arrives as it is generated: <see cref="RefusalIn"/> reads it from the update
     /// (whose <see cref="ChatResponseUpdate.Text"/> stays empty). A stream cut during a refusal keeps the part received,
     /// marked interrupted.
     /// </remarks>
     public string? Refusal { get; init; }
+
+    /// <summary>
+    /// The piece of a refusal that a streamed update carries (its <see cref="ChatResponseUpdate.Text"/> stays empty for
+    /// it), or null when it carries none. Microsoft.Extensions.AI.OpenAI drops streamed refusals; this also reads them
+    /// from the OpenAI SDK's update.
+    /// </summary>
+    /// <param name="update">An update of <see cref="ChatSession.StreamAsync"/> (or of any OpenAI chat client's stream).</param>
+    /// <returns>The refusal text in the update, or null.</returns>
+    public static string? RefusalIn(ChatResponseUpdate update) => ModelRefusal.Read(update);
 
     /// <summary>The model that answered, as the server reported it (e.g. <c>gpt-4o-mini-2024-07-18</c>).</summary>
     public string? ModelId { get; init; }

@@ -3,13 +3,15 @@ using Microsoft.Extensions.AI;
 namespace Parley;
 
 /// <summary>
-/// Running totals over calls: a conversation's (answers and summaries) in <see cref="ChatSession.Usage"/>, a pipeline's in
-/// <see cref="UsageLedger.Totals"/>, a usage report's rows (<see cref="UsageReport"/>). The one place calls' tokens and
-/// dollars are summed. Not thread-safe
-/// (the ledger locks around it).
+/// Running totals over calls: a conversation's (answers and summaries) in <see cref="ChatSession.Usage"/>, a pipeline's
+/// through <see cref="ParleyChatClientBuilderExtensions.UseUsageTracking"/>, a usage report's rows (<see cref="UsageReport"/>).
+/// The one place calls' tokens and dollars are summed. Adding is thread-safe (one instance can total the calls of many
+/// concurrent requests); <see cref="Snapshot"/> reads a consistent copy.
 /// </summary>
 public sealed class ConversationUsage
 {
+    private readonly Lock _gate = new();
+
     /// <summary>Number of calls counted.</summary>
     public int Calls { get; private set; }
 
@@ -48,6 +50,14 @@ public sealed class ConversationUsage
 
     private void Add(long? input, long? output, long? cached, long? reasoning, long? total, decimal? costUsd, bool unpriced)
     {
+        lock (_gate)
+        {
+            AddLocked(input, output, cached, reasoning, total, costUsd, unpriced);
+        }
+    }
+
+    private void AddLocked(long? input, long? output, long? cached, long? reasoning, long? total, decimal? costUsd, bool unpriced)
+    {
         Calls++;
         InputTokens += input ?? 0;
         OutputTokens += output ?? 0;
@@ -63,24 +73,33 @@ public sealed class ConversationUsage
 
     /// <summary>A copy of the totals as they are now.</summary>
     /// <returns>The copy (adding to it leaves this one unchanged).</returns>
-    public ConversationUsage Snapshot() => new()
+    public ConversationUsage Snapshot()
     {
-        Calls = Calls,
-        InputTokens = InputTokens,
-        OutputTokens = OutputTokens,
-        CachedInputTokens = CachedInputTokens,
-        ReasoningTokens = ReasoningTokens,
-        TotalTokens = TotalTokens,
-        CostUsd = CostUsd,
-        UnpricedCalls = UnpricedCalls,
-    };
+        lock (_gate)
+        {
+            return new()
+            {
+                Calls = Calls,
+                InputTokens = InputTokens,
+                OutputTokens = OutputTokens,
+                CachedInputTokens = CachedInputTokens,
+                ReasoningTokens = ReasoningTokens,
+                TotalTokens = TotalTokens,
+                CostUsd = CostUsd,
+                UnpricedCalls = UnpricedCalls,
+            };
+        }
+    }
 
     /// <summary>Clears the totals.</summary>
     public void Reset()
     {
-        Calls = 0;
-        InputTokens = OutputTokens = CachedInputTokens = ReasoningTokens = TotalTokens = 0;
-        CostUsd = 0;
-        UnpricedCalls = 0;
+        lock (_gate)
+        {
+            Calls = 0;
+            InputTokens = OutputTokens = CachedInputTokens = ReasoningTokens = TotalTokens = 0;
+            CostUsd = 0;
+            UnpricedCalls = 0;
+        }
     }
 }

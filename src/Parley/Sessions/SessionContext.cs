@@ -14,7 +14,7 @@ internal sealed class SessionContext
     private readonly ModelCatalog _catalog;
     private readonly TokenCounter _counter;
     private readonly Func<string?, UsageDetails?, decimal?> _price;
-    private readonly Action<SummaryCall> _recordCall;
+    private readonly Action<TurnOutcome> _recordCall;
     /// <summary>A learned limit under the catalog's window divided by this is suspect (reported, still used to trim).</summary>
     internal const int SuspectFraction = 4;
 
@@ -23,12 +23,12 @@ internal sealed class SessionContext
     private readonly Dictionary<(string Endpoint, string Model), int> _learned = [];
     private readonly HashSet<(string Endpoint, string Model)> _suspectReported = [];
     private readonly Dictionary<ChatMessage, long> _sequences = new(ReferenceEqualityComparer.Instance);
-    private readonly List<SummaryCall> _unsaved = [];
+    private readonly List<TurnOutcome> _unsaved = [];
     private bool _summaryUnsaved;
     private bool _recovering;
 
     public SessionContext(
-        ChatSessionOptions options, ModelCatalog catalog, TokenCounter counter, Func<string?, UsageDetails?, decimal?> price, Action<SummaryCall> recordCall,
+        ChatSessionOptions options, ModelCatalog catalog, TokenCounter counter, Func<string?, UsageDetails?, decimal?> price, Action<TurnOutcome> recordCall,
         Func<Uri?> endpoint, ILogger logger)
     {
         _options = options;
@@ -71,7 +71,7 @@ internal sealed class SessionContext
             foreach (var call in calls)
             {
                 _unsaved.Add(call);
-                if (call.Succeeded)
+                if (call.Status == TurnStatus.Complete)
                 {
                     _recordCall(call);
                 }
@@ -198,15 +198,8 @@ internal sealed class SessionContext
     {
         foreach (var call in _unsaved)
         {
-            await store.RecordSummaryCallAsync(conversationId, new TurnOutcome
-            {
-                Status = call.Succeeded ? TurnStatus.Complete : TurnStatus.Failed,
-                Model = call.ModelId,
-                Usage = call.Usage,
-                CostUsd = call.CostUsd,
-                Latency = call.Latency,
-                Error = call.Error,
-            }, cancellationToken).ConfigureAwait(false);
+            // The folded count is reported with the turn (ContextReport), not stored with the summary call.
+            await store.RecordSummaryCallAsync(conversationId, call with { MessagesSummarized = null }, cancellationToken).ConfigureAwait(false);
         }
 
         _unsaved.Clear();

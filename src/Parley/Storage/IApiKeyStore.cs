@@ -59,4 +59,25 @@ public interface IApiKeyStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the reservation is returned.</returns>
     Task ReleaseAsync(BudgetReservation reservation, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gets whether this store keeps each key's rate-limit window itself (<see cref="TryAcquireRateAsync"/>), so gateway
+    /// replicas on one server database count a key's requests and tokens per minute together (a limit of R requests per
+    /// minute admits at most R over all of them). False by default: the gateway then counts them in process.
+    /// </summary>
+    bool SharesRateLimits => false;
+
+    /// <summary>
+    /// Counts one request of <paramref name="tokens"/> tokens against the key's limits over the last 60 seconds when
+    /// both allow it, in one atomic step for every process; a refusal counts nothing and says when to try again.
+    /// </summary>
+    /// <param name="keyId">The key's id.</param>
+    /// <param name="requestsPerMinute">The key's requests per minute; <see langword="null"/>: unlimited.</param>
+    /// <param name="tokensPerMinute">The key's tokens per minute; <see langword="null"/>: unlimited.</param>
+    /// <param name="tokens">The request's prompt tokens plus the most its answer may use.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>Whether the request was counted, and if not, why.</returns>
+    /// <exception cref="NotSupportedException"><see cref="SharesRateLimits"/> is false (the default).</exception>
+    Task<RateLimitAcquisition> TryAcquireRateAsync(long keyId, int? requestsPerMinute, int? tokensPerMinute, long tokens, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("This key store keeps no rate-limit window: the gateway counts requests in process.");
 }

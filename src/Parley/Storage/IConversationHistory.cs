@@ -26,8 +26,9 @@ public interface IConversationHistory
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The full id.</returns>
     /// <exception cref="ArgumentException">The prefix is shorter than 4 characters or not hexadecimal.</exception>
-    /// <exception cref="AmbiguousConversationIdException">The prefix matches more than one conversation.</exception>
-    /// <exception cref="ConversationNotFoundException">The prefix matches no conversation.</exception>
+    /// <exception cref="ConversationNotFoundException">
+    /// The prefix matches no conversation, or more than one (then <see cref="ConversationNotFoundException.Candidates"/> lists them).
+    /// </exception>
     Task<string> ResolveIdAsync(string idOrPrefix, CancellationToken cancellationToken = default);
 
     /// <summary>Lists conversations, most recently updated first, with their turn count, tokens and cost.</summary>

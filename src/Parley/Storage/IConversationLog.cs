@@ -45,21 +45,24 @@ public interface IConversationLog
     /// <param name="userMessage">The user's message.</param>
     /// <param name="tokenCounts">The message's token count per encoding, if counted.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The pending turn, to complete with <see cref="CompleteTurnAsync"/>.</returns>
+    /// <returns>
+    /// The pending turn (<see cref="TurnStatus.Pending"/>, with its id, conversation, the question's
+    /// <see cref="TurnRecord.UserSequence"/> and creation time), to complete with <see cref="CompleteTurnAsync"/>.
+    /// </returns>
     /// <exception cref="ConversationNotFoundException">No conversation has this id.</exception>
-    Task<PendingTurn> BeginTurnAsync(string conversationId, ChatMessage userMessage, IReadOnlyDictionary<string, int>? tokenCounts = null, CancellationToken cancellationToken = default);
+    Task<TurnRecord> BeginTurnAsync(string conversationId, ChatMessage userMessage, IReadOnlyDictionary<string, int>? tokenCounts = null, CancellationToken cancellationToken = default);
 
     /// <summary>Saves the answer (if any) and the turn's final status, usage, cost and timings.</summary>
-    /// <param name="turn">The pending turn from <see cref="BeginTurnAsync"/>.</param>
+    /// <param name="turn">The pending turn <see cref="BeginTurnAsync"/> returned (or a pending turn loaded from the store).</param>
     /// <param name="assistantMessage">The answer; <see langword="null"/> when none arrived. A partial answer may be saved with an interrupted status.</param>
     /// <param name="outcome">How the call ended; its status must not be <see cref="TurnStatus.Pending"/>.</param>
     /// <param name="assistantTokenCounts">The answer's token count per encoding, if counted.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The completed turn.</returns>
     /// <exception cref="InvalidOperationException">The turn is not pending any more.</exception>
-    Task<TurnRecord> CompleteTurnAsync(PendingTurn turn, ChatMessage? assistantMessage, TurnOutcome outcome, IReadOnlyDictionary<string, int>? assistantTokenCounts = null, CancellationToken cancellationToken = default);
+    Task<TurnRecord> CompleteTurnAsync(TurnRecord turn, ChatMessage? assistantMessage, TurnOutcome outcome, IReadOnlyDictionary<string, int>? assistantTokenCounts = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Records a summary call (a turn of kind <see cref="TurnKind.Summary"/>) with its own usage and cost.</summary>
+    /// <summary>Records a summary call (a turn whose <see cref="TurnRecord.IsSummary"/> is true) with its own usage and cost.</summary>
     /// <param name="conversationId">The conversation's full id.</param>
     /// <param name="outcome">How the call ended.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

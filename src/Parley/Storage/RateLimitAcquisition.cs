@@ -1,7 +1,7 @@
 namespace Parley;
 
 /// <summary>
-/// The answer of <see cref="IRateLimitStore.TryAcquireRateAsync"/>: counted, or refused on <see cref="Limit"/>
+/// The answer of <see cref="IApiKeyStore.TryAcquireRateAsync"/>: counted, or refused on <see cref="Limit"/>
 /// (<c>requests</c> or <c>tokens</c>) with the limit, what the window holds and when to retry (<see langword="null"/>
 /// when the request alone is over the limit, so no wait helps).
 /// </summary>

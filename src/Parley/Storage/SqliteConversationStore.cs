@@ -126,7 +126,7 @@ public sealed class SqliteConversationStore : IConversationStore, IApiKeyStore
     }
 
     /// <inheritdoc />
-    public Task<PendingTurn> BeginTurnAsync(string conversationId, ChatMessage userMessage, IReadOnlyDictionary<string, int>? tokenCounts = null, CancellationToken cancellationToken = default)
+    public Task<TurnRecord> BeginTurnAsync(string conversationId, ChatMessage userMessage, IReadOnlyDictionary<string, int>? tokenCounts = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversationId);
         ArgumentNullException.ThrowIfNull(userMessage);
@@ -140,9 +140,14 @@ public sealed class SqliteConversationStore : IConversationStore, IApiKeyStore
     /// locked, the turn goes to a recovery file beside it (<see cref="TurnRecord.RecoveryFile"/> says where), which the
     /// next process that opens the store imports (<see cref="ImportedRecoveryCount"/>).
     /// </remarks>
-    public Task<TurnRecord> CompleteTurnAsync(PendingTurn turn, ChatMessage? assistantMessage, TurnOutcome outcome, IReadOnlyDictionary<string, int>? assistantTokenCounts = null, CancellationToken cancellationToken = default)
+    public Task<TurnRecord> CompleteTurnAsync(TurnRecord turn, ChatMessage? assistantMessage, TurnOutcome outcome, IReadOnlyDictionary<string, int>? assistantTokenCounts = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(turn);
+        if (turn.UserSequence is null)
+        {
+            throw new ArgumentException("The turn has no question: pass the pending turn BeginTurnAsync returned.", nameof(turn));
+        }
+
         RequireFinal(outcome);
         return _turns.CompleteAsync(turn, assistantMessage, outcome, assistantTokenCounts, cancellationToken);
     }

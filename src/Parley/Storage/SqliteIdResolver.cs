@@ -10,14 +10,14 @@ internal sealed class SqliteIdResolver(SqliteStoreConnection database)
         string prefix = StorageText.NormalizePrefix(idOrPrefix);
         return database.RunAsync(async c =>
         {
-            var candidates = new List<ConversationIdCandidate>();
+            var candidates = new List<(string Id, string? Title)>();
             using (var command = Command(c, null, "SELECT id, title FROM conversations WHERE id GLOB $pattern ORDER BY id LIMIT 11;"))
             {
                 Add(command, "$pattern", prefix + "*"); // the prefix is lowercase hex only: no GLOB metacharacters
                 using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    candidates.Add(new ConversationIdCandidate(reader.GetString(0), NullableString(reader, 1)));
+                    candidates.Add((reader.GetString(0), NullableString(reader, 1)));
                 }
             }
 
@@ -25,7 +25,7 @@ internal sealed class SqliteIdResolver(SqliteStoreConnection database)
             {
                 0 => throw new ConversationNotFoundException(idOrPrefix),
                 1 => candidates[0].Id,
-                _ => throw new AmbiguousConversationIdException(idOrPrefix, candidates.Take(10).ToArray()),
+                _ => throw new ConversationNotFoundException(idOrPrefix, candidates.Take(10).ToArray()),
             };
         }, cancellationToken);
     }

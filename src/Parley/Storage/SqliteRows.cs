@@ -55,7 +55,7 @@ internal static class SqliteRows
     {
         Id = reader.GetString(0),
         ConversationId = reader.GetString(1),
-        Kind = StorageText.ParseKind(reader.GetString(2)),
+        IsSummary = StorageText.ParseKind(reader.GetString(2)) == TurnKind.Summary,
         Status = StorageText.ParseStatus(reader.GetString(3)),
         UserSequence = NullableInt64(reader, 4),
         AssistantSequence = NullableInt64(reader, 5),

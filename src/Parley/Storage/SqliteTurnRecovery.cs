@@ -14,13 +14,13 @@ internal sealed class SqliteTurnRecovery(StoreClock clock)
     public const string InterruptedByExit = "The process that wrote this turn ended before the answer was saved.";
 
     /// <summary>Saves a finished turn to its recovery file beside the database and returns it as the store would have.</summary>
-    public async Task<TurnRecord> SaveToFileAsync(string databasePath, PendingTurn turn, ChatMessage? assistantMessage, TurnOutcome outcome)
+    public async Task<TurnRecord> SaveToFileAsync(string databasePath, TurnRecord turn, ChatMessage? assistantMessage, TurnOutcome outcome)
     {
         var file = await RecoveryFile.WriteAsync(databasePath, new RecoveredTurn
         {
             TurnId = turn.Id,
             ConversationId = turn.ConversationId,
-            UserSequence = turn.UserSequence,
+            UserSequence = turn.UserSequence ?? 0,
             AssistantText = assistantMessage?.Text,
             AssistantMessageId = assistantMessage?.MessageId,
             Outcome = outcome,
@@ -29,7 +29,6 @@ internal sealed class SqliteTurnRecovery(StoreClock clock)
         {
             Id = turn.Id,
             ConversationId = turn.ConversationId,
-            Kind = TurnKind.Chat,
             Status = outcome.Status,
             UserSequence = turn.UserSequence,
             Model = outcome.Model,

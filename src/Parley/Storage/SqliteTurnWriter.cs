@@ -10,7 +10,7 @@ namespace Parley;
 /// </summary>
 internal sealed class SqliteTurnWriter(SqliteStoreConnection database, StoreClock clock, SqliteTurnRecovery recovery, TimeSpan saveWait)
 {
-    public Task<PendingTurn> BeginAsync(string conversationId, ChatMessage userMessage, IReadOnlyDictionary<string, int>? tokenCounts, CancellationToken cancellationToken) =>
+    public Task<TurnRecord> BeginAsync(string conversationId, ChatMessage userMessage, IReadOnlyDictionary<string, int>? tokenCounts, CancellationToken cancellationToken) =>
         database.RunAsync(async c =>
         {
             using var transaction = c.BeginTransaction(deferred: false);
@@ -38,7 +38,7 @@ internal sealed class SqliteTurnWriter(SqliteStoreConnection database, StoreCloc
 
             await SqliteConversationWriter.TouchConversationAsync(c, transaction, conversationId, nowText, cancellationToken).ConfigureAwait(false);
             transaction.Commit();
-            return new PendingTurn { Id = turnId, ConversationId = conversationId, UserSequence = seq, CreatedAt = now };
+            return StorageText.PendingTurn(turnId, conversationId, seq, now);
         }, cancellationToken);
 
     /// <summary>
@@ -46,7 +46,7 @@ internal sealed class SqliteTurnWriter(SqliteStoreConnection database, StoreCloc
     /// then saves the turn to a recovery file (an in-memory database is never locked by another process).
     /// </summary>
     public async Task<TurnRecord> CompleteAsync(
-        PendingTurn turn, ChatMessage? assistantMessage, TurnOutcome outcome, IReadOnlyDictionary<string, int>? assistantTokenCounts, CancellationToken cancellationToken)
+        TurnRecord turn, ChatMessage? assistantMessage, TurnOutcome outcome, IReadOnlyDictionary<string, int>? assistantTokenCounts, CancellationToken cancellationToken)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
         var pause = TimeSpan.FromMilliseconds(250);

@@ -8,6 +8,18 @@ namespace Parley;
 /// <summary>Ids, titles, timestamps, token-count JSON, turn statuses and kinds, budget periods and search snippets shared by the stores.</summary>
 internal static class StorageText
 {
+    /// <summary>The turn a store's <c>BeginTurnAsync</c> returns: a pending chat turn whose question is saved.</summary>
+    public static TurnRecord PendingTurn(string turnId, string conversationId, long userSequence, DateTimeOffset createdAt) => new()
+    {
+        Id = turnId,
+        ConversationId = conversationId,
+        Status = TurnStatus.Pending,
+        UserSequence = userSequence,
+        Usage = new UsageDetails(),
+        CreatedAt = createdAt,
+        UpdatedAt = createdAt,
+    };
+
     /// <summary>The shortest id prefix that resolves.</summary>
     public const int MinimumPrefixLength = 4;
 

@@ -1,7 +1,7 @@
 namespace Parley;
 
 /// <summary>What a recorded model call was for.</summary>
-public enum TurnKind
+internal enum TurnKind
 {
     /// <summary>A user question and the assistant's answer.</summary>
     Chat,

@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 namespace Parley;
 
 /// <summary>How a model call ended: what is recorded for a chat turn or a summary call.</summary>
-public sealed class TurnOutcome
+public sealed record TurnOutcome
 {
     /// <summary>Gets the final status; <see cref="TurnStatus.Pending"/> is not allowed. Defaults to <see cref="TurnStatus.Complete"/>.</summary>
     public TurnStatus Status { get; init; } = TurnStatus.Complete;
@@ -32,6 +32,9 @@ public sealed class TurnOutcome
     /// <summary>Gets how many earlier messages the context policy left out of the request (null: not a chat turn, or unknown).</summary>
     public int? MessagesDropped { get; init; }
 
-    /// <summary>Gets how many earlier messages were sent only as the running summary (null: not a chat turn, or unknown).</summary>
+    /// <summary>
+    /// Gets how many earlier messages were sent only as the running summary; for a summary call, how many it folded into
+    /// the summary (null: unknown).
+    /// </summary>
     public int? MessagesSummarized { get; init; }
 }

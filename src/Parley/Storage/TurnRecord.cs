@@ -11,8 +11,8 @@ public sealed record TurnRecord
     /// <summary>Gets the conversation the turn belongs to.</summary>
     public required string ConversationId { get; init; }
 
-    /// <summary>Gets whether this was a chat turn or a summary call.</summary>
-    public required TurnKind Kind { get; init; }
+    /// <summary>True for a summary call (a turn that wrote the running summary), false for a chat turn (a question and its answer).</summary>
+    public bool IsSummary { get; init; }
 
     /// <summary>Gets the turn's status.</summary>
     public required TurnStatus Status { get; init; }

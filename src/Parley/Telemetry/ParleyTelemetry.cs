@@ -7,7 +7,10 @@ namespace Parley;
 /// The <see cref="System.Diagnostics.ActivitySource"/> and <see cref="System.Diagnostics.Metrics.Meter"/> Parley
 /// reports through, both named <see cref="SourceName"/>. They add what Microsoft.Extensions.AI's
 /// <c>UseOpenTelemetry()</c> (spans and <c>gen_ai.client.*</c> metrics: token usage, operation duration, time to
-/// first chunk) does not know: the dollar cost of a call, retries and context drops.
+/// first chunk) does not know: the dollar cost of a call, retries and context drops. Its constants are also the ids of
+/// the events Parley logs through <c>ILogger</c> (<see cref="Retrying"/>, <see cref="OptionDropped"/>, …), to filter or
+/// render them; each event's properties are named in its constant's documentation. Message content is never logged
+/// above Trace; keys never.
 /// </summary>
 /// <remarks>
 /// Instruments: <c>parley.client.cost</c> (counter, <c>USD</c>; tags <c>gen_ai.operation.name</c>,
@@ -21,7 +24,7 @@ namespace Parley;
 /// <c>USD</c>) for each call that wrote a running summary; <c>parley.context.learned_limits</c> (counter,
 /// <c>{limit}</c>) for each context limit learned from a server's context-length error.
 /// </remarks>
-public static class ParleyTelemetry
+public static partial class ParleyTelemetry
 {
     /// <summary>The name of Parley's activity source and meter: <c>Parley</c>.</summary>
     public const string SourceName = "Parley";
@@ -61,8 +64,8 @@ public static class ParleyTelemetry
 
         foreach (var call in result.SummaryCalls)
         {
-            var model = new KeyValuePair<string, object?>("gen_ai.request.model", call.ModelId);
-            if (call.Succeeded)
+            var model = new KeyValuePair<string, object?>("gen_ai.request.model", call.Model);
+            if (call.Status == TurnStatus.Complete)
             {
                 SummaryCalls.Add(1, tag, model);
             }

@@ -15,15 +15,13 @@ namespace Parley;
 /// <remarks>
 /// Calibrating may load a tokenizer (a few hundred milliseconds the first time), so it runs in the background, one
 /// calibration after another, and never delays or fails a response. A short-lived process awaits
-/// <see cref="WhenCalibratedAsync"/> before it exits.
+/// <see cref="TokenCounter.WhenCalibratedAsync"/> before it exits (<c>GetService&lt;TokenCounter&gt;()</c> returns the counter).
 /// </remarks>
-public sealed class TokenCalibrationChatClient : DelegatingChatClient
+internal sealed class TokenCalibrationChatClient : DelegatingChatClient
 {
     private readonly TokenCounter _counter;
     private readonly ModelCatalog _catalog;
     private readonly ILogger _logger;
-    private readonly Lock _gate = new();
-    private Task _pending = Task.CompletedTask;
     private string? _defaultModelId;
     private bool _metadataRead;
 
@@ -32,7 +30,7 @@ public sealed class TokenCalibrationChatClient : DelegatingChatClient
     /// <param name="counter">The counter to calibrate.</param>
     /// <param name="catalog">Where models are looked up (an unknown model is calibrated under its own id).</param>
     /// <param name="logger">
-    /// Where each calibration is logged (event <see cref="ParleyEventIds.Calibrated"/>, at Debug, from a background
+    /// Where each calibration is logged (event <see cref="ParleyTelemetry.Calibrated"/>, at Debug, from a background
     /// thread). Null: not logged.
     /// </param>
     public TokenCalibrationChatClient(IChatClient innerClient, TokenCounter counter, ModelCatalog catalog, ILogger? logger = null)
@@ -58,12 +56,13 @@ public sealed class TokenCalibrationChatClient : DelegatingChatClient
 
     /// <summary>A task that completes when the calibrations of the responses received so far are done (and saved).</summary>
     /// <returns>The task.</returns>
-    public Task WhenCalibratedAsync()
+    public Task WhenCalibratedAsync() => _counter.WhenCalibratedAsync();
+
+    /// <inheritdoc />
+    public override object? GetService(Type serviceType, object? serviceKey = null)
     {
-        lock (_gate)
-        {
-            return _pending;
-        }
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType == typeof(TokenCounter) ? _counter : base.GetService(serviceType, serviceKey);
     }
 
     /// <inheritdoc />
@@ -128,15 +127,7 @@ public sealed class TokenCalibrationChatClient : DelegatingChatClient
         }
 
         var tools = options?.Tools is { } list ? list.ToArray() : null;
-        lock (_gate)
-        {
-            // One after another: each moves the ratio from where the previous one left it.
-            _pending = _pending.ContinueWith(
-                _ => Calibrate(model, sent, tools, (int)reported),
-                CancellationToken.None,
-                TaskContinuationOptions.None,
-                TaskScheduler.Default);
-        }
+        _counter.QueueCalibration(() => Calibrate(model, sent, tools, (int)reported));
     }
 
     private void Calibrate(ModelInfo model, IReadOnlyList<ChatMessage> sent, AITool[]? tools, int reported)

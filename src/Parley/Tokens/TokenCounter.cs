@@ -32,6 +32,8 @@ public sealed class TokenCounter
     private readonly ILearnedModelFacts? facts;
     private readonly Uri? endpoint;
     private readonly object toolGate = new();
+    private readonly Lock calibrationGate = new();
+    private Task calibrations = Task.CompletedTask;
     private (string Encoding, AITool[] Tools, int Tokens, bool Estimated)? lastTools;
     private int messageTokenizations;
 
@@ -55,6 +57,30 @@ public sealed class TokenCounter
 
     /// <summary>The server this counter calibrates against (null: ratios are kept in memory only).</summary>
     public Uri? Endpoint => endpoint;
+
+    /// <summary>
+    /// A task that completes when the calibrations queued so far (by <c>UseTokenCalibration</c>, which calibrates in the
+    /// background) are done and saved. A short-lived process awaits it before it exits; a pipeline built with
+    /// <c>UseTokenCalibration</c> returns its counter from <c>GetService&lt;TokenCounter&gt;()</c>.
+    /// </summary>
+    /// <returns>The task.</returns>
+    public Task WhenCalibratedAsync()
+    {
+        lock (calibrationGate)
+        {
+            return calibrations;
+        }
+    }
+
+    /// <summary>Runs <paramref name="calibrate"/> in the background after the calibrations queued before it.</summary>
+    internal void QueueCalibration(Action calibrate)
+    {
+        lock (calibrationGate)
+        {
+            // One after another: each moves the ratio from where the previous one left it.
+            calibrations = calibrations.ContinueWith(_ => calibrate(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+    }
 
     /// <summary>
     /// How tool-call arguments and non-string tool results are serialized on the wire. Microsoft.Extensions.AI's

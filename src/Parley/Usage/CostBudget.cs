@@ -8,7 +8,7 @@ namespace Parley;
 /// conversation's cost so far. A request whose cost cannot be known (unknown model or price, unknown maximum output,
 /// an earlier call of unknown price) is refused too: the limit cannot be enforced for it.
 /// </summary>
-public sealed class CostBudget
+internal sealed class CostBudget
 {
     private const decimal Million = 1_000_000m;
 

@@ -7,7 +7,7 @@ namespace Parley;
 /// prices per million tokens. The completion count includes reasoning tokens (OpenAI's <c>completion_tokens</c>,
 /// which Microsoft.Extensions.AI maps to <see cref="UsageDetails.OutputTokenCount"/>).
 /// </summary>
-public static class CostCalculator
+internal static class CostCalculator
 {
     private const decimal Million = 1_000_000m;
 

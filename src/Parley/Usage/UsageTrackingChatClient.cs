@@ -5,34 +5,30 @@ namespace Parley;
 
 /// <summary>
 /// Middleware that records every call's usage and dollar cost (priced from a <see cref="ModelCatalog"/>) in a
-/// <see cref="UsageLedger"/>, on both the streaming and non-streaming paths.
+/// <see cref="ConversationUsage"/>, on both the streaming and non-streaming paths.
 /// </summary>
 internal sealed class UsageTrackingChatClient : DelegatingChatClient
 {
-    private readonly UsageLedger _ledger;
+    private readonly ConversationUsage _usage;
 
     /// <summary>Creates the middleware.</summary>
-    public UsageTrackingChatClient(IChatClient innerClient, UsageLedger ledger, ModelCatalog? catalog = null)
+    public UsageTrackingChatClient(IChatClient innerClient, ConversationUsage usage, ModelCatalog? catalog = null)
         : base(innerClient)
     {
-        ArgumentNullException.ThrowIfNull(ledger);
-        _ledger = ledger;
+        ArgumentNullException.ThrowIfNull(usage);
+        _usage = usage;
         Catalog = catalog ?? ModelCatalog.BuiltIn;
     }
 
     /// <summary>Where prices come from.</summary>
     public ModelCatalog Catalog { get; set; }
 
-    /// <summary>The clock used for latency.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
-
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var started = TimeProvider.GetTimestamp();
         var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        Record(response.ModelId ?? options?.ModelId, response.Usage, started);
+        Record(response.ModelId ?? options?.ModelId, response.Usage);
         return response;
     }
 
@@ -40,7 +36,6 @@ internal sealed class UsageTrackingChatClient : DelegatingChatClient
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var started = TimeProvider.GetTimestamp();
         UsageDetails? usage = null;
         string? model = null;
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
@@ -58,13 +53,15 @@ internal sealed class UsageTrackingChatClient : DelegatingChatClient
             yield return update;
         }
 
-        Record(model ?? options?.ModelId, usage, started);
+        Record(model ?? options?.ModelId, usage);
     }
 
-    private void Record(string? modelId, UsageDetails? usage, long started)
+    private void Record(string? modelId, UsageDetails? usage)
     {
         var model = modelId is null ? null : Catalog.Find(modelId);
         var cost = usage is null ? null : CostCalculator.Compute(usage, model);
-        _ledger.Record(new UsageEntry(modelId, usage, cost, TimeProvider.GetElapsedTime(started)));
+
+        // A call that reported no usage has no known price either: it counts as unpriced (no tokens added).
+        _usage.Add(usage ?? new UsageDetails(), cost);
     }
 }

@@ -47,7 +47,7 @@ public sealed class ChatPassThroughTests
 
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var usage = document.RootElement.GetProperty("usage");
-        var expected = CostCalculator.Compute(new UsageDetails { InputTokenCount = 1200, OutputTokenCount = 300 }, ModelCatalog.BuiltIn.Find("gpt-4o-mini"));
+        var expected = ModelCatalog.BuiltIn.Find("gpt-4o-mini")?.CostOf(new UsageDetails { InputTokenCount = 1200, OutputTokenCount = 300 });
         Assert.NotNull(expected);
         Assert.Equal(expected.Value, usage.GetProperty("cost_usd").GetDecimal());
         Assert.Equal(1200, usage.GetProperty("prompt_tokens").GetInt32());

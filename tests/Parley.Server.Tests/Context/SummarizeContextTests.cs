@@ -58,7 +58,7 @@ public sealed class SummarizeContextTests
     private static List<RecordedRequest> Chats(LoopbackServer upstream) => [.. upstream.Requests.Where(r => r.Path == "/v1/chat/completions")];
 
     private static decimal Cost(int prompt, int completion) =>
-        CostCalculator.Compute(new Microsoft.Extensions.AI.UsageDetails { InputTokenCount = prompt, OutputTokenCount = completion }, Info)!.Value;
+        Info.CostOf(new Microsoft.Extensions.AI.UsageDetails { InputTokenCount = prompt, OutputTokenCount = completion })!.Value;
 
     [Fact]
     public async Task ChatCompletions_SummarizeOnAStatelessRequest_OldTurnSummarizedHeadersSayItAndSummaryCallSaved()
@@ -80,9 +80,9 @@ public sealed class SummarizeContextTests
         Assert.Equal(Summarized(Turns()), Contents(chats[1]));
 
         var saved = Assert.Single(await gateway.WaitForSavedAsync(1));
-        var summaryTurn = Assert.Single(saved.Turns, t => t.Kind == TurnKind.Summary);
+        var summaryTurn = Assert.Single(saved.Turns, t => t.IsSummary);
         Assert.Equal(Cost(1000, 20), summaryTurn.CostUsd);
-        Assert.Equal(2, Assert.Single(saved.Turns, t => t.Kind != TurnKind.Summary).MessagesSummarized);
+        Assert.Equal(2, Assert.Single(saved.Turns, t => !t.IsSummary).MessagesSummarized);
         Assert.Null(saved.Conversation.Summary); // a stateless request's summary is for that request only
 
         var metrics = await gateway.Client.GetStringAsync("/metrics");
@@ -132,7 +132,7 @@ public sealed class SummarizeContextTests
         var saved = Assert.Single(await gateway.WaitForSavedAsync(1));
         Assert.Equal(SummaryText, saved.Conversation.Summary);
         Assert.Equal("noted", saved.Messages.Single(m => m.Sequence == saved.Conversation.SummaryThroughSequence).Message.Text);
-        Assert.Single(saved.Turns, t => t.Kind == TurnKind.Summary);
+        Assert.Single(saved.Turns, t => t.IsSummary);
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class SummarizeContextTests
         var saved = Assert.Single(await gateway.WaitForSavedAsync(1));
         Assert.Equal("Ada asked about tea, then two.", saved.Conversation.Summary);
         Assert.Equal("2", saved.Messages.Single(m => m.Sequence == saved.Conversation.SummaryThroughSequence).Message.Text);
-        Assert.Equal(2, saved.Turns.Count(t => t.Kind == TurnKind.Summary));
+        Assert.Equal(2, saved.Turns.Count(t => t.IsSummary));
     }
 
     [Fact]

@@ -41,9 +41,7 @@ public sealed class NodeOpenAIClientTests(NodeOpenAIClient node) : IClassFixture
     }
 
     private static decimal CostOf(JsonNode usage) =>
-        CostCalculator.Compute(
-            new UsageDetails { InputTokenCount = usage["prompt_tokens"]!.GetValue<long>(), OutputTokenCount = usage["completion_tokens"]!.GetValue<long>() },
-            Info) ?? throw new InvalidOperationException("no price for " + Model);
+        Info?.CostOf(new UsageDetails { InputTokenCount = usage["prompt_tokens"]!.GetValue<long>(), OutputTokenCount = usage["completion_tokens"]!.GetValue<long>() }) ?? throw new InvalidOperationException("no price for " + Model);
 
     [SkippableFact]
     public async Task OpenAINpm_ModelsList_IdsWithParleyContextWindowAndPricing()

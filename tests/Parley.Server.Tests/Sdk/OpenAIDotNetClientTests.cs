@@ -24,7 +24,7 @@ public sealed class OpenAIDotNetClientTests
     private static ChatClient Chat(KeyedGateway gateway, string key, string model = Model) => new(model, new ApiKeyCredential(key), Options(gateway));
 
     private static decimal CostOf(int prompt, int completion) =>
-        CostCalculator.Compute(new UsageDetails { InputTokenCount = prompt, OutputTokenCount = completion }, Info) ?? throw new InvalidOperationException("no price for " + Model);
+        Info?.CostOf(new UsageDetails { InputTokenCount = prompt, OutputTokenCount = completion }) ?? throw new InvalidOperationException("no price for " + Model);
 
     /// <summary>What the SDK kept of a model's JSON, Parley's own fields included.</summary>
     private static JsonElement Json<T>(T model)

@@ -17,7 +17,7 @@ namespace Parley.Tests.Conformance;
 /// <item><c>n</c> &gt; 1: Parley reads choice 0 (its text, finish reason); usage covers all choices, as the server reports it.</item>
 /// <item>Refusal (<c>message.refusal</c> / <c>delta.refusal</c>, content null): the turn completes with finish reason
 /// <c>stop</c> and the usage; <see cref="ChatTurn.Refusal"/> is the recorded refusal and, as there is no content, the
-/// answer's text too. A streaming caller sees it piece by piece through <see cref="ModelRefusal.Read(ChatResponseUpdate)"/>.
+/// answer's text too. A streaming caller sees it piece by piece through <see cref="ChatTurn.RefusalIn"/>.
 /// An answer that apologises in its content (no <c>refusal</c> field) is not a refusal.</item>
 /// <item>Legacy <c>finish_reason: function_call</c> is reported as <c>tool_calls</c> (MEAI has no separate reason).</item>
 /// <item>A stream that ends without <c>data: [DONE]</c> but after a finish reason (the Ollama <c>/v1</c> fragment) is
@@ -90,7 +90,7 @@ public sealed class RecordedExchangeConformanceTests
         {
             await foreach (var update in session.StreamAsync(Prompt))
             {
-                shown.Append(update.Text).Append(ModelRefusal.Read(update));
+                shown.Append(update.Text).Append(ChatTurn.RefusalIn(update));
             }
         });
 
@@ -140,7 +140,7 @@ public sealed class RecordedExchangeConformanceTests
         var shown = new StringBuilder();
         await foreach (var update in session.StreamAsync(Prompt))
         {
-            shown.Append(update.Text).Append(ModelRefusal.Read(update));
+            shown.Append(update.Text).Append(ChatTurn.RefusalIn(update));
         }
 
         return shown.ToString();

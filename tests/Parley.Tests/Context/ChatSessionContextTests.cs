@@ -157,7 +157,7 @@ public class ChatSessionContextTests
         Assert.Equal(
             "the server limits loopback-big to 2,000 tokens (the catalog says 4,000): the question is sent again with the history trimmed to fit; the limit is remembered for next time",
             Assert.Single(log.SessionWarnings));
-        var learned = Assert.Single(log.Events, e => e.EventId.Id == ParleyEventIds.ContextLimitLearned);
+        var learned = Assert.Single(log.Events, e => e.EventId.Id == ParleyTelemetry.ContextLimitLearned);
         Assert.Equal(LogLevel.Warning, learned.Level);
         Assert.Equal(2000, learned["Limit"]);
         Assert.Equal(LearnedModelFacts.EndpointKey(server.OpenAIBaseUrl), learned["Endpoint"]);
@@ -261,7 +261,7 @@ public class ChatSessionContextTests
         }
 
         var saved = await store.LoadAsync(session.ConversationId!);
-        var summaries = saved.Turns.Where(t => t.Kind == TurnKind.Summary).ToList();
+        var summaries = saved.Turns.Where(t => t.IsSummary).ToList();
         Assert.NotEmpty(summaries);
         Assert.All(summaries, t => Assert.True(t.CostUsd > 0));
         Assert.Equal(summaries.Count, session.Turns.Sum(t => t.Context!.SummaryCalls.Count));
@@ -297,10 +297,10 @@ public class ChatSessionContextTests
         Assert.NotEmpty(warnings);
         Assert.All(warnings, w => Assert.Contains("overloaded", w));
         Assert.Equal(warnings, session.Turns.SelectMany(t => t.Context!.Warnings));
-        var failed = log.Events.Where(e => e.EventId.Id == ParleyEventIds.SummaryCallCompleted).ToList();
+        var failed = log.Events.Where(e => e.EventId.Id == ParleyTelemetry.SummaryCallCompleted).ToList();
         Assert.Equal(warnings.Count, failed.Count);
         Assert.All(failed, e => Assert.Equal(false, e["Succeeded"]));
-        Assert.Equal(20, log.Events.Count(e => e.EventId.Id == ParleyEventIds.ContextApplied && e.Level == LogLevel.Debug));
+        Assert.Equal(20, log.Events.Count(e => e.EventId.Id == ParleyTelemetry.ContextApplied && e.Level == LogLevel.Debug));
         Assert.Contains("Parley.ChatSession", log.Categories);
         Assert.DoesNotContain(log.Events, e => e.Level > LogLevel.Trace
             && string.Join("\n", [e.Message, .. e.Properties.Select(p => $"{p.Value}")]).Contains("mountain", StringComparison.Ordinal)); // no question text

@@ -69,11 +69,11 @@ public class ContextPolicyChatClientTests
         Assert.Equal(100, result.SummaryCalls[0].Usage!.InputTokenCount);
         Assert.NotNull(result.Summary);
         Assert.StartsWith(SummarizingPolicy.SummaryPrefix, inner.ReceivedMessages[0].ElementAt(1).Text, StringComparison.Ordinal);
-        var applied = Assert.Single(log.Events, e => e.EventId.Id == ParleyEventIds.ContextApplied);
+        var applied = Assert.Single(log.Events, e => e.EventId.Id == ParleyTelemetry.ContextApplied);
         Assert.Equal(LogLevel.Debug, applied.Level);
         Assert.Equal("summarize", applied["Policy"]);
         Assert.Equal(result.Summarized, applied["MessagesSummarized"]);
-        var calls = log.Events.Where(e => e.EventId.Id == ParleyEventIds.SummaryCallCompleted).ToList();
+        var calls = log.Events.Where(e => e.EventId.Id == ParleyTelemetry.SummaryCallCompleted).ToList();
         Assert.Equal(result.SummaryCalls.Count, calls.Count);
         Assert.Equal(100L, calls[0]["InputTokens"]);
         Assert.All(calls, c => Assert.Equal(true, c["Succeeded"]));

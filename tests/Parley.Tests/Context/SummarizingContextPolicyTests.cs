@@ -48,10 +48,10 @@ public class SummarizingContextPolicyTests
         Assert.Equal(policy.MaxSummaryTokensFor(Budget(2000, 500)), summarizer.Options[0]!.MaxOutputTokens);
 
         var call = Assert.Single(result.SummaryCalls);
-        Assert.True(call.Succeeded);
+        Assert.Equal(TurnStatus.Complete, call.Status);
         Assert.Equal(100, call.Usage!.InputTokenCount);
-        Assert.Equal("cheap-model", call.ModelId);
-        Assert.Equal(36, call.MessagesFolded);
+        Assert.Equal("cheap-model", call.Model);
+        Assert.Equal(36, call.MessagesSummarized);
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public class SummarizingContextPolicyTests
 
         Assert.Null(result.Summary);
         Assert.Contains("summary call failed", Assert.Single(result.Warnings));
-        Assert.False(Assert.Single(result.SummaryCalls).Succeeded);
+        Assert.Equal(TurnStatus.Failed, Assert.Single(result.SummaryCalls).Status);
         Assert.True(PromptTokens(result.Messages) <= budget.PromptBudget);
         Assert.True(result.Dropped > 0);
         Assert.Same(messages[^1], result.Messages[^1]);

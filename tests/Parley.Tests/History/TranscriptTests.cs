@@ -48,7 +48,6 @@ public sealed class TranscriptTests
     {
         Id = "t" + user,
         ConversationId = "c",
-        Kind = TurnKind.Chat,
         Status = status,
         UserSequence = user,
         AssistantSequence = assistant,

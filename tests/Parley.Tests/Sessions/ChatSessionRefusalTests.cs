@@ -100,7 +100,7 @@ public class ChatSessionRefusalTests
         {
             await foreach (var update in session.StreamAsync("Help me with something bad"))
             {
-                shown.Append(ModelRefusal.Read(update));
+                shown.Append(ChatTurn.RefusalIn(update));
             }
         });
 

@@ -319,7 +319,7 @@ public sealed class SqliteConversationStoreTests : IDisposable
     public async Task CompleteTurn_AfterReopenInSameProcess_StillPendingAndCompletes()
     {
         string id;
-        PendingTurn pending;
+        TurnRecord pending;
         await using (var first = await SqliteConversationStore.OpenAsync(DatabasePath))
         {
             id = (await first.CreateConversationAsync(new NewConversation())).Id;
@@ -466,5 +466,15 @@ public sealed class SqliteConversationStoreTests : IDisposable
         Assert.Equal([conversation.Id], (await first.ListAsync()).Select(c => c.Id));
         Assert.Empty(await second.ListAsync());
         Assert.Equal(AllVersions, Versions(first.Connection));
+    }
+
+    [Fact]
+    public async Task SharesRateLimits_SqliteStore_FalseAndTheGatewayCountsInProcess()
+    {
+        await using var store = await SqliteConversationStore.OpenInMemoryAsync();
+        IApiKeyStore keys = store;
+
+        Assert.False(keys.SharesRateLimits);
+        await Assert.ThrowsAsync<NotSupportedException>(() => keys.TryAcquireRateAsync(1, 10, null, 1));
     }
 }

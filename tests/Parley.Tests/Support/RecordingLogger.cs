@@ -18,8 +18,8 @@ public sealed class RecordingLogger : ILogger, ILoggerFactory, IServiceProvider
         }
     }
 
-    /// <summary>The retries logged so far (<see cref="ParleyEventIds.Retrying"/>).</summary>
-    public IReadOnlyList<LoggedEvent> Retries => [.. Events.Where(e => e.EventId.Id == ParleyEventIds.Retrying)];
+    /// <summary>The retries logged so far (<see cref="ParleyTelemetry.Retrying"/>).</summary>
+    public IReadOnlyList<LoggedEvent> Retries => [.. Events.Where(e => e.EventId.Id == ParleyTelemetry.Retrying)];
 
     /// <summary>The retries logged so far, as the CLI prints them.</summary>
     public IReadOnlyList<string> RetryLines => [.. Events.Select(e => ParleyLogEvents.DescribeRetry(e.EventId, e.Properties)).OfType<string>()];
@@ -29,7 +29,7 @@ public sealed class RecordingLogger : ILogger, ILoggerFactory, IServiceProvider
         [.. Events.Select(e => ParleyLogEvents.ToUnsupportedOption(e.EventId, e.Properties)).OfType<UnsupportedOptionNotice>()];
 
     /// <summary>A session's warnings logged so far, as the CLI prints them.</summary>
-    public IReadOnlyList<string> SessionWarnings => [.. Events.Select(e => ParleyEventIds.DescribeSessionWarning(e.EventId, e.Properties)).OfType<string>()];
+    public IReadOnlyList<string> SessionWarnings => [.. Events.Select(e => ParleyTelemetry.DescribeSessionWarning(e.EventId, e.Properties)).OfType<string>()];
 
     public List<string> Categories { get; } = [];
 

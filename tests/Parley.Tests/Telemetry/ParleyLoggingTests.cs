@@ -27,7 +27,7 @@ public class ParleyLoggingTests
             : (await client.GetResponseAsync([new(ChatRole.User, Prompt)])).Text;
 
         Assert.Equal("fine", answer);
-        var retry = Assert.Single(log.Events, e => e.EventId.Id == ParleyEventIds.Retrying);
+        var retry = Assert.Single(log.Events, e => e.EventId.Id == ParleyTelemetry.Retrying);
         Assert.Equal(LogLevel.Warning, retry.Level);
         Assert.Equal("Retrying", retry.EventId.Name);
         Assert.Equal(1, retry["Attempt"]);
@@ -37,7 +37,7 @@ public class ParleyLoggingTests
         Assert.Equal(TimeSpan.Zero, retry["Delay"]);
         Assert.Equal(ApiFailureKind.HttpError, retry["FailureKind"]);
         Assert.Contains("Parley.RetryingChatClient", log.Categories);
-        var failure = Assert.Single(log.Events, e => e.EventId.Id == ParleyEventIds.RetriedFailure);
+        var failure = Assert.Single(log.Events, e => e.EventId.Id == ParleyTelemetry.RetriedFailure);
         Assert.Equal(LogLevel.Trace, failure.Level); // the error body, which echoes the request, only at Trace
         Assert.IsType<ParleyApiException>(failure.Exception);
         foreach (var logged in log.Events.Where(e => e.Level > LogLevel.Trace))

@@ -26,10 +26,10 @@ public class TokenCalibrationChatClientTests
 
         await Send(client, messages, new ChatOptions { ModelId = "llama3.2:3b" }, streaming);
         messages.Add(new(ChatRole.Assistant, "Paris.")); // the caller's list changes before the background calibration
-        await client.GetService<TokenCalibrationChatClient>()!.WhenCalibratedAsync();
+        await client.GetService<TokenCounter>()!.WhenCalibratedAsync();
 
         var expected = reported / (double)estimate;
-        var calibrated = Assert.Single(log.Events, e => e.EventId.Id == ParleyEventIds.Calibrated);
+        var calibrated = Assert.Single(log.Events, e => e.EventId.Id == ParleyTelemetry.Calibrated);
         Assert.Equal("llama3.2", calibrated["ModelId"]);
         Assert.Equal(expected, (double)calibrated["Ratio"]!, 6);
         Assert.Equal(expected, facts.GetCalibrationRatio(server.OpenAIBaseUrl, "llama3.2")!.Value, 6);
@@ -45,14 +45,14 @@ public class TokenCalibrationChatClientTests
         await using var server = await LoopbackServer.StartAsync();
         server.Enqueue(ScriptedResponse.Text("ok", promptTokens: 40, completionTokens: 1));
         var facts = new LearnedModelFacts(temp.File("learned-models.json"));
-        using var client = ServerClients.Create(server).AsBuilder().UseTokenCalibration(new TokenCounter(facts, server.OpenAIBaseUrl), configure: c =>
+        using var client = ServerClients.Create(server).AsBuilder().Use(inner => new TokenCalibrationChatClient(inner, new TokenCounter(facts, server.OpenAIBaseUrl), ModelCatalog.BuiltIn)
         {
-            c.OnlyWhenTokenizerLoaded = true;
-            c.TokenizerLoaded = _ => loaded;
+            OnlyWhenTokenizerLoaded = true,
+            TokenizerLoaded = _ => loaded,
         }).Build();
 
         await Send(client, [new(ChatRole.User, "hello there")], new ChatOptions { ModelId = "my-vllm-model" }, streaming: true);
-        await client.GetService<TokenCalibrationChatClient>()!.WhenCalibratedAsync();
+        await client.GetService<TokenCounter>()!.WhenCalibratedAsync();
 
         Assert.Equal(learns, facts.GetCalibrationRatio(server.OpenAIBaseUrl, "my-vllm-model") is not null);
     }
@@ -69,7 +69,7 @@ public class TokenCalibrationChatClientTests
         using var client = ServerClients.Create(server).AsBuilder().UseTokenCalibration(new TokenCounter(facts, server.OpenAIBaseUrl)).Build();
 
         await Send(client, [new(ChatRole.User, "hello there")], new ChatOptions { ModelId = "my-vllm-model" }, streaming);
-        await client.GetService<TokenCalibrationChatClient>()!.WhenCalibratedAsync();
+        await client.GetService<TokenCounter>()!.WhenCalibratedAsync();
 
         Assert.NotNull(facts.GetCalibrationRatio(server.OpenAIBaseUrl, "my-vllm-model"));
     }
@@ -86,7 +86,7 @@ public class TokenCalibrationChatClientTests
         using var client = ServerClients.Create(server).AsBuilder().UseTokenCalibration(new TokenCounter(new LearnedModelFacts(file), server.OpenAIBaseUrl)).Build();
 
         await Send(client, [new(ChatRole.User, "hello")], new ChatOptions { ModelId = "gpt-4o-mini" }, streaming);
-        await client.GetService<TokenCalibrationChatClient>()!.WhenCalibratedAsync();
+        await client.GetService<TokenCounter>()!.WhenCalibratedAsync();
 
         Assert.False(File.Exists(file));
     }
@@ -102,7 +102,7 @@ public class TokenCalibrationChatClientTests
         using var client = inner.AsBuilder().UseTokenCalibration(new TokenCounter(new LearnedModelFacts(file), new Uri("http://127.0.0.1:1/v1"))).Build();
 
         await Send(client, [new(ChatRole.User, "hello")], new ChatOptions { ModelId = "llama3.2" }, streaming);
-        await client.GetService<TokenCalibrationChatClient>()!.WhenCalibratedAsync();
+        await client.GetService<TokenCounter>()!.WhenCalibratedAsync();
 
         Assert.Equal(1, inner.Calls);
         Assert.False(File.Exists(file));
@@ -122,7 +122,7 @@ public class TokenCalibrationChatClientTests
 
         await client.GetResponseAsync(messages, new ChatOptions { ModelId = "qwen2.5" });
         await client.GetResponseAsync(messages, new ChatOptions { ModelId = "qwen2.5" });
-        await client.GetService<TokenCalibrationChatClient>()!.WhenCalibratedAsync();
+        await client.GetService<TokenCounter>()!.WhenCalibratedAsync();
 
         // The first observation sets the ratio (2), the second moves it 30 % of the way to 1.
         Assert.Equal(1.7, counter.GetCalibrationRatio(model), 6);

@@ -2,11 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Parley;
 
-/// <summary>
-/// The ids of the events Parley's middleware logs through <c>ILogger</c>, to filter or render them. Each event's
-/// properties are named in its member's documentation. Message content is never logged above Trace; keys never.
-/// </summary>
-public static class ParleyEventIds
+// The ids of the events Parley logs through ILogger, to filter or render them.
+public static partial class ParleyTelemetry
 {
     /// <summary>
     /// Warning from <see cref="RetryingChatClient"/>: a transient failure is retried after a wait. Properties
