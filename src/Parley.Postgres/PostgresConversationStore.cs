@@ -23,7 +23,7 @@ namespace Parley.Postgres;
 /// whose message names the server but never the password.
 /// </para>
 /// </remarks>
-public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore, IConversationLockStore
+public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore
 {
     private readonly PostgresDatabase _database;
     private readonly PostgresConversationWriter _conversations;
@@ -267,6 +267,9 @@ public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore
         ArgumentOutOfRangeException.ThrowIfNegative(tokens);
         return _rates.TryAcquireAsync(keyId, requestsPerMinute, tokensPerMinute, tokens, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public bool SharesConversations => true;
 
     /// <inheritdoc />
     public Task<IAsyncDisposable> LockConversationAsync(string conversationId, CancellationToken cancellationToken = default)

@@ -97,7 +97,7 @@ public class TokenizerWarmupTests
 
         Assert.False(Start(Warmup(), "gpt-4o-mini", prompt, "budget"));
         Assert.True(Start(Warmup(), "gpt-4o-mini", prompt, "summarize"));
-        Assert.False(Start(Warmup(), "gpt-4o-mini", prompt, ContextPolicy.Summarize(new UnusedClient(), new SummarizingPolicyOptions { At = ContextThreshold.OfWindow(0.9) })));
+        Assert.False(Start(Warmup(), "gpt-4o-mini", prompt, ContextPolicy.Summarize(new UnusedClient(), new SummarizingPolicyOptions { AtShareOfWindow = 0.9 })));
     }
 
     [Fact]

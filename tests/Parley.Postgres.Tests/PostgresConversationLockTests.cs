@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace Parley.Postgres.Tests;
 
-/// <summary><see cref="IConversationLockStore"/> on PostgreSQL: a conversation's lock holds for every store (replica) on the database.</summary>
+/// <summary><see cref="IConversationLog.LockConversationAsync"/> on PostgreSQL: a conversation's lock holds for every store (replica) on the database.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresConversationLockTests(PostgresServer server)
 {

@@ -69,7 +69,8 @@ internal static class ContextPolicyFactory
         var summaryInfo = source.Catalog.Find(model);
         return ContextPolicy.Summarize(client, new SummarizingPolicyOptions
         {
-            At = settings.SummarizeAt,
+            AtTokens = settings.SummarizeAt?.Tokens,
+            AtShareOfWindow = settings.SummarizeAt?.Fraction,
             KeepLastTurns = settings.KeepLast ?? 4,
             SummaryModel = model,
             SummaryInputLimit = summaryInfo is null ? null : ContextBudget.For(summaryInfo, source.Services.TokenCounter)?.PromptBudget,

@@ -153,7 +153,7 @@ internal sealed class ContextFitter
         SummaryModel = exchange.Route.UpstreamModel,
 
         // A stateless request is summarized only when it does not fit: its summary is not kept for a next request.
-        At = exchange.Conversation is null ? ContextThreshold.OfWindow(1.0) : null,
+        AtShareOfWindow = exchange.Conversation is null ? 1.0 : null,
     };
 
     /// <summary>Counts the summary calls in /metrics and keeps them with the exchange; a failed one's error, if any.</summary>

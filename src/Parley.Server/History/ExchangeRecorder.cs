@@ -61,7 +61,7 @@ internal sealed partial class ExchangeRecorder : IHostedService
     /// <summary>
     /// Appends an exchange to a client's conversation now (the caller holds the conversation's lock, so the next request
     /// on it sees this turn): the new system prompt, the request's messages, then a turn with the answer. On a store
-    /// shared by replicas (<see cref="IConversationLockStore"/>) the append runs under the conversation's lock for every
+    /// shared by replicas (<see cref="IConversationLog.SharesConversations"/>) the append runs under the conversation's lock for every
     /// replica, so turns sent at the same time through different replicas are saved whole, one after the other. False
     /// when it could not be saved whole (the failure is logged).
     /// </summary>
@@ -70,12 +70,12 @@ internal sealed partial class ExchangeRecorder : IHostedService
         try
         {
             var log = _sources.Log;
-            if (log is IConversationLockStore locks)
+            if (log.SharesConversations)
             {
                 await _sharedAppends.WaitAsync().ConfigureAwait(false);
                 try
                 {
-                    await using var shared = await locks.LockConversationAsync(conversation.Id, CancellationToken.None).ConfigureAwait(false);
+                    await using var shared = await log.LockConversationAsync(conversation.Id, CancellationToken.None).ConfigureAwait(false);
                     await WriteTurnAsync(log, conversation, answer, outcome).ConfigureAwait(false);
                 }
                 finally

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Parley;
 
 /// <summary>A prompt size in tokens, or a share of the context window (<c>3000</c>, <c>75%</c>).</summary>
-public sealed record ContextThreshold
+internal sealed record ContextThreshold
 {
     private ContextThreshold(int? tokens, double? fraction)
     {

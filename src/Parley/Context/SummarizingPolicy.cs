@@ -7,7 +7,7 @@ using Microsoft.Extensions.AI;
 namespace Parley;
 
 /// <summary>
-/// Once the prompt passes <see cref="SummarizingPolicyOptions.At"/>, folds the oldest turns into a running summary
+/// Once the prompt passes <see cref="SummarizingPolicyOptions.AtTokens"/> (or <see cref="SummarizingPolicyOptions.AtShareOfWindow"/>), folds the oldest turns into a running summary
 /// written by a (usually cheaper) model; an existing summary is folded into the next one. The system message and the
 /// newest <see cref="SummarizingPolicyOptions.KeepLastTurns"/> turns are never summarized. The summary is sent as a
 /// system message after the system prompt ("Summary of the earlier conversation: …"), and whatever still does not fit
@@ -68,7 +68,7 @@ internal sealed class SummarizingPolicy : ContextPolicy
         return new ChatMessage(ChatRole.System, SummaryPrefix + text);
     }
 
-    /// <summary>The threshold in tokens for <paramref name="budget"/>: <see cref="SummarizingPolicyOptions.At"/>, never above the prompt budget.</summary>
+    /// <summary>The threshold in tokens for <paramref name="budget"/>: <see cref="SummarizingPolicyOptions.AtTokens"/> or <see cref="SummarizingPolicyOptions.AtShareOfWindow"/>, never above the prompt budget.</summary>
     /// <param name="budget">The budget.</param>
     /// <returns>The number of tokens.</returns>
     public int ThresholdFor(ContextBudget budget) => ThresholdFor(Options.At, budget);

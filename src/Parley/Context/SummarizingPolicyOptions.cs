@@ -9,8 +9,49 @@ public sealed class SummarizingPolicyOptions
         + "summary so far. Keep names, numbers, decisions, preferences, open questions and what the assistant promised; "
         + "drop small talk. Write plain prose in the conversation's language, at most {0} words. Reply with the summary only.";
 
-    /// <summary>When to summarize: once the prompt passes this (null: 75% of the window, <see cref="ContextThreshold.Default"/>).</summary>
-    public ContextThreshold? At { get; set; }
+    private int? _atTokens;
+    private double? _atShareOfWindow;
+
+    /// <summary>
+    /// Summarize once the prompt passes this many tokens (more than 0); takes precedence over
+    /// <see cref="AtShareOfWindow"/>. Both null: at 75% of the window.
+    /// </summary>
+    public int? AtTokens
+    {
+        get => _atTokens;
+        set
+        {
+            if (value is { } tokens)
+            {
+                ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokens, nameof(value));
+            }
+
+            _atTokens = value;
+        }
+    }
+
+    /// <summary>
+    /// Summarize once the prompt passes this share of the window (more than 0, at most 1: 0.75 is 75%), unless
+    /// <see cref="AtTokens"/> is set. Both null: 0.75.
+    /// </summary>
+    public double? AtShareOfWindow
+    {
+        get => _atShareOfWindow;
+        set
+        {
+            if (value is { } share && (!double.IsFinite(share) || share <= 0 || share > 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), share, "The share of the window must be more than 0 and at most 1.");
+            }
+
+            _atShareOfWindow = value;
+        }
+    }
+
+    /// <summary>The threshold these options set.</summary>
+    internal ContextThreshold At => AtTokens is { } tokens
+        ? ContextThreshold.OfTokens(tokens)
+        : AtShareOfWindow is { } share ? ContextThreshold.OfWindow(share) : ContextThreshold.Default;
 
     /// <summary>The newest turns (question and answer) kept verbatim besides the question being asked; 4 by default.</summary>
     public int KeepLastTurns { get; set; } = 4;

@@ -92,4 +92,23 @@ public interface IConversationLog
         var conversation = await LoadAsync(conversationId, cancellationToken).ConfigureAwait(false);
         return [.. conversation.Messages.Where(m => m.Sequence >= fromSequence)];
     }
+
+    /// <summary>
+    /// Gets whether several processes (gateway replicas on one server database) write this store's conversations at
+    /// once, so an append takes <see cref="LockConversationAsync"/> first. False by default: one process writes, and
+    /// it orders its own appends.
+    /// </summary>
+    bool SharesConversations => false;
+
+    /// <summary>
+    /// Waits until this caller holds the conversation's lock for every process on the database (every other caller for
+    /// the same conversation waits); disposing the result releases it. Gateway replicas hold it while they append a
+    /// turn, so turns sent at the same time through different replicas are saved one after the other, never interleaved.
+    /// </summary>
+    /// <param name="conversationId">The conversation's id in the store.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The held lock.</returns>
+    /// <exception cref="NotSupportedException"><see cref="SharesConversations"/> is false (the default).</exception>
+    Task<IAsyncDisposable> LockConversationAsync(string conversationId, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("This store is written by one process: it has no conversation lock shared by processes.");
 }

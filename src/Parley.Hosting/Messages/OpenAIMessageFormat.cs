@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Parley;
+namespace Parley.Hosting;
 
 /// <summary>
 /// Reads and writes conversations as an OpenAI-style messages array
