@@ -26,19 +26,9 @@ internal static class ConversationJson
     public static void WriteConversation(Utf8JsonWriter json, string clientId, StoredConversation stored)
     {
         var conversation = stored.Conversation;
-        var byAnswer = new Dictionary<long, TurnRecord>();
-        var unanswered = new Dictionary<long, TurnRecord>();
-        foreach (var turn in stored.Turns.Where(t => !t.IsSummary))
-        {
-            if (turn.AssistantSequence is { } answer)
-            {
-                byAnswer[answer] = turn;
-            }
-            else if (turn.UserSequence is { } question)
-            {
-                unanswered[question] = turn;
-            }
-        }
+
+        // The stored messages matched with their turns as `parley history show` matches them (one Transcript).
+        var saved = Transcript.From(stored).Entries.Where(e => e.Sequence is not null).ToList();
 
         json.WriteStartObject();
         json.WriteString("id", clientId);
@@ -48,15 +38,14 @@ internal static class ConversationJson
         json.WriteTime("created_at", conversation.CreatedAt);
         json.WriteTime("updated_at", conversation.UpdatedAt);
         json.WriteStartArray("messages");
-        for (var i = 0; i < stored.Messages.Count; i++)
+        for (var i = 0; i < saved.Count; i++)
         {
-            var message = stored.Messages[i];
-            var answered = byAnswer.GetValueOrDefault(message.Sequence);
-            var turn = answered ?? unanswered.GetValueOrDefault(message.Sequence);
+            var (message, sequence, turn) = saved[i];
+            var answered = turn?.AssistantSequence == sequence ? turn : null;
             json.WriteStartObject();
             json.WriteNumber("index", i);
-            json.WriteString("role", message.Message.Role.Value);
-            json.WriteString("content", message.Message.Text);
+            json.WriteString("role", message.Role.Value);
+            json.WriteString("content", message.Text);
             json.WriteString("status", StatusName(turn?.Status ?? TurnStatus.Complete));
             if (answered is not null)
             {
@@ -67,7 +56,7 @@ internal static class ConversationJson
                 json.WriteNull("usage");
             }
 
-            json.WriteTime("created_at", message.CreatedAt);
+            json.WriteTime("created_at", stored.Messages[i].CreatedAt);
             json.WriteEndObject();
         }
 
