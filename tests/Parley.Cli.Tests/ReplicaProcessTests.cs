@@ -178,15 +178,18 @@ public sealed class ReplicaProcessTests(PostgresServer postgres) : IAsyncLifetim
             Assert.True(statuses.Skip(1).All(s => s == HttpStatusCode.OK), $"replica {replica} after the restart: " + string.Join(", ", statuses));
         }
 
-        // An exchange answered while the database was away is saved once it returns (the history writer retries).
+        // An exchange answered while the database was away is saved once it returns (the history writer retries each
+        // step, so until it has caught up a turn can be between its question and its answer); once it has, no turn is
+        // half written.
         var answered = results.Where(r => r.Status == HttpStatusCode.OK).Select(r => r.Question).ToList();
-        var saved = await SavedQuestionsAsync();
-        for (var waited = Stopwatch.StartNew(); answered.Except(saved).Any() && waited.Elapsed < TimeSpan.FromSeconds(60);)
+        var (saved, halfWritten) = await SavedQuestionsAsync(strict: false);
+        for (var waited = Stopwatch.StartNew(); (halfWritten || answered.Except(saved).Any()) && waited.Elapsed < TimeSpan.FromSeconds(60);)
         {
             await Task.Delay(500);
-            saved = await SavedQuestionsAsync();
+            (saved, halfWritten) = await SavedQuestionsAsync(strict: false);
         }
 
+        (saved, _) = await SavedQuestionsAsync(strict: true);
         Assert.Equal(saved.Count, saved.Distinct().Count());
         Assert.All(answered, q => Assert.Contains(q, saved));
 
@@ -216,9 +219,13 @@ public sealed class ReplicaProcessTests(PostgresServer postgres) : IAsyncLifetim
         return created.Stdout.Trim();
     }
 
-    /// <summary>The questions of every saved turn; fails on a half-written turn (a question without its answer).</summary>
-    private async Task<List<string>> SavedQuestionsAsync()
+    /// <summary>
+    /// The questions of every saved turn, and whether a turn is half written (a question without its answer): a failure
+    /// when <paramref name="strict"/>, else left out and reported.
+    /// </summary>
+    private async Task<(List<string> Questions, bool HalfWritten)> SavedQuestionsAsync(bool strict)
     {
+        var halfWritten = false;
         await using var store = await PostgresConversationStore.OpenAsync(_url);
         var questions = new List<string>();
         foreach (var item in await store.ListAsync())
@@ -227,13 +234,19 @@ public sealed class ReplicaProcessTests(PostgresServer postgres) : IAsyncLifetim
             var messages = conversation.Messages.Select(m => m.Message).Where(m => m.Role != Microsoft.Extensions.AI.ChatRole.System).ToList();
             for (int i = 0; i < messages.Count; i += 2)
             {
+                if (i + 1 == messages.Count && !strict)
+                {
+                    halfWritten = true;
+                    break;
+                }
+
                 Assert.True(i + 1 < messages.Count, $"a half-written turn in {item.Id}: {messages[i].Text}");
                 Assert.Equal("Echo: " + messages[i].Text, messages[i + 1].Text);
                 questions.Add(messages[i].Text);
             }
         }
 
-        return questions;
+        return (questions, halfWritten);
     }
 
     /// <summary>Streams one turn and reads it only up to <c>data: [DONE]</c>, as SDKs do; returns the answer's text.</summary>
