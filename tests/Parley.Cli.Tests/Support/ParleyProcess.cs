@@ -131,7 +131,7 @@ public sealed class ParleyProcess : IDisposable
             }
         }
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start parley");
+        var process = StartRetryingBusyFile(info);
         if (!redirectStdin)
         {
             process.StandardInput.Close();
@@ -203,4 +203,23 @@ public sealed class ParleyProcess : IDisposable
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int sig);
+
+    // A binary a test has just copied can fail to start with ETXTBSY ("Text file busy") while another thread of this
+    // test process forks and briefly holds the copy's write handle: a race of the test harness, not of parley. Retry.
+    private static Process StartRetryingBusyFile(ProcessStartInfo info)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Process.Start(info) ?? throw new InvalidOperationException("could not start parley");
+            }
+            catch (System.ComponentModel.Win32Exception e) when (e.NativeErrorCode == TextFileBusy && attempt < 20)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+
+    private const int TextFileBusy = 26;
 }
