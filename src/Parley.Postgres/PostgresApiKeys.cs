@@ -160,21 +160,7 @@ internal sealed class PostgresApiKeys(PostgresDatabase database, Func<DateTimeOf
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadKey(reader) : null;
     }
 
-    private static ApiKeyRecord ReadKey(NpgsqlDataReader reader) => new()
-    {
-        Id = reader.GetInt64(0),
-        Name = reader.GetString(1),
-        Limits = new ApiKeyLimits(
-            NullableDecimal(reader, 2),
-            NullableDecimal(reader, 3),
-            NullableString(reader, 4)?.Split(',', StringSplitOptions.RemoveEmptyEntries),
-            NullableInt64(reader, 5) is { } rpm ? (int)rpm : null,
-            NullableInt64(reader, 6) is { } tpm ? (int)tpm : null) { ContextPolicy = NullableString(reader, 11) },
-        CreatedAt = Time(reader, 7),
-        RevokedAt = NullableTime(reader, 8),
-        SpentTodayUsd = reader.GetDecimal(9),
-        SpentThisMonthUsd = reader.GetDecimal(10),
-    };
+    private static ApiKeyRecord ReadKey(NpgsqlDataReader reader) => PostgresRows.Rows.ApiKey(reader);
 
     private static void AddPeriods(NpgsqlCommand command, DateOnly day)
     {

@@ -13,7 +13,7 @@ internal static class PostgresRows
     public const string TurnColumns = StoredRowReader.TurnColumns;
 
     // PostgreSQL keeps times as timestamptz and costs as numeric.
-    private static readonly StoredRowReader Rows = new((r, i) => r.GetFieldValue<DateTimeOffset>(i), (r, i) => r.GetDecimal(i));
+    public static readonly StoredRowReader Rows = new((r, i) => r.GetFieldValue<DateTimeOffset>(i), (r, i) => r.GetDecimal(i));
 
     public static async Task<ConversationRecord?> ReadConversationAsync(NpgsqlConnection c, NpgsqlTransaction? transaction, string conversationId, CancellationToken cancellationToken)
     {
@@ -119,6 +119,4 @@ internal static class PostgresRows
     public static decimal? NullableDecimal(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDecimal(ordinal);
 
     public static DateTimeOffset Time(NpgsqlDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
-
-    public static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : Time(reader, ordinal);
 }

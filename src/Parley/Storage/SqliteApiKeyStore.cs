@@ -162,21 +162,7 @@ internal sealed class SqliteApiKeyStore(SqliteStoreConnection database, StoreClo
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadKey(reader) : null;
     }
 
-    private static ApiKeyRecord ReadKey(SqliteDataReader reader) => new()
-    {
-        Id = reader.GetInt64(0),
-        Name = reader.GetString(1),
-        Limits = new ApiKeyLimits(
-            NullableDecimal(reader, 2),
-            NullableDecimal(reader, 3),
-            NullableString(reader, 4)?.Split(',', StringSplitOptions.RemoveEmptyEntries),
-            NullableInt64(reader, 5) is { } rpm ? (int)rpm : null,
-            NullableInt64(reader, 6) is { } tpm ? (int)tpm : null) { ContextPolicy = NullableString(reader, 11) },
-        CreatedAt = StorageText.ParseTime(reader.GetString(7)),
-        RevokedAt = NullableString(reader, 8) is { } revoked ? StorageText.ParseTime(revoked) : null,
-        SpentTodayUsd = ToDecimal(reader.GetDouble(9)),
-        SpentThisMonthUsd = ToDecimal(reader.GetDouble(10)),
-    };
+    private static ApiKeyRecord ReadKey(SqliteDataReader reader) => SqliteRows.Rows.ApiKey(reader);
 
     private static decimal? NullableDecimal(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : ToDecimal(reader.GetDouble(ordinal));
 

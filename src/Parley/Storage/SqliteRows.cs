@@ -12,7 +12,7 @@ internal static class SqliteRows
     public const string TurnColumns = StoredRowReader.TurnColumns;
 
     // SQLite keeps times as ISO text and costs as REAL.
-    private static readonly StoredRowReader Rows = new((r, i) => StorageText.ParseTime(r.GetString(i)), (r, i) => ToDecimal(r.GetDouble(i)));
+    public static readonly StoredRowReader Rows = new((r, i) => StorageText.ParseTime(r.GetString(i)), (r, i) => ToDecimal(r.GetDouble(i)));
 
     public static async Task<ConversationRecord?> ReadConversationAsync(SqliteConnection c, SqliteTransaction? transaction, string conversationId, CancellationToken cancellationToken)
     {

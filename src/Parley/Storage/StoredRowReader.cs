@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace Parley;
 
 /// <summary>
-/// The conversation and turn columns both stores select, in one order, and the records built from them — once, for
+/// The conversation, turn and key columns both stores select, in one order, and the records built from them — once, for
 /// SQLite and PostgreSQL alike (linked into Parley.Postgres). Each engine says how it reads a time and a cost: SQLite
 /// keeps ISO text and REAL, PostgreSQL timestamptz and numeric.
 /// </summary>
@@ -61,6 +61,26 @@ internal sealed class StoredRowReader(Func<DbDataReader, int, DateTimeOffset> ti
         UpdatedAt = time(reader, 18),
         MessagesDropped = NullableInt64(reader, 19) is { } dropped ? (int)dropped : null,
         MessagesSummarized = NullableInt64(reader, 20) is { } summarized ? (int)summarized : null,
+    };
+
+    /// <summary>
+    /// A key's row: id, name, daily and monthly limits, models, rpm, tpm, created and revoked times, today's and this
+    /// month's spend, then its context policy.
+    /// </summary>
+    public ApiKeyRecord ApiKey(DbDataReader reader) => new()
+    {
+        Id = reader.GetInt64(0),
+        Name = reader.GetString(1),
+        Limits = new ApiKeyLimits(
+            reader.IsDBNull(2) ? null : cost(reader, 2),
+            reader.IsDBNull(3) ? null : cost(reader, 3),
+            NullableString(reader, 4)?.Split(',', StringSplitOptions.RemoveEmptyEntries),
+            NullableInt64(reader, 5) is { } rpm ? (int)rpm : null,
+            NullableInt64(reader, 6) is { } tpm ? (int)tpm : null) { ContextPolicy = NullableString(reader, 11) },
+        CreatedAt = time(reader, 7),
+        RevokedAt = reader.IsDBNull(8) ? null : time(reader, 8),
+        SpentTodayUsd = cost(reader, 9),
+        SpentThisMonthUsd = cost(reader, 10),
     };
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
