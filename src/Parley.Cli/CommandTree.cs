@@ -24,6 +24,11 @@ internal static class CommandTree
         var noStream = new Option<bool>("--no-stream") { Description = "Wait for the complete answer instead of streaming it" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object: content, model, finish_reason, usage, cost" };
         var usage = new Option<bool>("--usage", "-u") { Description = "Print token usage on stderr after the answer" };
+        var attach = new Option<string[]>("--attach", "-a")
+        {
+            Description = "Attach an image (PNG, JPEG, WebP, GIF), a UTF-8 text file, a PDF, or an image URL to the prompt (repeatable)",
+            HelpName = "PATH|URL",
+        };
         var conversation = new ConversationOptionSet();
         var contextOptions = new ContextOptionSet();
 
@@ -38,6 +43,7 @@ internal static class CommandTree
         root.Add(noStream);
         root.Add(json);
         root.Add(usage);
+        root.Add(attach);
         conversation.AddTo(root);
         contextOptions.AddTo(root);
         root.Add(verbose);
@@ -86,6 +92,7 @@ internal static class CommandTree
                 Stream = !parse.GetValue(noStream),
                 Json = parse.GetValue(json),
                 ShowUsage = parse.GetValue(usage),
+                Attachments = parse.GetValue(attach) ?? [],
                 ShowHelp = () => Parse(root, ["--help"]).Invoke(),
             };
             return await new PromptCommand(services()).RunAsync(request, ct).ConfigureAwait(false);

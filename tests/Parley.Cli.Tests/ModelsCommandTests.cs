@@ -40,7 +40,7 @@ public class ModelsCommandTests
         Assert.Equal(
             ["id", "provider", "context_window", "max_output_tokens", "encoding", "exact_tokenizer", "input_per_million", "cached_input_per_million",
              "output_per_million", "reasoning", "system_role", "supports_temperature", "supports_reasoning_effort", "max_tokens_field", "framing",
-             "image_tokens", "local", "source", "price_date"],
+             "image_tokens", "image_input", "file_input", "local", "source", "price_date"],
             mini.EnumerateObject().Select(p => p.Name));
         Assert.Equal(0.15m, mini.GetProperty("input_per_million").GetDecimal());
         Assert.Equal(0.075m, mini.GetProperty("cached_input_per_million").GetDecimal());
@@ -50,6 +50,9 @@ public class ModelsCommandTests
         Assert.Equal(3, mini.GetProperty("framing").GetProperty("reply_priming").GetInt32());
         Assert.Contains("LiteLLM", mini.GetProperty("source").GetString());
         Assert.Equal("2026-11-23", mini.GetProperty("price_date").GetString());
+        Assert.True(mini.GetProperty("image_input").GetBoolean());
+        Assert.False(mini.GetProperty("file_input").GetBoolean());
+        Assert.False(Model(doc, "gpt-3.5-turbo").GetProperty("image_input").GetBoolean());
         Assert.Equal("user", Model(doc, "o1-mini").GetProperty("system_role").GetString());
         Assert.Equal(2, Model(doc, "o3-mini").GetProperty("framing").GetProperty("reply_priming").GetInt32());
         var llama = Model(doc, "llama3.2");

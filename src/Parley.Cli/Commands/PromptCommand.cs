@@ -15,6 +15,9 @@ internal sealed record PromptRequest
 
     public bool ShowUsage { get; init; }
 
+    /// <summary><c>-a/--attach</c>: files and image URLs sent with the prompt.</summary>
+    public IReadOnlyList<string> Attachments { get; init; } = [];
+
     /// <summary>Prints <c>parley --help</c> and returns its exit code: what a bare <c>parley</c> (no prompt, no input) does.</summary>
     public Func<int>? ShowHelp { get; init; }
 }
@@ -52,12 +55,13 @@ internal sealed class PromptCommand
         }
 
         var session = built.Session;
+        var question = Attachment.Message(prompt, await AttachmentReader.ReadAllAsync(request.Attachments, session.ModelInfo, cancellationToken).ConfigureAwait(false));
         ChatTurn turn;
         try
         {
             if (request.Stream)
             {
-                var stream = session.StreamAsync(prompt, cancellationToken);
+                var stream = session.StreamAsync(question, cancellationToken);
                 await foreach (var update in stream.ConfigureAwait(false))
                 {
                     if (!request.Json)
@@ -70,7 +74,7 @@ internal sealed class PromptCommand
             }
             else
             {
-                turn = await session.SendAsync(prompt, cancellationToken).ConfigureAwait(false);
+                turn = await session.SendAsync(question, cancellationToken).ConfigureAwait(false);
                 if (!request.Json)
                 {
                     await ui.WriteAnswerAsync(ShownAnswer.Of(turn), cancellationToken).ConfigureAwait(false);
@@ -90,6 +94,12 @@ internal sealed class PromptCommand
 
             _services.ReportApiError(e, built.Provider);
             return ExitCodes.RuntimeError;
+        }
+        catch (NotSupportedException e)
+        {
+            // The catalog says the model cannot take what was attached (an image): nothing was sent.
+            _services.Interaction.Error(e.Message);
+            return ExitCodes.UsageError;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -77,13 +77,17 @@ internal sealed class ChatRepl
         var interrupts = _context.Services.Interrupts;
         var token = interrupts.BeginTurn();
         var session = _context.Session;
+
+        // The attachments go with this message, whatever becomes of it.
+        var question = Attachment.Message(prompt, _context.PendingAttachments);
+        _context.PendingAttachments.Clear();
         try
         {
             _presenter.BeginAnswer();
             ChatTurn last;
             if (_stream)
             {
-                var stream = session.StreamAsync(prompt, token);
+                var stream = session.StreamAsync(question, token);
                 await foreach (var update in stream.ConfigureAwait(false))
                 {
                     await _presenter.WriteAsync(ShownAnswer.Of(update), token).ConfigureAwait(false);
@@ -93,7 +97,7 @@ internal sealed class ChatRepl
             }
             else
             {
-                last = await session.SendAsync(prompt, token).ConfigureAwait(false);
+                last = await session.SendAsync(question, token).ConfigureAwait(false);
                 await _presenter.WriteAsync(ShownAnswer.Of(last), token).ConfigureAwait(false);
             }
 
@@ -139,7 +143,7 @@ internal sealed class ChatRepl
             _context.Ui.Error(e.Message);
             return false;
         }
-        catch (ContextWindowExceededException e)
+        catch (Exception e) when (e is ContextWindowExceededException or NotSupportedException)
         {
             // Nothing was sent: the conversation goes on, and the exit code says a message was refused.
             await _presenter.EndAnswerAsync().ConfigureAwait(false);

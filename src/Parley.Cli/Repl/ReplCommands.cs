@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 
 namespace Parley.Cli;
 
-/// <summary>The REPL's slash commands: /history, /reset, /system, /model, /usage, /context, /retry, /save, /help, /exit.</summary>
+/// <summary>The REPL's slash commands: /history, /reset, /system, /model, /usage, /context, /retry, /attach, /save, /help, /exit.</summary>
 internal static class ReplCommands
 {
     public static IReadOnlyList<ReplCommand> All { get; } =
@@ -16,6 +16,7 @@ internal static class ReplCommands
         new("/usage", string.Empty, "running token and cost totals", Usage),
         new("/context", string.Empty, "the prompt's tokens against the window; messages sent, summarized and dropped", Context),
         new("/retry", string.Empty, "ask the last question again", Retry),
+        new("/attach", "PATH|URL", "attach an image, text file or PDF to the next message; no PATH: list them", Attach),
         new("/save", "FILE", "save the conversation as an OpenAI messages JSON array", Save),
         new("/help", string.Empty, "list the commands", Help),
         new("/exit", string.Empty, "leave (or Ctrl+D)", Exit),
@@ -171,6 +172,35 @@ internal static class ReplCommands
         }
 
         return Task.CompletedTask;
+    }
+
+    private static async Task Attach(ReplContext context, string source, CancellationToken ct)
+    {
+        if (source.Length == 0)
+        {
+            if (context.PendingAttachments.Count == 0)
+            {
+                context.Ui.Note("nothing attached: /attach PATH adds a file to the next message");
+            }
+
+            foreach (var pending in context.PendingAttachments)
+            {
+                context.Ui.Note($"attached: {pending.Description}");
+            }
+
+            return;
+        }
+
+        try
+        {
+            var attachment = await AttachmentReader.ReadAsync(source, context.Session.ModelInfo, ct).ConfigureAwait(false);
+            context.PendingAttachments.Add(attachment);
+            context.Ui.Note($"attached {attachment.Description}: it goes with your next message");
+        }
+        catch (CliUsageException e)
+        {
+            context.Ui.Error(e.Message);
+        }
     }
 
     private static async Task Save(ReplContext context, string file, CancellationToken ct)

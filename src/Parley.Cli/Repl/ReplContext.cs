@@ -32,4 +32,7 @@ internal sealed class ReplContext
 
     /// <summary>Set by <c>/retry</c>: the question to ask again.</summary>
     public string? PendingPrompt { get; set; }
+
+    /// <summary>Added by <c>/attach</c>: they go with the next message.</summary>
+    public List<Attachment> PendingAttachments { get; } = [];
 }

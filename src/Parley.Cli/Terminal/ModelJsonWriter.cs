@@ -74,6 +74,17 @@ internal static class ModelJsonWriter
             json.WriteNull("image_tokens");
         }
 
+        if (model.SupportsImageInput is { } images)
+        {
+            json.WriteBoolean("image_input", images);
+        }
+        else
+        {
+            json.WriteNull("image_input");
+        }
+
+        json.WriteBoolean("file_input", model.SupportsFileInput);
+
         json.WriteBoolean("local", model.IsLocal);
         json.WriteString("source", model.Source);
         json.WriteString("price_date", model.PriceDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));

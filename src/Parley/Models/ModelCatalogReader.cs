@@ -18,7 +18,7 @@ internal static class ModelCatalogReader
         "provider", "aliases", "context_window", "max_output_tokens", "encoding",
         "input_per_million", "cached_input_per_million", "output_per_million", "fine_tuned",
         "reasoning", "system_role", "supports_temperature", "supports_reasoning_effort",
-        "max_tokens_field", "framing", "image_tokens", "source", "price_date", "local",
+        "max_tokens_field", "framing", "image_tokens", "image_input", "file_input", "source", "price_date", "local",
     };
 
     public static IReadOnlyDictionary<string, ChatFraming> DefaultFramings { get; } = new Dictionary<string, ChatFraming>(StringComparer.OrdinalIgnoreCase)
@@ -100,6 +100,7 @@ internal static class ModelCatalogReader
             _ => throw new FormatException($"Model '{id}': framing must be a name or an object."),
         };
 
+        ImageTokenRule? imageRule = ReadImageRule(raw["image_tokens"], id);
         var info = new ModelInfo
         {
             Id = id,
@@ -116,7 +117,9 @@ internal static class ModelCatalogReader
             SupportsReasoningEffort = Bool(raw, id, "supports_reasoning_effort") ?? false,
             MaxTokensField = maxTokensField,
             Framing = framing,
-            ImageTokens = ReadImageRule(raw["image_tokens"], id),
+            ImageTokens = imageRule,
+            SupportsImageInput = Bool(raw, id, "image_input") ?? (imageRule is null ? null : true),
+            SupportsFileInput = Bool(raw, id, "file_input") ?? false,
             Source = String(raw, id, "source"),
             PriceDate = Date(raw, id, "price_date"),
             IsLocal = Bool(raw, id, "local") ?? false,

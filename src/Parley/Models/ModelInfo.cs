@@ -87,6 +87,19 @@ public sealed record ModelInfo
     public double? ImagePatchMultiplier => ImageTokens?.PatchMultiplier;
 
     /// <summary>
+    /// Whether the model reads images: true, false (an image sent to it is refused before sending, see
+    /// <see cref="ChatSession.SendAsync(ChatMessage, CancellationToken)"/>), or null when the catalog does not know (images
+    /// are sent). The catalog's <c>image_input</c> field; an entry with <c>image_tokens</c> reads images unless it says otherwise.
+    /// </summary>
+    public bool? SupportsImageInput { get; init; }
+
+    /// <summary>
+    /// True when the model accepts documents (PDF) as file parts (the catalog's <c>file_input</c>); otherwise a PDF is
+    /// best sent as its text. False unless the catalog or the config file says so.
+    /// </summary>
+    public bool SupportsFileInput { get; init; }
+
+    /// <summary>
     /// The dollar cost of <paramref name="usage"/> at this model's prices (cached input at its own price), or null when a
     /// price or the token counts are unknown.
     /// </summary>

@@ -131,9 +131,25 @@ public sealed class ChatSession
     /// <exception cref="ParleyApiException">The provider call failed; the question is not kept in memory (but stays saved as a failed turn).</exception>
     /// <exception cref="ContextWindowExceededException">The prompt cannot fit the model's window; nothing was sent.</exception>
     /// <exception cref="CostBudgetExceededException">The turn could cost more than is left of <see cref="ChatSessionOptions.MaxCostUsd"/>, or its price is unknown; nothing was sent.</exception>
-    public async Task<ChatTurn> SendAsync(string userText, CancellationToken cancellationToken = default)
+    public Task<ChatTurn> SendAsync(string userText, CancellationToken cancellationToken = default) => SendAsync(CreateUserMessage(userText), cancellationToken);
+
+    /// <summary>
+    /// Sends a user message with contents — text, images (<see cref="DataContent"/> or <see cref="UriContent"/>),
+    /// files — and waits for the whole answer, as <see cref="SendAsync(string, CancellationToken)"/> does. Images are
+    /// counted before sending by the model's image rule (a <see cref="UriContent"/>, whose size is unknown, is counted
+    /// as 1024×1024 and the count marked as an estimate), within the window and the cost limit.
+    /// </summary>
+    /// <param name="message">The question: a <see cref="ChatRole.User"/> message. The session keeps its own copy.</param>
+    /// <param name="cancellationToken">Cancels the turn.</param>
+    /// <returns>The recorded turn.</returns>
+    /// <exception cref="NotSupportedException">The request carries an image and the catalog says the model does not read images (<see cref="ModelInfo.SupportsImageInput"/>); nothing was sent.</exception>
+    /// <exception cref="ParleyApiException">The provider call failed; the question is not kept in memory (but stays saved as a failed turn).</exception>
+    /// <exception cref="ContextWindowExceededException">The prompt cannot fit the model's window; nothing was sent.</exception>
+    /// <exception cref="CostBudgetExceededException">The turn could cost more than is left of <see cref="ChatSessionOptions.MaxCostUsd"/>, or its price is unknown; nothing was sent.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter (text or a message), as IChatClient's do.")]
+    public async Task<ChatTurn> SendAsync(ChatMessage message, CancellationToken cancellationToken = default)
     {
-        var user = CreateUserMessage(userText);
+        var user = CopyUserMessage(message);
         var (request, pending) = await PrepareAndSaveAsync(user, cancellationToken).ConfigureAwait(false);
         var started = _options.TimeProvider.GetTimestamp();
         ChatResponse response;
@@ -172,26 +188,45 @@ public sealed class ChatSession
     /// it (it is not the answer's content), and <see cref="ChatTurn.RefusalIn"/> returns each piece
     /// (Microsoft.Extensions.AI.OpenAI drops streamed refusals; Parley reads them from the OpenAI SDK's update). Callers
     /// that show the answer live should show those pieces as well; at the end the turn's <see cref="ChatTurn.Refusal"/>
-    /// holds the whole refusal, exactly as for <see cref="SendAsync"/>.
+    /// holds the whole refusal, exactly as for <see cref="SendAsync(string, CancellationToken)"/>.
     /// </remarks>
     /// <param name="userText">The question.</param>
     /// <param name="cancellationToken">Cancels the turn (as does the token given to the enumeration).</param>
     /// <returns>The answer's updates, and the recorded turn once they end.</returns>
-    public ChatTurnStream StreamAsync(string userText, CancellationToken cancellationToken = default)
+    public ChatTurnStream StreamAsync(string userText, CancellationToken cancellationToken = default) =>
+        StreamTurn(() => CreateUserMessage(userText), cancellationToken);
+
+    /// <summary>
+    /// Sends a user message with contents (text, images, files) and yields the answer as it is generated, as
+    /// <see cref="StreamAsync(string, CancellationToken)"/> does; images are counted and checked as in
+    /// <see cref="SendAsync(ChatMessage, CancellationToken)"/> (a refused image throws <see cref="NotSupportedException"/>
+    /// when the stream is read, before anything is sent).
+    /// </summary>
+    /// <param name="message">The question: a <see cref="ChatRole.User"/> message. The session keeps its own copy.</param>
+    /// <param name="cancellationToken">Cancels the turn (as does the token given to the enumeration).</param>
+    /// <returns>The answer's updates, and the recorded turn once they end.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter (text or a message), as IChatClient's do.")]
+    public ChatTurnStream StreamAsync(ChatMessage message, CancellationToken cancellationToken = default)
+    {
+        var user = CopyUserMessage(message);
+        return StreamTurn(() => user, cancellationToken);
+    }
+
+    private ChatTurnStream StreamTurn(Func<ChatMessage> user, CancellationToken cancellationToken)
     {
         var before = 0;
         return new ChatTurnStream(
             token =>
             {
                 before = _turns.Count;
-                return StreamTurnAsync(userText, cancellationToken).GetAsyncEnumerator(token);
+                return StreamTurnAsync(user, cancellationToken).GetAsyncEnumerator(token);
             },
             () => _turns.Count > before ? _turns[^1] : null);
     }
 
-    private async IAsyncEnumerable<ChatResponseUpdate> StreamTurnAsync(string userText, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamTurnAsync(Func<ChatMessage> createUser, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var user = CreateUserMessage(userText);
+        var user = createUser();
         var (request, pending) = await PrepareAndSaveAsync(user, cancellationToken).ConfigureAwait(false);
         var started = _options.TimeProvider.GetTimestamp();
         TimeSpan? firstToken = null;
@@ -379,6 +414,24 @@ public sealed class ChatSession
         return new ChatMessage(ChatRole.User, userText);
     }
 
+    // The session keeps its own message (a later change to the caller's does not rewrite the history).
+    private static ChatMessage CopyUserMessage(ChatMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Role != ChatRole.User)
+        {
+            throw new ArgumentException($"a turn starts with a user message, not a {message.Role} message", nameof(message));
+        }
+
+        return new ChatMessage(ChatRole.User, [.. message.Contents])
+        {
+            AuthorName = message.AuthorName,
+            MessageId = message.MessageId,
+            CreatedAt = message.CreatedAt,
+            AdditionalProperties = message.AdditionalProperties?.Clone(),
+        };
+    }
+
     private List<ChatMessage> StatelessMessages()
     {
         var stateless = new List<ChatMessage>();
@@ -395,6 +448,7 @@ public sealed class ChatSession
     {
         List<ChatMessage> candidates = _options.Memory ? [.. _history, user] : [.. StatelessMessages(), user];
         var (request, _) = await _context.ApplyAsync(candidates, preview: false, cancellationToken).ConfigureAwait(false);
+        ImageInputCheck.Check(request, ModelInfo, _options.Model);
         Preflight(request);
         CheckCostBudget(request);
         if (_options.Memory)

@@ -21,7 +21,7 @@ public sealed record ChatTurn
     /// history, the saved conversation and the next request) carries this text.
     /// </summary>
     /// <remarks>
-    /// Set for <see cref="ChatSession.SendAsync"/> and <see cref="ChatSession.StreamAsync"/> alike. While streaming, each
+    /// Set for <see cref="ChatSession.SendAsync(string, CancellationToken)"/> and <see cref="ChatSession.StreamAsync(string, CancellationToken)"/> alike. While streaming, each
     /// piece also arrives as it is generated: <see cref="RefusalIn"/> reads it from the update
     /// (whose <see cref="ChatResponseUpdate.Text"/> stays empty). A stream cut during a refusal keeps the part received,
     /// marked interrupted.
@@ -33,7 +33,7 @@ public sealed record ChatTurn
     /// it), or null when it carries none. Microsoft.Extensions.AI.OpenAI drops streamed refusals; this also reads them
     /// from the OpenAI SDK's update.
     /// </summary>
-    /// <param name="update">An update of <see cref="ChatSession.StreamAsync"/> (or of any OpenAI chat client's stream).</param>
+    /// <param name="update">An update of <see cref="ChatSession.StreamAsync(string, CancellationToken)"/> (or of any OpenAI chat client's stream).</param>
     /// <returns>The refusal text in the update, or null.</returns>
     public static string? RefusalIn(ChatResponseUpdate update) => ModelRefusal.Read(update);
 

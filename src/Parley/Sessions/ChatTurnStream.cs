@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 namespace Parley;
 
 /// <summary>
-/// A turn being streamed by <see cref="ChatSession.StreamAsync"/>: enumerate it for the answer's updates as they are
+/// A turn being streamed by <see cref="ChatSession.StreamAsync(string, CancellationToken)"/>: enumerate it for the answer's updates as they are
 /// generated, then await <see cref="Turn"/> for the recorded turn — its usage, cost, latency and time to first token.
 /// </summary>
 /// <remarks>

@@ -291,9 +291,45 @@ public class ModelCatalogTests
     [InlineData("""{"models": {"m": {"context_window": "big"}}}""", "context_window")]
     [InlineData("""{"models": {"m": {"framing": "nope"}}}""", "framing")]
     [InlineData("""{"models": {"m": {"price_date": "23/11/2026"}}}""", "price_date")]
+    [InlineData("""{"models": {"m": {"image_input": "yes"}}}""", "image_input")]
+    [InlineData("""{"models": {"m": {"file_input": 1}}}""", "file_input")]
     public void Parse_BadField_ThrowsNamingTheField(string json, string field)
     {
         FormatException error = Assert.Throws<FormatException>(() => ModelCatalog.Parse(json));
         Assert.Contains(field, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("gpt-4o", true)]
+    [InlineData("gpt-4.1-mini", true)]
+    [InlineData("gpt-4-1106-vision-preview", true)]
+    [InlineData("gpt-3.5-turbo", false)]
+    [InlineData("gpt-4-0613", false)]
+    [InlineData("o3-mini", false)]
+    [InlineData("llama3.2:3b", false)]
+    [InlineData("gemma3:4b", null)] // gemma3:1b reads no images, 4b and larger do
+    public void BuiltIn_KnowsWhichModelsReadImages(string model, bool? readsImages)
+    {
+        Assert.Equal(readsImages, Catalog.Find(model)!.SupportsImageInput);
+        Assert.False(Catalog.Find(model)!.SupportsFileInput);
+    }
+
+    [Fact]
+    public void Parse_ImageInput_DefaultsToTrueWithAnImageRuleAndUnknownWithout()
+    {
+        ModelCatalog catalog = ModelCatalog.Parse("""
+            {"models": {
+              "seeing": {"image_tokens": {"base": 85, "tile": 170}},
+              "unknown": {},
+              "blind": {"image_tokens": {"base": 85, "tile": 170}, "image_input": false},
+              "reader": {"file_input": true}
+            }}
+            """);
+
+        Assert.True(catalog.Find("seeing")!.SupportsImageInput);
+        Assert.Null(catalog.Find("unknown")!.SupportsImageInput);
+        Assert.False(catalog.Find("blind")!.SupportsImageInput);
+        Assert.True(catalog.Find("reader")!.SupportsFileInput);
+        Assert.False(catalog.Find("unknown")!.SupportsFileInput);
     }
 }
