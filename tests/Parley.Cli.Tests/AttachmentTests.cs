@@ -162,6 +162,21 @@ public class AttachmentTests
     }
 
     [Fact]
+    public async Task ChatRetry_AfterAQuestionWithAttachments_AsksAgainWithThem()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
+        await File.WriteAllBytesAsync(Path.Combine(parley.WorkingDirectory, "cat.png"), TestImages.Png(64, 64));
+        await File.WriteAllTextAsync(Path.Combine(parley.WorkingDirectory, "notes.txt"), "milk\n");
+
+        var r = await parley.RunAsync("/attach cat.png\n/attach notes.txt\nWhat is this?\n/retry\n", "chat", "--no-log", "-m", "gpt-4o");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal(server.Requests[0].Body, server.Requests[1].Body);
+    }
+
+    [Fact]
     public async Task ChatAttach_ImageForAModelThatReadsNoImages_IsRefusedAndTheChatGoesOn()
     {
         await using var server = await LoopbackServer.StartAsync();

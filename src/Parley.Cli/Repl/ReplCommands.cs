@@ -161,10 +161,17 @@ internal static class ReplCommands
 
     private static Task Retry(ReplContext context, string _, CancellationToken ct)
     {
+        var asked = context.Session.LastTurn?.UserMessage;
         var question = context.Session.UndoLastTurn();
         if (question is null)
         {
             context.Ui.Note("nothing to retry yet");
+        }
+        else if (asked is { Contents: [TextContent prompt, _, ..] })
+        {
+            // Asked again with what was attached to it, not with the attachments' text folded into the question.
+            context.PendingPrompt = prompt.Text;
+            context.PendingAttachments.InsertRange(0, asked.Contents.Skip(1).Select(content => new Attachment("/retry", content, "attached to the last question")));
         }
         else
         {
