@@ -192,6 +192,24 @@ public class AttachmentTests
         Assert.Equal([("user", "hello")], request.Messages);
     }
 
+    [Fact]
+    public async Task CompareAttach_EveryModelGetsTheImage_AndOneThatReadsNoImagesIsRefused()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
+        var png = TestImages.Png(64, 64);
+        await File.WriteAllBytesAsync(Path.Combine(parley.WorkingDirectory, "cat.png"), png);
+
+        var r = await parley.RunAsync(stdin: "", "compare", "--json", "-m", "gpt-4o", "-m", "gpt-3.5-turbo", "-a", "cat.png", "What is this?");
+
+        Assert.Equal(1, r.ExitCode); // a model never answered
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("gpt-4o", request.Model);
+        Assert.Equal("data:image/png;base64," + Convert.ToBase64String(png), UserParts(request)[1].GetProperty("image_url").GetProperty("url").GetString());
+        using var rows = JsonDocument.Parse(r.Stdout);
+        Assert.StartsWith("gpt-3.5-turbo does not read images", rows.RootElement[1].GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
+    }
+
     private static JsonElement[] UserParts(RecordedRequest request) =>
         [.. request.Json!.Value.GetProperty("messages").EnumerateArray().Last().GetProperty("content").EnumerateArray()];
 

@@ -33,7 +33,8 @@ internal sealed class CompareAction
         var targets = new List<CompareTarget>();
         for (var i = 0; i < providers.Count; i++)
         {
-            targets.Add(await DescribeAsync(request.Models[i], providers[i], catalog, request.Reliability, cancellationToken).ConfigureAwait(false));
+            var target = await DescribeAsync(request.Models[i], providers[i], catalog, request.Reliability, cancellationToken).ConfigureAwait(false);
+            targets.Add(target with { Attachments = await AttachmentReader.ReadAllAsync(request.Attachments, target.Model.Info, cancellationToken).ConfigureAwait(false) });
         }
 
         var ui = _services.Interaction;

@@ -38,6 +38,12 @@ internal static class CompareCommand
         command.Add(csv);
         command.Add(chart);
         command.Add(table);
+        var attach = new Option<string[]>("--attach", "-a")
+        {
+            Description = "Attach an image (PNG, JPEG, WebP, GIF), a UTF-8 text file, a PDF, or an image URL to the prompt (repeatable)",
+            HelpName = "PATH|URL",
+        };
+        command.Add(attach);
         generation.AddTo(command);
         reliability.AddTo(command);
 
@@ -56,6 +62,7 @@ internal static class CompareCommand
                 Csv = parse.GetValue(csv),
                 ChartPath = parse.GetValue(chart),
                 LocalHostedTable = parse.GetValue(table),
+                Attachments = parse.GetValue(attach) ?? [],
             };
             return await new CompareAction(services()).RunAsync(request, ct).ConfigureAwait(false);
         });

@@ -32,4 +32,7 @@ internal sealed record CompareRequest
 
     /// <summary><c>--table</c>: also the tutorial's local-vs-hosted table.</summary>
     public bool LocalHostedTable { get; init; }
+
+    /// <summary><c>-a/--attach</c>: files and image URLs sent with the prompt to every model.</summary>
+    public IReadOnlyList<string> Attachments { get; init; } = [];
 }

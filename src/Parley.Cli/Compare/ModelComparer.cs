@@ -85,7 +85,7 @@ internal sealed class ModelComparer
         });
         try
         {
-            var stream = session.StreamAsync(prompt, cancellationToken);
+            var stream = session.StreamAsync(Attachment.Message(prompt, target.Attachments), cancellationToken);
             await foreach (var _ in stream.ConfigureAwait(false))
             {
             }
@@ -96,8 +96,9 @@ internal sealed class ModelComparer
         {
             return (null, _describe(e, target.Model.Provider));
         }
-        catch (ContextWindowExceededException e)
+        catch (Exception e) when (e is ContextWindowExceededException or NotSupportedException)
         {
+            // Nothing was sent to this model (the prompt does not fit, or it reads no images); the others still answer.
             return (null, e.Message);
         }
     }
