@@ -162,6 +162,21 @@ public class AttachmentTests
     }
 
     [Fact]
+    public async Task ChatAttach_QuotedPathAndHomePath_AreReadAsAShellWould()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
+        await File.WriteAllTextAsync(Path.Combine(parley.WorkingDirectory, "my notes.txt"), "one\n");
+        await File.WriteAllTextAsync(Path.Combine(parley.Home, "home.txt"), "two\n");
+
+        var r = await parley.RunAsync("/attach \"my notes.txt\"\n/attach ~/home.txt\nRead them\n", "chat", "--no-log");
+
+        Assert.Equal(0, r.ExitCode);
+        var parts = UserParts(Assert.Single(server.Requests));
+        Assert.Equal(["Read them", "File: my notes.txt\none\n", "File: home.txt\ntwo\n"], parts.Select(p => p.GetProperty("text").GetString()));
+    }
+
+    [Fact]
     public async Task ChatRetry_AfterAQuestionWithAttachments_AsksAgainWithThem()
     {
         await using var server = await LoopbackServer.StartAsync();

@@ -200,7 +200,7 @@ internal static class ReplCommands
 
         try
         {
-            var attachment = await AttachmentReader.ReadAsync(source, context.Session.ModelInfo, ct).ConfigureAwait(false);
+            var attachment = await AttachmentReader.ReadAsync(AsTypedInAShell(source), context.Session.ModelInfo, ct).ConfigureAwait(false);
             context.PendingAttachments.Add(attachment);
             context.Ui.Note($"attached {attachment.Description}: it goes with your next message");
         }
@@ -208,6 +208,19 @@ internal static class ReplCommands
         {
             context.Ui.Error(e.Message);
         }
+    }
+
+    // What a shell would have made of one path: surrounding quotes removed (a name with spaces), a leading ~/ for home.
+    private static string AsTypedInAShell(string path)
+    {
+        if (path.Length >= 2 && path[0] == path[^1] && path[0] is '"' or '\'')
+        {
+            path = path[1..^1];
+        }
+
+        return path.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
+            : path;
     }
 
     private static async Task Save(ReplContext context, string file, CancellationToken ct)
