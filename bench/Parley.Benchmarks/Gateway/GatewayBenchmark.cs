@@ -96,6 +96,26 @@ internal sealed class GatewayBenchmark : IBenchmarkSection
         _load = $"{loadBefore} at the start of this section, {MachineInfo.ReadLoadAverage()} at its end";
     }
 
+    /// <summary>
+    /// <c>--only gateway-conversation</c>: the throughput row through one 1,000-message conversation alone, for each build
+    /// (no latency, plain throughput, streaming or memory runs); reported on stderr and in the JSON metrics only.
+    /// </summary>
+    public async Task RunConversationAsync(BenchSettings settings, LoopbackServerProcess server, string work)
+    {
+        _smoke = settings.Smoke;
+        _wrkSeconds = settings.Smoke ? 2 : 30;
+        var wrk = File.Exists("/usr/bin/wrk") ? "/usr/bin/wrk" : FindOnPath("wrk");
+        var script = Path.Combine(work, "post.lua");
+        foreach (var build in Builds(settings))
+        {
+            await server.ResetAsync();
+            await using var gateway = await GatewayProcess.StartAsync(build, server);
+            Console.Error.WriteLine($"  gateway {build.Name} at {gateway.BaseUrl} (pid {gateway.Pid}); load average {MachineInfo.ReadLoadAverage()}");
+            await MeasureConversationAsync(build, server, gateway, wrk, script);
+            await server.ResetAsync();
+        }
+    }
+
     private async Task MeasureLatencyAsync(CliVariant build, LoopbackServerProcess server, GatewayProcess gateway)
     {
         var run = await ChildProcess.RunAsync(ChildProcess.Harness, ["gateway-client", "latency", server.BaseUrl.ToString(), gateway.BaseUrl.ToString(), gateway.Key, N(_latencyCount), N(_smoke ? 20 : 1_000)]);
@@ -303,6 +323,12 @@ internal sealed class GatewayBenchmark : IBenchmarkSection
         {
             metrics[route == "direct" ? "gateway/direct/rps" : $"gateway/{build}/rps"] = result?.RequestsPerSecond;
             metrics[route == "direct" ? "gateway/direct/errors" : $"gateway/{build}/errors"] = result?.Errors;
+        }
+
+        foreach (var (_, build, result, _) in _throughput.Where(t => t.Route.Contains("conversation", StringComparison.Ordinal)))
+        {
+            metrics[$"gateway/{build}/conversation_rps"] = result?.RequestsPerSecond;
+            metrics[$"gateway/{build}/conversation_errors"] = result?.Errors;
         }
 
         foreach (var (build, cpu, _, error) in _streaming)
