@@ -73,7 +73,7 @@ internal static class GatewayTurnCommand
                 }
 
                 var t3 = Stopwatch.GetTimestamp();
-                var upstream = UpstreamBody.Build(request, route.UpstreamModel, exchange.MessagesReplaced ? exchange.Messages : null, exchange.ClientBody);
+                var upstream = UpstreamBody.Build(request, route.UpstreamModel, exchange.MessagesReplaced ? exchange.Messages : null, exchange.ClientBody, exchange.Conversation?.Json);
                 var t4 = Stopwatch.GetTimestamp();
                 dropped = fitted.Dropped;
                 bytes = upstream.Length;
