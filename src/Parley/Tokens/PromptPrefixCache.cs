@@ -32,6 +32,11 @@ internal sealed class PromptPrefixCache<TKey>
     public (long Total, bool AnyFlagged) Sum(TKey key, IEnumerable<ChatMessage> messages, Func<ChatMessage, (long Value, bool Flagged)> measure)
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        if (list.Count == 0)
+        {
+            return (0, false); // nothing to measure: the last prompt's totals stay for the next one (a policy's overhead count)
+        }
+
         Entry? entry;
         lock (gate)
         {

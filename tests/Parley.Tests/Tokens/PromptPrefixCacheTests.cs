@@ -30,6 +30,27 @@ public class PromptPrefixCacheTests
     }
 
     [Fact]
+    public void Sum_EmptyPromptBetweenTwoTurns_NextTurnMeasuresOnlyItsNewMessages()
+    {
+        var cache = new PromptPrefixCache<string>();
+        var history = Messages(100);
+        var measured = 0;
+        (long, bool) Measure(ChatMessage m)
+        {
+            measured++;
+            return Length(m);
+        }
+
+        cache.Sum("k", history, Measure);
+
+        // A policy counts an empty prompt (its overhead) between two turns: it must not cost the next turn the history.
+        Assert.Equal((0L, false), cache.Sum("k", [], Measure));
+        history.Add(new ChatMessage(ChatRole.User, "question"));
+        Assert.Equal((5058L, true), cache.Sum("k", history, Measure));
+        Assert.Equal(101, measured);
+    }
+
+    [Fact]
     public void Sum_TrimmedOrReplacedMessages_AreMeasuredAgain()
     {
         var cache = new PromptPrefixCache<string>();
