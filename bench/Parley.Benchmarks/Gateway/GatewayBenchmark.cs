@@ -20,6 +20,7 @@ internal sealed class GatewayBenchmark : IBenchmarkSection
     private readonly List<(string Route, string Build, WrkResult? Result, string? Error)> _throughput = [];
     private readonly List<(string Build, double CpuUsPerChunk, double ChunksPerSecond, string? Error)> _streaming = [];
     private readonly List<(string Build, double IdleMiB, double OpenMiB, double PeakMiB, string? Error)> _memory = [];
+    private readonly Dictionary<string, double> _conversationCpu = [];
     private string? _conversation;
     private int _latencyCount;
     private int _wrkSeconds;
@@ -187,7 +188,16 @@ internal sealed class GatewayBenchmark : IBenchmarkSection
 
         await server.ResetAsync();
         await File.WriteAllTextAsync(script, WrkScript(gateway.Key, id));
-        _throughput.Add(await WrkAsync("gateway, 1,000-message conversation", build.Name, wrk, gateway.BaseUrl, script));
+        var cpuBefore = gateway.CpuTime();
+        var row = await WrkAsync("gateway, 1,000-message conversation", build.Name, wrk, gateway.BaseUrl, script);
+        _throughput.Add(row);
+        if (row.Item3 is { Requests: > 0 } result)
+        {
+            // CPU time is less disturbed by other work on the machine than requests/s: the gateway's own cost per turn.
+            var cpuMs = (gateway.CpuTime() - cpuBefore).TotalMilliseconds / result.Requests;
+            _conversationCpu[build.Name] = cpuMs;
+            Console.Error.WriteLine($"  gateway {build.Name} conversation: {cpuMs:0.00} ms of gateway CPU per request (user+sys over the wrk run)");
+        }
     }
 
     private async Task MeasureStreamingAsync(CliVariant build, LoopbackServerProcess server, GatewayProcess gateway)
@@ -329,6 +339,7 @@ internal sealed class GatewayBenchmark : IBenchmarkSection
         {
             metrics[$"gateway/{build}/conversation_rps"] = result?.RequestsPerSecond;
             metrics[$"gateway/{build}/conversation_errors"] = result?.Errors;
+            metrics[$"gateway/{build}/conversation_cpu_ms_per_request"] = _conversationCpu.TryGetValue(build, out var cpu) ? cpu : null;
         }
 
         foreach (var (build, cpu, _, error) in _streaming)
