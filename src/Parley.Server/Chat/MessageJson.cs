@@ -11,7 +11,7 @@ namespace Parley.Server;
 /// (<see cref="Keep"/>: the conversation's own) are kept; any other message is written each time.
 /// </summary>
 /// <remarks>
-/// Per kept message: a dictionary entry (about 30–60 bytes with its share of the buckets) and, once sent, a byte array
+/// Per kept message: a dictionary entry (28–56 bytes with its share of the buckets, by how full it is) and, once sent, a byte array
 /// (24 bytes plus the message's JSON, e.g. 58 bytes for <c>{"role":"user","content":"Hello there, how are you today?"}</c>).
 /// Its bound is its conversation's: <see cref="ConversationCache"/> keeps at most <c>maxMessages</c> messages in all.
 /// </remarks>
