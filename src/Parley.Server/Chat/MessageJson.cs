@@ -47,7 +47,13 @@ internal sealed class MessageJson
     /// The JSON array of <paramref name="messages"/> as one <see cref="Utf8JsonWriter"/> writes it with
     /// <see cref="OpenAIMessageFormat.WriteMessage"/> for each, taking each message kept by <paramref name="kept"/> from it.
     /// </summary>
-    public static byte[] WriteArray(IReadOnlyList<ChatMessage> messages, MessageJson? kept)
+    public static byte[] WriteArray(IReadOnlyList<ChatMessage> messages, MessageJson? kept) => Splice([], 0, 0, messages, kept);
+
+    /// <summary>
+    /// <paramref name="json"/> with the bytes [<paramref name="start"/>, <paramref name="end"/>) replaced by the array
+    /// <see cref="WriteArray"/> writes, in one allocation (a long conversation's body is copied once).
+    /// </summary>
+    public static byte[] Splice(ReadOnlySpan<byte> json, int start, int end, IReadOnlyList<ChatMessage> messages, MessageJson? kept)
     {
         var parts = new byte[messages.Count][];
         if (kept is null)
@@ -69,7 +75,7 @@ internal sealed class MessageJson
         }
 
         // [a,b,c]: a comma between two values; a message that writes nothing adds nothing.
-        var length = 2;
+        var length = json.Length - (end - start) + 2;
         var values = 0;
         foreach (var part in parts)
         {
@@ -80,7 +86,8 @@ internal sealed class MessageJson
         }
 
         var result = new byte[length];
-        var at = 0;
+        json[..start].CopyTo(result);
+        var at = start;
         result[at++] = (byte)'[';
         values = 0;
         foreach (var part in parts)
@@ -97,7 +104,8 @@ internal sealed class MessageJson
             }
         }
 
-        result[at] = (byte)']';
+        result[at++] = (byte)']';
+        json[end..].CopyTo(result.AsSpan(at));
         return result;
     }
 

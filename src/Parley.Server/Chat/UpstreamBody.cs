@@ -16,12 +16,8 @@ internal static class UpstreamBody
 
     public static byte[] Build(ChatRequest request, string upstreamModel, IReadOnlyList<ChatMessage>? replacedMessages, byte[]? clientBody = null, MessageJson? kept = null)
     {
+        // The client's (small) body is changed first, the messages last: a long history is copied once and never parsed.
         var body = clientBody ?? request.Body;
-        if (replacedMessages is not null && JsonSplice.FindValue(body, "messages"u8) is var (ms, me))
-        {
-            body = JsonSplice.Replace(body, ms, me, MessageJson.WriteArray(replacedMessages, kept));
-        }
-
         if (!string.Equals(upstreamModel, request.Model, StringComparison.Ordinal) && JsonSplice.FindValue(body, "model"u8) is var (start, end))
         {
             body = JsonSplice.Replace(body, start, end, JsonString(upstreamModel));
@@ -30,6 +26,11 @@ internal static class UpstreamBody
         if (request.Stream && !request.IncludeUsage)
         {
             body = AskForUsage(body);
+        }
+
+        if (replacedMessages is not null && JsonSplice.FindValue(body, "messages"u8) is var (ms, me))
+        {
+            body = MessageJson.Splice(body, ms, me, replacedMessages, kept);
         }
 
         return body;
