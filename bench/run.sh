@@ -6,6 +6,8 @@
 #   bash bench/run.sh --smoke    tiny sizes, Debug builds: checks that every peer produces a number (the CI test runs this)
 #   bash bench/run.sh --only gateway   the gateway section alone (about 5 min), spliced into the existing BENCHMARKS.md
 #   bash bench/run.sh --only replicas  replicas on PostgreSQL alone (about 4 min; framework-dependent build), spliced in too
+#   bash bench/run.sh --only gateway-conversation   the gateway's 1,000-message conversation row alone (framework-dependent
+#                                build, about 1 min after its publish): printed and written to the JSON, BENCHMARKS.md untouched
 #
 # The gateway and replicas sections need wrk (Debian: apt-get install wrk); replicas needs PostgreSQL (apt-get install postgresql).
 # Options: --out FILE (Markdown; default BENCHMARKS.md, or bench/artifacts/smoke/BENCHMARKS.md with --smoke)
@@ -22,10 +24,10 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1 ;;
     --only) only="$2"; shift
-      [ "$only" = gateway ] || [ "$only" = replicas ] || { echo "bench: --only accepts: gateway, replicas" >&2; exit 2; } ;;
+      [ "$only" = gateway ] || [ "$only" = replicas ] || [ "$only" = gateway-conversation ] || { echo "bench: --only accepts: gateway, replicas, gateway-conversation" >&2; exit 2; } ;;
     --out) out="$2"; shift ;;
     --json) json="$2"; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | cut -c3-; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | cut -c3-; exit 0 ;;
     *) echo "bench: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -58,8 +60,13 @@ else
   json="${json:-$artifacts/results.json}"
   command_text="bash bench/run.sh"
 fi
+if [ "$only" = gateway-conversation ]; then
+  out=""  # reported on stderr and in the JSON only: one row is not a section to splice into BENCHMARKS.md
+  json="${json/%results.json/gateway-conversation.json}"
+fi
 [ -n "$only" ] && command_text="$command_text --only $only"
-mkdir -p "$(dirname "$out")" "$(dirname "$json")"
+mkdir -p "$(dirname "$json")"
+[ -n "$out" ] && mkdir -p "$(dirname "$out")"
 build_flags=(-c "$config" --nologo -v quiet --disable-build-servers -p:UseSharedCompilation=false -nodeReuse:false)
 
 step() { echo "bench: $*" >&2; }
@@ -112,13 +119,15 @@ else
   # The ReadyToRun build keeps the runtime: the project publishes NativeAOT whenever a runtime identifier is given.
   [ -z "$only" ] && publish ReadyToRun -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:PublishAot=false
   # The shipped build: NativeAOT, the project's own publish settings (warnings are errors; the binary is `parley`).
-  # --only replicas runs the framework-dependent build (no NativeAOT publish: minutes on two cores).
-  [ "$only" != replicas ] && publish NativeAOT -r linux-x64
+  # --only replicas and --only gateway-conversation run the framework-dependent build (no NativeAOT publish: minutes on two cores).
+  fd_only=0
+  [ "$only" = replicas ] || [ "$only" = gateway-conversation ] && fd_only=1
+  [ "$fd_only" = 0 ] && publish NativeAOT -r linux-x64
   # The IL compiler's form names the calling method: "warning ILxxxx: Type.Method(…): Using member '…'" (none expected).
-  [ "$only" != replicas ] && { grep -Eo "warning IL[0-9]+: [^ ]+\([^)]*\): Using member '[^']*'" "$cli/NativeAOT.log" | sed 's/^warning //' | sort -u > "$cli/NativeAOT.warnings" || true; }
+  [ "$fd_only" = 0 ] && { grep -Eo "warning IL[0-9]+: [^ ]+\([^)]*\): Using member '[^']*'" "$cli/NativeAOT.log" | sed 's/^warning //' | sort -u > "$cli/NativeAOT.warnings" || true; }
   variants+=(--variant "framework-dependent|$cli/framework-dependent/Parley.Cli|dotnet publish -c Release")
   [ -z "$only" ] && variants+=(--variant "ReadyToRun|$cli/ReadyToRun/Parley.Cli|dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -p:PublishAot=false")
-  if [ "$only" != replicas ]; then
+  if [ "$fd_only" = 0 ]; then
     variants+=(--variant "NativeAOT|$cli/NativeAOT/parley|dotnet publish -c Release -r linux-x64")
     variants+=(--aot-warnings "$cli/NativeAOT.warnings")
   fi
@@ -129,5 +138,7 @@ step "running the benchmarks"
 smoke_flag=()
 [ "$smoke" = 1 ] && smoke_flag=(--smoke)
 [ -n "$only" ] && smoke_flag+=(--only "$only")
+out_flag=()
+[ -n "$out" ] && out_flag=(--out "$out")
 "$harness" run "${smoke_flag[@]}" --node-dir "$node_dir" --server "$server" "${variants[@]}" \
-  --out "$out" --json "$json" --command "$command_text"
+  "${out_flag[@]}" --json "$json" --command "$command_text"

@@ -22,7 +22,10 @@ internal sealed record BenchSettings
 
     public string Command { get; init; } = "bash bench/run.sh";
 
-    /// <summary><c>--only gateway</c> or <c>--only replicas</c>: run that section alone and splice it into the existing Markdown file.</summary>
+    /// <summary>
+    /// <c>--only gateway</c> or <c>--only replicas</c>: run that section alone and splice it into the existing Markdown file.
+    /// <c>--only gateway-conversation</c>: the gateway's 1,000-message conversation row alone, reported on stderr and in the JSON only.
+    /// </summary>
     public string? Only { get; init; }
 
     public int StreamChunks => Smoke ? 2_000 : 100_000;
@@ -63,7 +66,7 @@ internal sealed record BenchSettings
                 case "--command": command = Value(); break;
                 case "--variant": variants.Add(CliVariant.Parse(Value())); break;
                 case "--aot-warnings": aotWarnings = Value(); break;
-                case "--only": only = Value() is "gateway" or "replicas" ? args[i] : throw new ArgumentException("--only accepts: gateway, replicas"); break;
+                case "--only": only = Value() is "gateway" or "replicas" or "gateway-conversation" ? args[i] : throw new ArgumentException("--only accepts: gateway, replicas, gateway-conversation"); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }

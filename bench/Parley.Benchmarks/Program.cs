@@ -8,7 +8,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: Parley.Benchmarks run|measure|stream-peer|tokens-peer|tokens-runs|bookkeeping|gateway-client …  (start it with bash bench/run.sh)");
+    Console.Error.WriteLine("usage: Parley.Benchmarks run|measure|stream-peer|tokens-peer|tokens-runs|bookkeeping|gateway-client|gateway-turn …  (start it with bash bench/run.sh)");
     return 2;
 }
 
@@ -22,6 +22,7 @@ return args[0] switch
     "tokens-runs" => TokenRunsCommand.Run(rest),
     "bookkeeping" => await BookkeepingCommand.RunAsync(rest),
     "gateway-client" => await GatewayClientCommand.RunAsync(rest),
+    "gateway-turn" => await GatewayTurnCommand.RunAsync(rest),
     _ => Usage(args[0]),
 };
 

@@ -20,6 +20,7 @@ internal sealed class GatewayBenchmark : IBenchmarkSection
     private readonly List<(string Route, string Build, WrkResult? Result, string? Error)> _throughput = [];
     private readonly List<(string Build, double CpuUsPerChunk, double ChunksPerSecond, string? Error)> _streaming = [];
     private readonly List<(string Build, double IdleMiB, double OpenMiB, double PeakMiB, string? Error)> _memory = [];
+    private readonly Dictionary<string, double> _conversationCpu = [];
     private string? _conversation;
     private int _latencyCount;
     private int _wrkSeconds;
@@ -96,6 +97,26 @@ internal sealed class GatewayBenchmark : IBenchmarkSection
         _load = $"{loadBefore} at the start of this section, {MachineInfo.ReadLoadAverage()} at its end";
     }
 
+    /// <summary>
+    /// <c>--only gateway-conversation</c>: the throughput row through one 1,000-message conversation alone, for each build
+    /// (no latency, plain throughput, streaming or memory runs); reported on stderr and in the JSON metrics only.
+    /// </summary>
+    public async Task RunConversationAsync(BenchSettings settings, LoopbackServerProcess server, string work)
+    {
+        _smoke = settings.Smoke;
+        _wrkSeconds = settings.Smoke ? 2 : 30;
+        var wrk = File.Exists("/usr/bin/wrk") ? "/usr/bin/wrk" : FindOnPath("wrk");
+        var script = Path.Combine(work, "post.lua");
+        foreach (var build in Builds(settings))
+        {
+            await server.ResetAsync();
+            await using var gateway = await GatewayProcess.StartAsync(build, server);
+            Console.Error.WriteLine($"  gateway {build.Name} at {gateway.BaseUrl} (pid {gateway.Pid}); load average {MachineInfo.ReadLoadAverage()}");
+            await MeasureConversationAsync(build, server, gateway, wrk, script);
+            await server.ResetAsync();
+        }
+    }
+
     private async Task MeasureLatencyAsync(CliVariant build, LoopbackServerProcess server, GatewayProcess gateway)
     {
         var run = await ChildProcess.RunAsync(ChildProcess.Harness, ["gateway-client", "latency", server.BaseUrl.ToString(), gateway.BaseUrl.ToString(), gateway.Key, N(_latencyCount), N(_smoke ? 20 : 1_000)]);
@@ -167,7 +188,16 @@ internal sealed class GatewayBenchmark : IBenchmarkSection
 
         await server.ResetAsync();
         await File.WriteAllTextAsync(script, WrkScript(gateway.Key, id));
-        _throughput.Add(await WrkAsync("gateway, 1,000-message conversation", build.Name, wrk, gateway.BaseUrl, script));
+        var cpuBefore = gateway.CpuTime();
+        var row = await WrkAsync("gateway, 1,000-message conversation", build.Name, wrk, gateway.BaseUrl, script);
+        _throughput.Add(row);
+        if (row.Item3 is { Requests: > 0 } result)
+        {
+            // CPU time is less disturbed by other work on the machine than requests/s: the gateway's own cost per turn.
+            var cpuMs = (gateway.CpuTime() - cpuBefore).TotalMilliseconds / result.Requests;
+            _conversationCpu[build.Name] = cpuMs;
+            Console.Error.WriteLine($"  gateway {build.Name} conversation: {cpuMs:0.00} ms of gateway CPU per request (user+sys over the wrk run)");
+        }
     }
 
     private async Task MeasureStreamingAsync(CliVariant build, LoopbackServerProcess server, GatewayProcess gateway)
@@ -303,6 +333,13 @@ internal sealed class GatewayBenchmark : IBenchmarkSection
         {
             metrics[route == "direct" ? "gateway/direct/rps" : $"gateway/{build}/rps"] = result?.RequestsPerSecond;
             metrics[route == "direct" ? "gateway/direct/errors" : $"gateway/{build}/errors"] = result?.Errors;
+        }
+
+        foreach (var (_, build, result, _) in _throughput.Where(t => t.Route.Contains("conversation", StringComparison.Ordinal)))
+        {
+            metrics[$"gateway/{build}/conversation_rps"] = result?.RequestsPerSecond;
+            metrics[$"gateway/{build}/conversation_errors"] = result?.Errors;
+            metrics[$"gateway/{build}/conversation_cpu_ms_per_request"] = _conversationCpu.TryGetValue(build, out var cpu) ? cpu : null;
         }
 
         foreach (var (build, cpu, _, error) in _streaming)

@@ -5,7 +5,8 @@ namespace Parley.Server;
 /// <summary>
 /// A named conversation's messages as the store last gave them, kept between its turns (<see cref="ConversationCache"/>).
 /// The same message objects go into every turn's prompt, so the token counter's per-message counts and its prompt sums
-/// carry over: a turn counts its new messages, not the history.
+/// carry over: a turn counts its new messages, not the history. Their upstream JSON is kept too (<see cref="Json"/>), so a
+/// turn's upstream body joins the history's bytes instead of serializing it again.
 /// </summary>
 internal sealed class CachedConversation
 {
@@ -16,10 +17,17 @@ internal sealed class CachedConversation
     {
         StoreId = storeId;
         _messages = [.. messages];
+        foreach (var message in _messages)
+        {
+            Json.Keep(message.Message);
+        }
     }
 
     /// <summary>The conversation's id in the store.</summary>
     public string StoreId { get; }
+
+    /// <summary>The upstream JSON of the kept messages and of the system message, written once each.</summary>
+    public MessageJson Json { get; } = new();
 
     /// <summary>How many messages are kept.</summary>
     public int Count => _messages.Count;
@@ -35,7 +43,13 @@ internal sealed class CachedConversation
     {
         if (_system is not { } system || !string.Equals(system.Text, text, StringComparison.Ordinal))
         {
+            if (_system is not null)
+            {
+                Json.Forget(_system);
+            }
+
             _system = system = new ChatMessage(ChatRole.System, text);
+            Json.Keep(system);
         }
 
         return system;
@@ -54,5 +68,13 @@ internal sealed class CachedConversation
         && string.Equals(last.Message.Text, stored.Message.Text, StringComparison.Ordinal);
 
     /// <summary>Adds messages the store gained since (in order, after <see cref="LastSequence"/>).</summary>
-    public void Append(IEnumerable<StoredMessage> messages) => _messages.AddRange(messages);
+    public void Append(IEnumerable<StoredMessage> messages)
+    {
+        var from = _messages.Count;
+        _messages.AddRange(messages);
+        for (var i = from; i < _messages.Count; i++)
+        {
+            Json.Keep(_messages[i].Message);
+        }
+    }
 }

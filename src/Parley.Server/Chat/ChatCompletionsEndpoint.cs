@@ -256,7 +256,7 @@ internal sealed class ChatCompletionsEndpoint
         var request = exchange.Request;
         var route = exchange.Route;
         var result = new ExchangeResult();
-        var body = UpstreamBody.Build(request, route.UpstreamModel, exchange.MessagesReplaced ? exchange.Messages : null, exchange.ClientBody);
+        var body = UpstreamBody.Build(request, route.UpstreamModel, exchange.MessagesReplaced ? exchange.Messages : null, exchange.ClientBody, exchange.Conversation?.Json);
         var resilience = _options.Resilience;
         using var deadline = new UpstreamDeadline(
             request.Stream

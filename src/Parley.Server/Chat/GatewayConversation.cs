@@ -12,7 +12,7 @@ internal sealed class GatewayConversation
 
     private GatewayConversation(
         string id, IReadOnlyList<ChatMessage> history, string? newSystemPrompt, IReadOnlyList<ChatMessage> newMessages, bool extended,
-        IReadOnlyList<StoredMessage> stored, RunningSummary? summary)
+        IReadOnlyList<StoredMessage> stored, RunningSummary? summary, MessageJson? json)
     {
         Id = id;
         History = history;
@@ -21,6 +21,7 @@ internal sealed class GatewayConversation
         Extended = extended;
         _stored = stored;
         Summary = summary;
+        Json = json;
     }
 
     /// <summary>The conversation's id in the store.</summary>
@@ -41,6 +42,9 @@ internal sealed class GatewayConversation
     /// <summary>The running summary saved with the conversation (null: none), as <c>parley chat --context summarize</c> saves it.</summary>
     public RunningSummary? Summary { get; }
 
+    /// <summary>The upstream JSON kept with the loaded conversation (<see cref="CachedConversation.Json"/>); null for a preview.</summary>
+    public MessageJson? Json { get; }
+
     /// <summary>What the summarizing policy produced for this request (null: it did not run): saved with the turn.</summary>
     public ContextSummary? NewSummary { get; set; }
 
@@ -58,7 +62,7 @@ internal sealed class GatewayConversation
             new NewConversation { ClientId = clientId, KeyName = keyName, Provider = exchange.Route.Provider.Name, Model = exchange.Route.UpstreamModel },
             cancellationToken).ConfigureAwait(false);
         var kept = await cache.LoadAsync(log, ConversationCache.KeyOf(keyName, clientId), record.Id, cancellationToken).ConfigureAwait(false);
-        return Join(record.Id, record, kept.Snapshot(), kept.SystemMessage, exchange);
+        return Join(record.Id, record, kept.Snapshot(), kept.SystemMessage, exchange, kept.Json);
     }
 
     /// <summary>
@@ -69,11 +73,11 @@ internal sealed class GatewayConversation
     {
         var id = await conversations.FindClientConversationAsync(keyName, clientId, cancellationToken).ConfigureAwait(false);
         var stored = id is null ? null : await log.LoadAsync(id, cancellationToken).ConfigureAwait(false);
-        return Join(id ?? string.Empty, stored?.Conversation, stored is null ? [] : stored.Messages, static text => new ChatMessage(ChatRole.System, text), exchange);
+        return Join(id ?? string.Empty, stored?.Conversation, stored is null ? [] : stored.Messages, static text => new ChatMessage(ChatRole.System, text), exchange, null);
     }
 
     private static GatewayConversation Join(
-        string id, ConversationRecord? record, IReadOnlyList<StoredMessage> storedMessages, Func<string, ChatMessage> systemMessage, ChatExchange exchange)
+        string id, ConversationRecord? record, IReadOnlyList<StoredMessage> storedMessages, Func<string, ChatMessage> systemMessage, ChatExchange exchange, MessageJson? json)
     {
         var requestSystem = exchange.Request.Messages.LastOrDefault(m => m.Role == ChatRole.System)?.Text;
         var savedSystem = record?.SystemPrompt;
@@ -94,6 +98,6 @@ internal sealed class GatewayConversation
         history.AddRange(added);
         var extended = saved.Count > 0 || (requestSystem is null && system is not null);
         var newSystem = requestSystem is not null && !string.Equals(requestSystem, savedSystem, StringComparison.Ordinal) ? requestSystem : null;
-        return new GatewayConversation(id, history, newSystem, added, extended, storedMessages, summary);
+        return new GatewayConversation(id, history, newSystem, added, extended, storedMessages, summary, json);
     }
 }

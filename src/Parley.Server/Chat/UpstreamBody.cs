@@ -7,20 +7,17 @@ namespace Parley.Server;
 /// <summary>
 /// The body sent upstream: the client's bytes, with only what Parley must change spliced in — the upstream's model id
 /// (for a <c>provider:model</c> or an alias), messages a context step replaced, and <c>stream_options.include_usage</c>
-/// (Parley always asks for usage). Every other field reaches the upstream byte for byte.
+/// (Parley always asks for usage). Every other field reaches the upstream byte for byte. Replaced messages are written
+/// with <see cref="OpenAIMessageFormat.WriteMessage"/>; those of a kept conversation come from its <see cref="MessageJson"/>.
 /// </summary>
 internal static class UpstreamBody
 {
     private static readonly byte[] UsageOptions = "{\"include_usage\":true}"u8.ToArray();
 
-    public static byte[] Build(ChatRequest request, string upstreamModel, IReadOnlyList<ChatMessage>? replacedMessages, byte[]? clientBody = null)
+    public static byte[] Build(ChatRequest request, string upstreamModel, IReadOnlyList<ChatMessage>? replacedMessages, byte[]? clientBody = null, MessageJson? kept = null)
     {
+        // The client's (small) body is changed first, the messages last: a long history is copied once and never parsed.
         var body = clientBody ?? request.Body;
-        if (replacedMessages is not null && JsonSplice.FindValue(body, "messages"u8) is var (ms, me))
-        {
-            body = JsonSplice.Replace(body, ms, me, WriteMessages(replacedMessages));
-        }
-
         if (!string.Equals(upstreamModel, request.Model, StringComparison.Ordinal) && JsonSplice.FindValue(body, "model"u8) is var (start, end))
         {
             body = JsonSplice.Replace(body, start, end, JsonString(upstreamModel));
@@ -29,6 +26,11 @@ internal static class UpstreamBody
         if (request.Stream && !request.IncludeUsage)
         {
             body = AskForUsage(body);
+        }
+
+        if (replacedMessages is not null && JsonSplice.FindValue(body, "messages"u8) is var (ms, me))
+        {
+            body = MessageJson.Splice(body, ms, me, replacedMessages, kept);
         }
 
         return body;
@@ -59,23 +61,6 @@ internal static class UpstreamBody
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStringValue(text);
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private static byte[] WriteMessages(IReadOnlyList<ChatMessage> messages)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var message in messages)
-            {
-                OpenAIMessageFormat.WriteMessage(writer, message);
-            }
-
-            writer.WriteEndArray();
         }
 
         return buffer.WrittenSpan.ToArray();

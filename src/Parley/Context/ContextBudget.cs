@@ -126,6 +126,12 @@ public sealed record ContextBudget
     /// <summary>The tokens one message adds to a prompt.</summary>
     internal int Count(ChatMessage message) => Counter.CountMessage(message, Model).Value;
 
+    /// <summary>
+    /// True when a prompt's count is exactly <see cref="Overhead"/> plus each message's <see cref="Count(ChatMessage)"/>:
+    /// an exact tokenizer (an estimate rounds each message up) and no tools (they pad the system message).
+    /// </summary>
+    internal bool SumsExactly => Model.HasExactTokenizer && Tools is not { Count: > 0 };
+
     /// <summary>What a prompt costs before any message: the reply priming and the tool definitions.</summary>
     internal int Overhead() => Counter.CountPrompt([], Model, Tools).Value;
 

@@ -49,7 +49,15 @@ internal sealed class TokenBudgetPolicy : ContextPolicy
         var limit = budget.PromptBudget;
 
         // Most prompts are far below the window: their size settles it, and the tokenizer is not even loaded.
-        if (budget.FitsByBound(HistoryShape.Compose(pinned, null, body), limit))
+        var all = HistoryShape.Compose(pinned, null, body);
+        if (budget.FitsByBound(all, limit))
+        {
+            return 0;
+        }
+
+        // Counted exactly without tools, the prompt's count is the sum the walk below adds up: when the whole prompt
+        // fits, the walk keeps everything. The counter reuses the last prompt's totals, so this costs the new messages.
+        if (budget.SumsExactly && budget.CountPrompt(all) <= limit)
         {
             return 0;
         }

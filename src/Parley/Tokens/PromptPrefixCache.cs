@@ -4,24 +4,25 @@ using Microsoft.Extensions.AI;
 namespace Parley;
 
 /// <summary>
-/// Running totals over the last prompt measured, so that measuring the next one costs only its new messages. A
+/// Running totals over the last prompts measured, so that measuring the next one costs only its new messages. A
 /// conversation's prompts grow by appending: each turn re-sends the same message objects plus a question, so the
 /// totals of the longest common prefix (compared by reference) are reused and only the rest is measured.
-/// Thread-safe; one entry per key (the last prompt). A message edited in place after it was measured keeps its
-/// old value while it stays in the prefix: sessions never edit a message they have sent.
+/// Thread-safe; two entries per key (the last two prompts, so that a policy's cut prompt, counted after the whole
+/// history it was cut from, does not cost the next turn that whole history again). A message edited in place after it
+/// was measured keeps its old value while it stays in the prefix: sessions never edit a message they have sent.
 /// </summary>
-/// <remarks>A prompt that shares nothing with the last one is measured in full and replaces it, so two callers
-/// alternating between unrelated prompts pay what they would without the cache.</remarks>
+/// <remarks>A prompt is measured on the entry that shares the longest start with it (on a tie, the older entry, so the
+/// newer one stays); a prompt that shares nothing with either is measured in full.</remarks>
 internal sealed class PromptPrefixCache<TKey>
     where TKey : notnull
 {
     private const int MaxKeys = 16;
 
     private readonly object gate = new();
-    private readonly Dictionary<TKey, Entry> entries;
+    private readonly Dictionary<TKey, Slot> entries;
 
     /// <summary>Creates the cache; <paramref name="comparer"/> decides which prompts share totals.</summary>
-    public PromptPrefixCache(IEqualityComparer<TKey>? comparer = null) => entries = new Dictionary<TKey, Entry>(comparer);
+    public PromptPrefixCache(IEqualityComparer<TKey>? comparer = null) => entries = new Dictionary<TKey, Slot>(comparer);
 
     /// <summary>
     /// The sum of <paramref name="measure"/> over <paramref name="messages"/>, and whether any message was flagged.
@@ -32,24 +33,37 @@ internal sealed class PromptPrefixCache<TKey>
     public (long Total, bool AnyFlagged) Sum(TKey key, IEnumerable<ChatMessage> messages, Func<ChatMessage, (long Value, bool Flagged)> measure)
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-        Entry? entry;
+        if (list.Count == 0)
+        {
+            return (0, false); // nothing to measure: the last prompt's totals stay for the next one (a policy's overhead count)
+        }
+
+        Slot? slot;
         lock (gate)
         {
-            if (!entries.TryGetValue(key, out entry))
+            if (!entries.TryGetValue(key, out slot))
             {
                 if (entries.Count >= MaxKeys)
                 {
                     entries.Clear(); // many models in one process: start over rather than keep every prompt alive
                 }
 
-                entries[key] = entry = new Entry();
+                entries[key] = slot = new Slot();
             }
         }
 
         // Callers measuring prompts for the same key take turns; different keys do not wait for each other.
-        lock (entry)
+        lock (slot)
         {
-            entry.Truncate(entry.CommonPrefix(list));
+            var recent = slot.Recent.CommonPrefix(list);
+            var older = slot.Older.CommonPrefix(list);
+            var entry = recent > older ? slot.Recent : slot.Older;
+            if (ReferenceEquals(entry, slot.Older))
+            {
+                (slot.Recent, slot.Older) = (slot.Older, slot.Recent);
+            }
+
+            entry.Truncate(Math.Max(recent, older));
             for (var i = entry.Count; i < list.Count; i++)
             {
                 var (value, flagged) = measure(list[i]);
@@ -58,6 +72,14 @@ internal sealed class PromptPrefixCache<TKey>
 
             return (entry.Total, entry.AnyFlagged);
         }
+    }
+
+    /// <summary>A key's two entries: the prompt measured last and the one before.</summary>
+    private sealed class Slot
+    {
+        public Entry Recent { get; set; } = new();
+
+        public Entry Older { get; set; } = new();
     }
 
     private sealed class Entry

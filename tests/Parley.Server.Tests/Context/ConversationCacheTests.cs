@@ -38,6 +38,47 @@ public sealed class ConversationCacheTests
     }
 
     [Fact]
+    public async Task ChatCompletions_TurnsOfA1000MessageConversation_UpstreamBodyIsTheBodyWrittenWithoutTheCacheByteForByte()
+    {
+        await using var upstream = await LoopbackServer.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(upstream);
+        var history = Enumerable.Range(0, 1000).Select(i => new ChatMessage(
+            i % 2 == 0 ? ChatRole.User : ChatRole.Assistant,
+            i % 3 == 0 ? $"message {i}: \"quoted\", back\\slash,\nnew line, <b>café</b> 🙂" : $"message {i}"));
+        var record = await gateway.Store.ImportAsync(new NewConversation { ClientId = "exact" }, history);
+        string[] bodies =
+        [
+            """{"model":"gpt-4o-mini","messages":[{"role":"system","content":"Be \"brief\"."},{"role":"user","content":"one"}],"temperature":0.5}""",
+            """{"model":"fast","messages":[{"role":"user","content":"two ü"}]}""",
+            """{"stream":true,"model":"gpt-4o-mini","messages":[{"role":"user","content":"three"}]}""",
+            """{"model":"gpt-4o-mini","messages":[{"role":"system","content":"Be long."},{"role":"user","content":"four"}]}""",
+        ];
+
+        foreach (var body in bodies)
+        {
+            using var response = await PostAsync(gateway.Client, body, "exact");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await response.Content.ReadAsStringAsync();
+        }
+
+        // Each body again, written the way the gateway wrote every message before it kept their JSON: the saved history
+        // as it was before that turn (1,000 messages, then two per turn), with the system prompt of that turn.
+        var saved = (await gateway.Store.LoadAsync(record.Id)).Messages.Select(m => m.Message).ToList();
+        var sent = upstream.Requests.Where(r => r.Path == "/v1/chat/completions").ToList();
+        string[] systems = ["Be \"brief\".", "Be \"brief\".", "Be \"brief\".", "Be long."];
+        Assert.Equal(bodies.Length, sent.Count);
+        for (var turn = 0; turn < bodies.Length; turn++)
+        {
+            using var request = ChatRequest.TryParse(Encoding.UTF8.GetBytes(bodies[turn]), out _)!;
+            List<ChatMessage> messages = [new ChatMessage(ChatRole.System, systems[turn]), .. saved.Take(1000 + (2 * turn)), .. request.Messages.Where(m => m.Role != ChatRole.System)];
+            var received = Encoding.UTF8.GetBytes(sent[turn].Body);
+            Assert.Equal(Encoding.UTF8.GetString(UpstreamBody.Build(request, "gpt-4o-mini", messages)), sent[turn].Body);
+            var (start, end) = JsonSplice.FindValue(received, "messages"u8)!.Value;
+            Assert.Equal(MessageJsonTests.OneWriter(messages), Encoding.UTF8.GetString(received.AsSpan(start, end - start)));
+        }
+    }
+
+    [Fact]
     public async Task ChatCompletions_AnotherWriterAppendedToTheConversation_NextRequestCarriesTheWholeHistoryInOrder()
     {
         await using var upstream = await LoopbackServer.StartAsync();

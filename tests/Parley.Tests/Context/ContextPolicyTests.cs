@@ -86,6 +86,24 @@ public class ContextPolicyTests
         Assert.True(PromptTokens(oneMore) > 750);
     }
 
+    [Theory]
+    [InlineData(0, 0)] // the window fits the prompt exactly: everything is sent
+    [InlineData(-1, 2)] // one token short: the oldest turn goes
+    public async Task TokenBudget_HistoryOverItsByteBoundNearTheLimit_KeepsWhatTheExactCountAllows(int slack, int dropped)
+    {
+        // Long words make the byte bound (every token at least a byte) far larger than the count: only counting settles it.
+        var messages = Conversation(30, words: 20);
+        var tokens = PromptTokens(messages);
+        var budget = Budget(tokens + 100 + slack, 100);
+        Assert.False(budget.FitsByBound(messages, budget.PromptBudget));
+
+        var result = await ContextPolicy.TokenBudget().ApplyAsync(new ContextRequest { Messages = messages, Budget = budget });
+
+        Assert.Equal(dropped, result.Dropped);
+        Assert.Equal(messages.Count - dropped, result.Messages.Count);
+        Assert.True(PromptTokens(result.Messages) <= budget.PromptBudget);
+    }
+
     [Fact]
     public async Task TokenBudget_NoBudget_SendsEverything()
     {

@@ -30,6 +30,52 @@ public class PromptPrefixCacheTests
     }
 
     [Fact]
+    public void Sum_EmptyPromptBetweenTwoTurns_NextTurnMeasuresOnlyItsNewMessages()
+    {
+        var cache = new PromptPrefixCache<string>();
+        var history = Messages(100);
+        var measured = 0;
+        (long, bool) Measure(ChatMessage m)
+        {
+            measured++;
+            return Length(m);
+        }
+
+        cache.Sum("k", history, Measure);
+
+        // A policy counts an empty prompt (its overhead) between two turns: it must not cost the next turn the history.
+        Assert.Equal((0L, false), cache.Sum("k", [], Measure));
+        history.Add(new ChatMessage(ChatRole.User, "question"));
+        Assert.Equal((5058L, true), cache.Sum("k", history, Measure));
+        Assert.Equal(101, measured);
+    }
+
+    [Fact]
+    public void Sum_WholeHistoryThenItsCutThenTheNextTurn_NextTurnMeasuresOnlyItsNewMessages()
+    {
+        var cache = new PromptPrefixCache<string>();
+        var history = Messages(100);
+        var measured = 0;
+        (long, bool) Measure(ChatMessage m)
+        {
+            measured++;
+            return Length(m);
+        }
+
+        // A gateway turn: the whole history is counted, then the prompt a policy cut from it (the newest 50).
+        cache.Sum("k", history, Measure);
+        cache.Sum("k", history.Skip(50).ToList(), Measure);
+        Assert.Equal(150, measured);
+
+        // The next turn counts the whole history again, one question longer, then its cut (one message further on).
+        history.Add(new ChatMessage(ChatRole.User, "question"));
+        Assert.Equal((5058L, true), cache.Sum("k", history, Measure));
+        Assert.Equal(151, measured);
+        Assert.Equal((history.Skip(51).Sum(m => (long)m.Text.Length), false), cache.Sum("k", history.Skip(51).ToList(), Measure));
+        Assert.Equal(151 + 50, measured);
+    }
+
+    [Fact]
     public void Sum_TrimmedOrReplacedMessages_AreMeasuredAgain()
     {
         var cache = new PromptPrefixCache<string>();
