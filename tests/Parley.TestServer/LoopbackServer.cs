@@ -258,7 +258,12 @@ public sealed class LoopbackServer : IAsyncDisposable
 
         var recorded = new RecordedRequest(http.Method, http.Path.Value + http.QueryString.Value, headers, body, DateTimeOffset.UtcNow);
         lock (_requestsLock)
+        {
             _requests.Add(recorded);
+            if (_options.KeepRequests is { } keep && _requests.Count > keep)
+                _requests.RemoveRange(0, _requests.Count - keep);
+        }
+
         return recorded;
     }
 

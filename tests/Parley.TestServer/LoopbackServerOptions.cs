@@ -32,6 +32,12 @@ public sealed class LoopbackServerOptions
     /// </summary>
     public Func<IReadOnlyList<(string Role, string Content)>, int>? PromptTokenCounter { get; set; }
 
+    /// <summary>
+    /// When set, only the last this-many requests are kept for <see cref="LoopbackServer.Requests"/> (older ones are
+    /// dropped), so a long load run does not hold every body it received; null (the default) keeps them all.
+    /// </summary>
+    public int? KeepRequests { get; set; }
+
     /// <summary>Model ids listed by <c>GET /v1/models</c>.</summary>
     public IList<string> Models { get; set; } = ["gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "o3-mini"];
 

@@ -9,7 +9,7 @@ namespace Parley.TestServer;
 /// </summary>
 internal static class StandaloneHost
 {
-    private const string Usage = "usage: Parley.TestServer [--port N] [--context-window N] [--truncate-to-max-tokens] [--api-key KEY] [--ignore-stdin]";
+    private const string Usage = "usage: Parley.TestServer [--port N] [--context-window N] [--truncate-to-max-tokens] [--api-key KEY] [--keep-requests N] [--ignore-stdin]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -30,6 +30,9 @@ internal static class StandaloneHost
                     break;
                 case "--api-key" when i + 1 < args.Length:
                     options.ApiKey = args[++i];
+                    break;
+                case "--keep-requests" when TryInt(args, ++i, out var keep):
+                    options.KeepRequests = keep;
                     break;
                 case "--ignore-stdin":
                     watchStdin = false;

@@ -39,6 +39,10 @@ internal sealed class LoopbackServerProcess : IAsyncDisposable
         start.ArgumentList.Add(serverDll);
         start.ArgumentList.Add("--port");
         start.ArgumentList.Add("0");
+        // Load runs send thousands of long bodies: keep only the last few so the upstream does not grow by hundreds of MB
+        // on the cores it shares with the gateway under test.
+        start.ArgumentList.Add("--keep-requests");
+        start.ArgumentList.Add("100");
         start.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the loopback server");
         _ = process.StandardError.ReadToEndAsync();
