@@ -1,9 +1,7 @@
-using System.Collections;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 
 namespace Parley;
@@ -99,7 +97,7 @@ internal static class MessageParts
                 if (call.Arguments is { } arguments)
                 {
                     json.WritePropertyName("arguments");
-                    WriteValue(json, arguments);
+                    JsonValues.Write(json, arguments);
                 }
 
                 json.WriteEndObject();
@@ -150,7 +148,7 @@ internal static class MessageParts
                 break;
             default:
                 json.WritePropertyName("json");
-                WriteValue(json, result);
+                JsonValues.Write(json, result);
                 break;
         }
     }
@@ -182,66 +180,6 @@ internal static class MessageParts
         }
 
         json.WriteEndObject();
-    }
-
-    /// <summary>Writes a value of a tool call's arguments or result: JSON types, dictionaries and lists as JSON, anything else as its text.</summary>
-    private static void WriteValue(Utf8JsonWriter json, object? value)
-    {
-        switch (value)
-        {
-            case null:
-                json.WriteNullValue();
-                break;
-            case JsonElement element:
-                element.WriteTo(json);
-                break;
-            case JsonNode node:
-                node.WriteTo(json);
-                break;
-            case JsonDocument document:
-                document.RootElement.WriteTo(json);
-                break;
-            case string text:
-                json.WriteStringValue(text);
-                break;
-            case bool flag:
-                json.WriteBooleanValue(flag);
-                break;
-            case int or long or short or sbyte or byte or ushort or uint:
-                json.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
-                break;
-            case ulong big:
-                json.WriteNumberValue(big);
-                break;
-            case float or double:
-                json.WriteNumberValue(Convert.ToDouble(value, CultureInfo.InvariantCulture));
-                break;
-            case decimal number:
-                json.WriteNumberValue(number);
-                break;
-            case IEnumerable<KeyValuePair<string, object?>> pairs:
-                json.WriteStartObject();
-                foreach (var (key, item) in pairs)
-                {
-                    json.WritePropertyName(key);
-                    WriteValue(json, item);
-                }
-
-                json.WriteEndObject();
-                break;
-            case IEnumerable items:
-                json.WriteStartArray();
-                foreach (var item in items)
-                {
-                    WriteValue(json, item);
-                }
-
-                json.WriteEndArray();
-                break;
-            default:
-                json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
-                break;
-        }
     }
 
     private static List<AIContent> ReadParts(JsonElement array)
