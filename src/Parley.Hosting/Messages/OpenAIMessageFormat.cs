@@ -79,6 +79,17 @@ public static class OpenAIMessageFormat
         return messages;
     }
 
+    /// <summary>Reads one OpenAI message object (a completion's <c>message</c>, or one element of a messages array).</summary>
+    /// <param name="message">The message object.</param>
+    /// <param name="source">Where it came from, used in error messages.</param>
+    /// <returns>The message, with its tool calls, tool result or attachments as Microsoft.Extensions.AI content.</returns>
+    /// <exception cref="FormatException">An invalid message (with its role).</exception>
+    public static ChatMessage ParseMessage(JsonElement message, string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return ReadMessage(message, 0, source);
+    }
+
     /// <summary>Writes messages as an indented OpenAI messages array.</summary>
     public static string Write(IEnumerable<ChatMessage> messages)
     {

@@ -28,7 +28,7 @@ internal static class OpenAIMessageReader
             return contents;
         }
 
-        if (hasContent)
+        if (hasContent && !(calls is not null && content.ValueKind == JsonValueKind.String && content.GetString() is { Length: 0 }))
         {
             ReadContent(content, contents, where);
         }
