@@ -16,6 +16,9 @@ namespace Parley;
 /// <remarks>Linked into Parley.Postgres, so both stores write the same JSON.</remarks>
 internal static class MessageParts
 {
+    // Readable in sqlite3 and compact for any language: quotes and non-ASCII text are not escaped (never HTML).
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The largest attachment kept inline (base64) in the history: 256 KiB; a larger one is kept as a reference.</summary>
     public const int InlineLimit = 256 * 1024;
 
@@ -38,7 +41,7 @@ internal static class MessageParts
         }
 
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             WriteParts(json, message.Contents);
         }
