@@ -99,6 +99,19 @@ public sealed class ChatSessionToolRoundTests
     }
 
     [Fact]
+    public async Task SendAsync_ToolRoundWithALogOfSomeoneElse_DefaultSavesEveryMessageInOrder()
+    {
+        await using var store = await SqliteConversationStore.OpenInMemoryAsync();
+        var session = new ChatSession(Client(), new ChatSessionOptions { Model = "gpt-4o-mini", Store = new PassThroughConversationLog(store) });
+
+        await session.SendAsync("Weather in Paris?");
+
+        var saved = await store.LoadAsync(session.ConversationId!);
+        Assert.Equal(Expected, Shapes(saved.Messages.Select(m => m.Message)));
+        Assert.Equal((1L, 4L, TurnStatus.Complete), (saved.Turns[0].UserSequence, saved.Turns[0].AssistantSequence, saved.Turns[0].Status));
+    }
+
+    [Fact]
     public async Task UndoLastTurn_ToolRound_RemovesEveryMessageOfTheTurn()
     {
         var session = new ChatSession(Client(), new ChatSessionOptions { Model = "gpt-4o-mini" });
