@@ -118,7 +118,16 @@ public sealed class PostgresConversationStore : IConversationStore, IApiKeyStore
     {
         ArgumentNullException.ThrowIfNull(turn);
         RequireFinal(outcome);
-        return _turns.CompleteAsync(turn, assistantMessage, outcome, assistantTokenCounts, cancellationToken);
+        return _turns.CompleteAsync(turn, assistantMessage is null ? [] : [assistantMessage], outcome, assistantTokenCounts, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<TurnRecord> CompleteTurnWithMessagesAsync(TurnRecord turn, IReadOnlyList<ChatMessage> responseMessages, TurnOutcome outcome, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        var messages = RequireMessages(responseMessages);
+        RequireFinal(outcome);
+        return _turns.CompleteAsync(turn, messages, outcome, null, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -195,7 +195,7 @@ internal sealed class PostgresConversationWriter(PostgresDatabase database, Func
             {
                 ConversationId = conversationId,
                 Sequence = seq,
-                Message = new ChatMessage(message.Role, message.Text) { CreatedAt = at },
+                Message = StorageText.StoredCopy(message, at),
                 TokenCounts = new Dictionary<string, int>(StringComparer.Ordinal),
                 CreatedAt = at,
             });

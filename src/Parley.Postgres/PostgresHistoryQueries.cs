@@ -51,7 +51,7 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
     private static async Task<List<StoredMessage>> ReadMessagesAsync(NpgsqlConnection c, NpgsqlTransaction t, string conversationId, long fromSequence, CancellationToken cancellationToken)
     {
         var messages = new List<StoredMessage>();
-        await using var command = Command(c, t, "SELECT seq, role, content, token_counts, created_at FROM messages WHERE conversation_id = $1 AND seq >= $2 ORDER BY seq;");
+        await using var command = Command(c, t, "SELECT seq, role, content, token_counts, created_at, parts FROM messages WHERE conversation_id = $1 AND seq >= $2 ORDER BY seq;");
         Add(command, conversationId, NpgsqlDbType.Text);
         Add(command, fromSequence, NpgsqlDbType.Bigint);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -62,7 +62,7 @@ internal sealed class PostgresHistoryQueries(PostgresDatabase database, TimeZone
             {
                 ConversationId = conversationId,
                 Sequence = reader.GetInt64(0),
-                Message = new ChatMessage(new ChatRole(reader.GetString(1)), reader.GetString(2)) { CreatedAt = createdAt },
+                Message = StorageText.StoredMessage(new ChatRole(reader.GetString(1)), reader.GetString(2), NullableString(reader, 5), createdAt),
                 TokenCounts = StorageText.TokenCountsFromJson(NullableString(reader, 3)),
                 CreatedAt = createdAt,
             });

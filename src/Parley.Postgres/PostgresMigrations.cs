@@ -130,6 +130,10 @@ internal static class PostgresMigrations
 
             CREATE INDEX api_key_requests_key_at ON api_key_requests (key_id, at);
             """),
+
+        new(8, "the contents of a message beyond its text: tool calls, tool results, attachments", """
+            ALTER TABLE messages ADD COLUMN parts text;
+            """),
     ];
 
     /// <summary>Gets the newest schema version this build knows.</summary>

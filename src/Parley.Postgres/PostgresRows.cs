@@ -52,8 +52,8 @@ internal static class PostgresRows
     {
         long seq;
         await using (var command = Command(c, transaction, """
-            INSERT INTO messages (conversation_id, seq, role, content, token_counts, created_at)
-            VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE conversation_id = $1), $2, $3, $4, $5)
+            INSERT INTO messages (conversation_id, seq, role, content, token_counts, created_at, parts)
+            VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE conversation_id = $1), $2, $3, $4, $5, $6)
             RETURNING seq;
             """))
         {
@@ -62,6 +62,7 @@ internal static class PostgresRows
             Add(command, message.Text, NpgsqlDbType.Text);
             Add(command, StorageText.TokenCountsToJson(tokenCounts), NpgsqlDbType.Text);
             Add(command, now, NpgsqlDbType.TimestampTz);
+            Add(command, MessageParts.ToJson(message), NpgsqlDbType.Text);
             seq = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 

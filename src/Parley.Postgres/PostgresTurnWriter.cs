@@ -42,7 +42,8 @@ internal sealed class PostgresTurnWriter(PostgresDatabase database, Func<DateTim
             },
             cancellationToken);
 
-    public Task<TurnRecord> CompleteAsync(TurnRecord turn, ChatMessage? assistantMessage, TurnOutcome outcome, IReadOnlyDictionary<string, int>? assistantTokenCounts, CancellationToken cancellationToken) =>
+    /// <summary>Completes the turn with its answer's messages in order (tool calls, tool results, …, the final answer), in one transaction.</summary>
+    public Task<TurnRecord> CompleteAsync(TurnRecord turn, IReadOnlyList<ChatMessage> messages, TurnOutcome outcome, IReadOnlyDictionary<string, int>? lastTokenCounts, CancellationToken cancellationToken) =>
         database.TransactAsync(
             async (c, t) =>
             {
@@ -66,9 +67,13 @@ internal sealed class PostgresTurnWriter(PostgresDatabase database, Func<DateTim
                 }
 
                 var at = now();
-                long? assistantSeq = assistantMessage is null
-                    ? null
-                    : await PostgresRows.InsertMessageAsync(c, t, turn.ConversationId, assistantMessage, assistantTokenCounts, at, cancellationToken).ConfigureAwait(false);
+                long? assistantSeq = null;
+                for (var i = 0; i < messages.Count; i++)
+                {
+                    var counts = i == messages.Count - 1 ? lastTokenCounts : null;
+                    assistantSeq = await PostgresRows.InsertMessageAsync(c, t, turn.ConversationId, messages[i], counts, at, cancellationToken).ConfigureAwait(false);
+                }
+
                 await using (var command = Command(c, t, """
                     UPDATE turns SET
                         assistant_seq = $2, updated_at = $3,

@@ -50,25 +50,14 @@ internal static class ReplCommands
 
     private static async Task History(ReplContext context, string _, CancellationToken ct)
     {
-        var text = new StringBuilder();
-        foreach (var message in context.Session.History)
-        {
-            if (message.Role == ChatRole.System)
-            {
-                continue;
-            }
-
-            var role = message.Role.Value;
-            text.Append(char.ToUpperInvariant(role[0])).Append(role.AsSpan(1)).Append(": ").Append(message.Text).Append("\n\n");
-        }
-
+        var text = ConversationExport.ToText(context.Session.History);
         if (text.Length == 0)
         {
             context.Ui.Note("the conversation is empty");
             return;
         }
 
-        await context.Ui.WriteAnswerAsync(text.ToString(), ct).ConfigureAwait(false);
+        await context.Ui.WriteAnswerAsync(text, ct).ConfigureAwait(false);
     }
 
     private static async Task Reset(ReplContext context, string _, CancellationToken ct)

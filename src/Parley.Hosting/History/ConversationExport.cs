@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace Parley.Hosting;
 
 /// <summary>
@@ -24,4 +26,12 @@ public static class ConversationExport
     /// <param name="conversation">The conversation, as <see cref="IConversationLog.LoadAsync"/> returns it.</param>
     /// <returns>The text, ending with a newline.</returns>
     public static string ToText(StoredConversation conversation) => TranscriptText.Plain(Transcript.From(conversation));
+
+    /// <summary>
+    /// Messages in memory (a session's history) as the CLI's <c>/history</c> shows them: one <c>Role: text</c> block per
+    /// message, system messages left out, tool calls, tool results and attachments on lines of their own.
+    /// </summary>
+    /// <param name="messages">The messages, in order.</param>
+    /// <returns>The text; empty when there is no message besides system messages.</returns>
+    public static string ToText(IReadOnlyList<ChatMessage> messages) => TranscriptText.Plain(messages);
 }

@@ -16,12 +16,16 @@ internal sealed class Transcript
         Stored = stored;
         Entries = entries;
         SummaryCalls = summaryCalls;
+        var index = 0; // in the exported messages array, where a message with several tool results is several objects
         for (var i = 0; i < entries.Count; i++)
         {
+            var count = OpenAIMessageFormat.ObjectCount(entries[i].Message);
             if (entries[i].Sequence is { } sequence)
             {
-                _indexBySequence[sequence] = i;
+                _indexBySequence[sequence] = index + count - 1;
             }
+
+            index += count;
         }
     }
 

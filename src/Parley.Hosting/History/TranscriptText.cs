@@ -18,9 +18,10 @@ internal static class TranscriptText
         ArgumentNullException.ThrowIfNull(transcript);
         var text = new StringBuilder();
         text.Append(Header(transcript)).Append("\n\n");
+        var tools = MessageDisplay.ToolNames(transcript.Entries.Select(e => e.Message));
         foreach (var entry in transcript.Entries)
         {
-            text.Append(RoleName(entry.Message.Role)).Append(": ").Append(entry.Message.Text.TrimEnd()).Append('\n');
+            text.Append(RoleName(entry.Message.Role)).Append(": ").Append(MessageDisplay.Text(entry.Message, tools)).Append('\n');
             if (entry.Turn is { } turn)
             {
                 text.Append('[').Append(StoredTurnText.UsageLine(turn)).Append("]\n");
@@ -63,10 +64,11 @@ internal static class TranscriptText
 
         text.Append("- created: ").Append(DisplayTime.Local(conversation.CreatedAt)).Append(", updated: ").Append(DisplayTime.Local(conversation.UpdatedAt)).Append('\n');
         text.Append("- ").Append(Totals(transcript)).Append("\n\n");
+        var tools = MessageDisplay.ToolNames(transcript.Entries.Select(e => e.Message));
         foreach (var entry in transcript.Entries)
         {
             text.Append("## ").Append(RoleName(entry.Message.Role)).Append("\n\n");
-            text.Append(entry.Message.Text.TrimEnd()).Append("\n\n");
+            text.Append(MessageDisplay.Text(entry.Message, tools).Replace("\n", "  \n", StringComparison.Ordinal)).Append("\n\n");
             if (entry.Turn is { } turn)
             {
                 text.Append('*').Append(StoredTurnText.UsageLine(turn)).Append("*\n\n");
@@ -79,6 +81,20 @@ internal static class TranscriptText
         }
 
         return text.ToString().TrimEnd('\n') + "\n";
+    }
+
+    /// <summary>Messages in memory (the REPL's <c>/history</c>) as <c>Role: text</c> blocks, system messages left out.</summary>
+    public static string Plain(IReadOnlyList<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var text = new StringBuilder();
+        var tools = MessageDisplay.ToolNames(messages);
+        foreach (var message in messages.Where(m => m.Role != ChatRole.System))
+        {
+            text.Append(RoleName(message.Role)).Append(": ").Append(MessageDisplay.Text(message, tools)).Append("\n\n");
+        }
+
+        return text.ToString();
     }
 
     private static string Header(Transcript transcript)

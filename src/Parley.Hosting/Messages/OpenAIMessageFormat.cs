@@ -79,6 +79,17 @@ public static class OpenAIMessageFormat
         return messages;
     }
 
+    /// <summary>Reads one OpenAI message object (a completion's <c>message</c>, or one element of a messages array).</summary>
+    /// <param name="message">The message object.</param>
+    /// <param name="source">Where it came from, used in error messages.</param>
+    /// <returns>The message, with its tool calls, tool result or attachments as Microsoft.Extensions.AI content.</returns>
+    /// <exception cref="FormatException">An invalid message (with its role).</exception>
+    public static ChatMessage ParseMessage(JsonElement message, string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return ReadMessage(message, 0, source);
+    }
+
     /// <summary>Writes messages as an indented OpenAI messages array.</summary>
     public static string Write(IEnumerable<ChatMessage> messages)
     {
@@ -98,20 +109,26 @@ public static class OpenAIMessageFormat
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    /// <summary>Writes one message object (<c>role</c>, <c>content</c>, and <c>name</c> when set).</summary>
+    /// <summary>
+    /// Writes a message as OpenAI message objects: <c>role</c>, <c>content</c> and <c>name</c> when set; an assistant's tool
+    /// calls as <c>tool_calls</c>; a tool result as a <c>tool</c> message with its <c>tool_call_id</c> (one object per
+    /// result: a message with several results writes several objects); attachments as a <c>content</c> array of
+    /// <c>text</c>, <c>image_url</c>, <c>input_audio</c> and <c>file</c> parts.
+    /// </summary>
     public static void WriteMessage(Utf8JsonWriter writer, ChatMessage message)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(message);
-        writer.WriteStartObject();
-        writer.WriteString("role", message.Role.Value);
-        writer.WriteString("content", message.Text);
-        if (!string.IsNullOrEmpty(message.AuthorName))
-        {
-            writer.WriteString("name", message.AuthorName);
-        }
+        OpenAIMessageWriter.Write(writer, message);
+    }
 
-        writer.WriteEndObject();
+    /// <summary>How many objects <see cref="WriteMessage"/> writes for <paramref name="message"/>: one per tool result, else one.</summary>
+    /// <param name="message">The message.</param>
+    /// <returns>The number of objects (1 or more).</returns>
+    public static int ObjectCount(ChatMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return OpenAIMessageWriter.ObjectCount(message);
     }
 
     private static ChatMessage ReadMessage(JsonElement element, int index, string source)
@@ -134,51 +151,13 @@ public static class OpenAIMessageFormat
                 $"{source}: message {number} has unknown role '{role}' (expected one of {string.Join(", ", Roles)})");
         }
 
-        var content = ReadContent(element, out var hasToolCalls);
-        if (content is null && !(role == "assistant" && hasToolCalls))
-        {
-            throw new FormatException($"{source}: message {number} ({role}) has no \"content\"");
-        }
-
-        var message = new ChatMessage(role == "developer" ? Developer : new ChatRole(role), content ?? string.Empty);
+        var contents = OpenAIMessageReader.ReadContents(element, role, $"{source}: message {number} ({role})");
+        var message = new ChatMessage(role == "developer" ? Developer : new ChatRole(role), contents);
         if (element.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
         {
             message.AuthorName = name.GetString();
         }
 
         return message;
-    }
-
-    private static string? ReadContent(JsonElement element, out bool hasToolCalls)
-    {
-        hasToolCalls = element.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array;
-        if (!element.TryGetProperty("content", out var content))
-        {
-            return null;
-        }
-
-        switch (content.ValueKind)
-        {
-            case JsonValueKind.String:
-                return content.GetString();
-            case JsonValueKind.Array:
-                var text = new StringBuilder();
-                foreach (var part in content.EnumerateArray())
-                {
-                    if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
-                    {
-                        if (text.Length > 0)
-                        {
-                            text.Append('\n');
-                        }
-
-                        text.Append(t.GetString());
-                    }
-                }
-
-                return text.ToString();
-            default:
-                return null;
-        }
     }
 }

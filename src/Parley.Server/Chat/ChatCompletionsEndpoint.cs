@@ -214,7 +214,7 @@ internal sealed class ChatCompletionsEndpoint
             };
             if (exchange.Conversation is { } named)
             {
-                if (!await _recorder.AppendAsync(named, result.Text, outcome).ConfigureAwait(false))
+                if (!await _recorder.AppendAsync(named, result.Answer(), outcome).ConfigureAwait(false))
                 {
                     _conversations.Remove(ConversationCache.KeyOf(KeyName(key), clientId!));
                 }
@@ -235,7 +235,7 @@ internal sealed class ChatCompletionsEndpoint
             }
             else
             {
-                await _recorder.SaveAsync(new SavedExchange(route.Provider.Name, route.UpstreamModel, request.Messages, result.Text, outcome, KeyName(key), exchange.Summary?.Calls)).ConfigureAwait(false);
+                await _recorder.SaveAsync(new SavedExchange(route.Provider.Name, route.UpstreamModel, request.Messages, result.Answer(), outcome, KeyName(key), exchange.Summary?.Calls)).ConfigureAwait(false);
             }
         }
     }

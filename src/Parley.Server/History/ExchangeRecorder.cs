@@ -65,7 +65,7 @@ internal sealed partial class ExchangeRecorder : IHostedService
     /// replica, so turns sent at the same time through different replicas are saved whole, one after the other. False
     /// when it could not be saved whole (the failure is logged).
     /// </summary>
-    public async Task<bool> AppendAsync(GatewayConversation conversation, string? answer, TurnOutcome outcome)
+    public async Task<bool> AppendAsync(GatewayConversation conversation, ChatMessage? answer, TurnOutcome outcome)
     {
         try
         {
@@ -97,7 +97,7 @@ internal sealed partial class ExchangeRecorder : IHostedService
         }
     }
 
-    private static async Task WriteTurnAsync(IConversationLog log, GatewayConversation conversation, string? answer, TurnOutcome outcome)
+    private static async Task WriteTurnAsync(IConversationLog log, GatewayConversation conversation, ChatMessage? answer, TurnOutcome outcome)
     {
         if (conversation.NewSystemPrompt is { } system)
         {
@@ -115,7 +115,7 @@ internal sealed partial class ExchangeRecorder : IHostedService
             ? await log.AppendMessagesAsync(conversation.Id, messages.Take(messages.Count - 1), CancellationToken.None).ConfigureAwait(false)
             : [];
         var turn = await log.BeginTurnAsync(conversation.Id, messages[^1], null, CancellationToken.None).ConfigureAwait(false);
-        await log.CompleteTurnAsync(turn, string.IsNullOrEmpty(answer) ? null : new ChatMessage(ChatRole.Assistant, answer), outcome, null, CancellationToken.None).ConfigureAwait(false);
+        await log.CompleteTurnAsync(turn, answer, outcome, null, CancellationToken.None).ConfigureAwait(false);
         await SaveSummaryAsync(log, conversation, appended).ConfigureAwait(false);
     }
 
@@ -205,8 +205,7 @@ internal sealed partial class ExchangeRecorder : IHostedService
         }
 
         var turn = await RetryAsync(() => log.BeginTurnAsync(conversation.Id, messages[^1], null, CancellationToken.None)).ConfigureAwait(false);
-        var answer = string.IsNullOrEmpty(exchange.Answer) ? null : new ChatMessage(ChatRole.Assistant, exchange.Answer);
-        await RetryAsync(() => log.CompleteTurnAsync(turn, answer, exchange.Outcome, null, CancellationToken.None)).ConfigureAwait(false);
+        await RetryAsync(() => log.CompleteTurnAsync(turn, exchange.Answer, exchange.Outcome, null, CancellationToken.None)).ConfigureAwait(false);
     }
 
     /// <summary>Runs a save step, trying again for about a minute while the store is unavailable.</summary>

@@ -10,7 +10,7 @@ internal sealed record SavedExchange(
     string Provider,
     string Model,
     IReadOnlyList<ChatMessage> Messages,
-    string? Answer,
+    ChatMessage? Answer,
     TurnOutcome Outcome,
     string? KeyName = null,
     IReadOnlyList<TurnOutcome>? SummaryCalls = null);

@@ -267,7 +267,7 @@ public sealed class ChatSession
                         break;
                     }
 
-                    await RecordFailureAsync(user, pending, request.Count, e, started, response.Text, firstToken, response.Refusal).ConfigureAwait(false);
+                    await RecordFailureAsync(user, pending, request.Count, e, started, response.Text, firstToken, response.Refusal, response.MessageCount > 1 ? response.Build() : null).ConfigureAwait(false);
                     throw;
                 }
 
@@ -357,7 +357,7 @@ public sealed class ChatSession
 
         var turn = _turns[^1];
         _turns.RemoveAt(_turns.Count - 1);
-        if (turn.AssistantMessage is { } answer && _history.Count > 0 && ReferenceEquals(_history[^1], answer))
+        for (var i = turn.ResponseMessages.Count - 1; i >= 0 && _history.Count > 0 && ReferenceEquals(_history[^1], turn.ResponseMessages[i]); i--)
         {
             _history.RemoveAt(_history.Count - 1);
         }
@@ -624,14 +624,15 @@ public sealed class ChatSession
         // A refusal comes instead of content: then it is what the model said, so the conversation keeps it as the answer
         // (shown by the history, saved, and sent with the next request).
         var refusal = ModelRefusal.Read(response);
-        var text = response.Text;
-        var assistant = new ChatMessage(ChatRole.Assistant, text.Length == 0 && refusal is not null ? refusal : text) { MessageId = response.ResponseId };
+        var messages = ResponseMessagesOf(response, refusal);
+        var assistant = messages[^1];
         var modelId = response.ModelId ?? _options.Model;
         var cost = PriceOf(modelId, response.Usage);
         var turn = new ChatTurn
         {
             UserMessage = user,
             AssistantMessage = assistant,
+            ResponseMessages = messages,
             Refusal = refusal,
             ModelId = modelId,
             ResponseId = response.ResponseId,
@@ -652,7 +653,7 @@ public sealed class ChatSession
 
         if (_options.Memory)
         {
-            _history.Add(assistant);
+            _history.AddRange(messages);
         }
 
         _turns.Add(turn);
@@ -662,10 +663,19 @@ public sealed class ChatSession
     }
 
     private async Task RecordFailureAsync(
-        ChatMessage user, TurnRecord? pending, int sent, Exception error, long started, string partial, TimeSpan? timeToFirstToken, string? partialRefusal = null)
+        ChatMessage user, TurnRecord? pending, int sent, Exception error, long started, string partial, TimeSpan? timeToFirstToken, string? partialRefusal = null,
+        ChatResponse? partialRound = null)
     {
         var cancelled = error is OperationCanceledException;
         var message = cancelled ? "interrupted" : error.Message;
+        if (partialRound is not null)
+        {
+            // A stream cut after a tool round: the calls and results that arrived stay with the partial answer.
+            partialRound.ModelId ??= _options.Model;
+            await RecordAsync(user, pending, sent, partialRound, started, timeToFirstToken, TurnStatus.Interrupted, message).ConfigureAwait(false);
+            return;
+        }
+
         var partialText = partial.Length > 0 ? partial : (error as ParleyApiException)?.PartialText ?? string.Empty;
         if (partialText.Length > 0 || partialRefusal is { Length: > 0 })
         {
@@ -712,7 +722,7 @@ public sealed class ChatSession
         }
 
         // Saved even when the turn was cancelled: the partial answer and the status belong to the record.
-        var record = await store.CompleteTurnAsync(pending, turn.AssistantMessage, new TurnOutcome
+        var outcome = new TurnOutcome
         {
             Status = turn.Status,
             Model = turn.ModelId,
@@ -724,11 +734,59 @@ public sealed class ChatSession
             Error = turn.Error,
             MessagesDropped = turn.Context?.MessagesDropped,
             MessagesSummarized = turn.Context?.MessagesSummarized,
-        }, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        _context.Remember(turn.AssistantMessage, record.AssistantSequence);
+        };
+        var messages = turn.ResponseMessages;
+        var record = messages.Count > 1
+            ? await store.CompleteTurnWithMessagesAsync(pending, messages, outcome, CancellationToken.None).ConfigureAwait(false)
+            : await store.CompleteTurnAsync(pending, turn.AssistantMessage, outcome, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        RememberSaved(messages, record.AssistantSequence);
         if (record.RecoveryFile is { } file)
         {
             ParleyLog.SavedToRecoveryFile(_logger, file);
         }
+    }
+
+    // The messages of a turn's answer are saved in one transaction, in order, so they end at the answer's sequence.
+    private void RememberSaved(IReadOnlyList<ChatMessage> messages, long? lastSequence)
+    {
+        for (var i = 0; lastSequence is { } last && i < messages.Count; i++)
+        {
+            _context.Remember(messages[i], last - (messages.Count - 1 - i));
+        }
+    }
+
+    /// <summary>
+    /// The messages of an answer as the conversation keeps them: every message of the response in order (a tool loop's
+    /// calls and results, then the final answer), without reasoning; the final answer is the refusal's text when the
+    /// model refused and wrote no content.
+    /// </summary>
+    private static List<ChatMessage> ResponseMessagesOf(ChatResponse response, string? refusal)
+    {
+        var messages = new List<ChatMessage>(Math.Max(1, response.Messages.Count));
+        for (var i = 0; i < response.Messages.Count; i++)
+        {
+            var message = response.Messages[i];
+            var last = i == response.Messages.Count - 1;
+            List<AIContent> contents = [.. message.Contents.Where(c => c is not (TextReasoningContent or UsageContent or ErrorContent))];
+            if (contents.Count == 0 && !last)
+            {
+                continue; // only reasoning or usage: nothing the conversation keeps
+            }
+
+            messages.Add(new ChatMessage(message.Role, contents) { MessageId = message.MessageId ?? (last ? response.ResponseId : null), AuthorName = message.AuthorName });
+        }
+
+        if (messages.Count == 0)
+        {
+            messages.Add(new ChatMessage(ChatRole.Assistant, string.Empty) { MessageId = response.ResponseId });
+        }
+
+        var answer = messages[^1];
+        if (answer.Text.Length == 0 && refusal is not null)
+        {
+            answer.Contents.Insert(0, new TextContent(refusal));
+        }
+
+        return messages;
     }
 }

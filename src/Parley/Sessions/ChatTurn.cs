@@ -11,6 +11,20 @@ public sealed record ChatTurn
     /// <summary>The assistant's message (partial when interrupted; null when the call failed).</summary>
     public ChatMessage? AssistantMessage { get; init; }
 
+    /// <summary>
+    /// Every message of the answer, in order: with a tool loop (Microsoft.Extensions.AI's <c>FunctionInvokingChatClient</c>)
+    /// the assistant's tool calls, the tool results, …, then the final answer (<see cref="AssistantMessage"/>, the last);
+    /// otherwise just the answer. Empty when the call failed. All of them are kept in the history and saved with the turn;
+    /// reasoning is not.
+    /// </summary>
+    public IReadOnlyList<ChatMessage> ResponseMessages
+    {
+        get => _responseMessages ?? (AssistantMessage is null ? [] : [AssistantMessage]);
+        init => _responseMessages = value;
+    }
+
+    private readonly IReadOnlyList<ChatMessage>? _responseMessages;
+
     /// <summary>The answer's text (when the model refused and wrote no content: its refusal, as the conversation keeps it).</summary>
     public string Text => AssistantMessage?.Text ?? string.Empty;
 

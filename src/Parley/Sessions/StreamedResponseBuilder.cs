@@ -6,12 +6,14 @@ namespace Parley;
 /// <summary>
 /// Folds a stream of updates into the turn's response as they arrive, keeping only what the turn needs (text, refusal,
 /// ids, finish reason, usage and any non-text content) instead of every update and its raw SDK object until the end.
+/// A tool loop streams several messages (the assistant's tool calls, the tool's results, the answer): a new message
+/// starts where the role or the message id changes, as <c>ToChatResponse</c> splits them.
 /// </summary>
 internal sealed class StreamedResponseBuilder
 {
     private readonly StringBuilder _text = new();
     private StringBuilder? _refusal;
-    private readonly List<AIContent> _other = [];
+    private readonly List<StreamedMessage> _messages = [];
     private UsageDetails? _usage;
     private string? _responseId;
     private string? _modelId;
@@ -20,6 +22,9 @@ internal sealed class StreamedResponseBuilder
 
     /// <summary>How many updates arrived.</summary>
     public int Count { get; private set; }
+
+    /// <summary>How many messages the updates so far carry (more than one after a tool round).</summary>
+    public int MessageCount => _messages.Count;
 
     /// <summary>The text so far.</summary>
     public string Text => _text.ToString();
@@ -44,9 +49,11 @@ internal sealed class StreamedResponseBuilder
         {
             // A refusal piece Microsoft.Extensions.AI.OpenAI left out of the update (it drops streamed refusals).
             (_refusal ??= new StringBuilder()).Append(dropped);
+            (MessageFor(update).Refusal ??= new StringBuilder()).Append(dropped);
             return dropped;
         }
 
+        StreamedMessage? message = null; // an update with only usage or reasoning starts no message
         for (var i = 0; i < contents.Count; i++) // an index, not an interface enumerator: no allocation per update
         {
             var content = contents[i];
@@ -54,6 +61,7 @@ internal sealed class StreamedResponseBuilder
             {
                 case TextContent t:
                     _text.Append(t.Text);
+                    (message ??= MessageFor(update)).Text.Append(t.Text);
                     text = text.Length == 0 ? t.Text : text + t.Text;
                     break;
                 case UsageContent { Details: { } details }:
@@ -63,10 +71,11 @@ internal sealed class StreamedResponseBuilder
                     break;
                 case ErrorContent when ModelRefusal.FromContent(content) is { } piece:
                     (_refusal ??= new StringBuilder()).Append(piece);
+                    ((message ??= MessageFor(update)).Refusal ??= new StringBuilder()).Append(piece);
                     text += piece;
                     break;
                 default:
-                    _other.Add(content);
+                    (message ??= MessageFor(update)).Other.Add(content);
                     break;
             }
         }
@@ -81,19 +90,33 @@ internal sealed class StreamedResponseBuilder
     /// </summary>
     public ChatResponse Build()
     {
-        List<AIContent> contents = [];
-        if (_text.Length > 0)
+        List<ChatMessage> messages = [];
+        foreach (var message in _messages)
         {
-            contents.Add(new TextContent(_text.ToString()));
+            List<AIContent> contents = [];
+            if (message.Text.Length > 0)
+            {
+                contents.Add(new TextContent(message.Text.ToString()));
+            }
+
+            if (message.Refusal is { Length: > 0 } refusal)
+            {
+                contents.Add(ModelRefusal.ToContent(refusal.ToString()));
+            }
+
+            contents.AddRange(message.Other);
+            if (contents.Count > 0)
+            {
+                messages.Add(new ChatMessage(message.Role, contents) { MessageId = message.MessageId, AuthorName = message.AuthorName });
+            }
         }
 
-        if (_refusal is { Length: > 0 })
+        if (messages.Count == 0)
         {
-            contents.Add(ModelRefusal.ToContent(_refusal.ToString()));
+            messages.Add(new ChatMessage(ChatRole.Assistant, []));
         }
 
-        contents.AddRange(_other);
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents))
+        return new ChatResponse(messages)
         {
             ResponseId = _responseId,
             ModelId = _modelId,
@@ -101,5 +124,44 @@ internal sealed class StreamedResponseBuilder
             Usage = _usage,
             CreatedAt = _createdAt,
         };
+    }
+
+    // The message an update belongs to: the current one, or a new one where the role or the message id changes.
+    private StreamedMessage MessageFor(ChatResponseUpdate update)
+    {
+        if (_messages.Count > 0)
+        {
+            var current = _messages[^1];
+            var otherRole = update.Role is { } role && role != current.Role;
+            var otherId = update.MessageId is { Length: > 0 } id && current.MessageId is { Length: > 0 } currentId && !string.Equals(id, currentId, StringComparison.Ordinal);
+            if (!otherRole && !otherId)
+            {
+                current.MessageId ??= update.MessageId is { Length: > 0 } ? update.MessageId : null;
+                return current;
+            }
+        }
+
+        var message = new StreamedMessage(update.Role ?? ChatRole.Assistant)
+        {
+            MessageId = update.MessageId is { Length: > 0 } ? update.MessageId : null,
+            AuthorName = update.AuthorName,
+        };
+        _messages.Add(message);
+        return message;
+    }
+
+    private sealed class StreamedMessage(ChatRole role)
+    {
+        public ChatRole Role { get; } = role;
+
+        public string? MessageId { get; set; }
+
+        public string? AuthorName { get; init; }
+
+        public StringBuilder Text { get; } = new();
+
+        public StringBuilder? Refusal { get; set; }
+
+        public List<AIContent> Other { get; } = [];
     }
 }

@@ -11,7 +11,7 @@ public interface IConversationHistory
 {
     /// <summary>Creates a conversation from a list of messages in one transaction (import).</summary>
     /// <param name="conversation">The new conversation's settings.</param>
-    /// <param name="messages">The messages, in order; their role and text are stored.</param>
+    /// <param name="messages">The messages, in order; their role and contents are stored (text, tool calls and results, attachments; not reasoning).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The new conversation.</returns>
     Task<ConversationRecord> ImportAsync(NewConversation conversation, IEnumerable<ChatMessage> messages, CancellationToken cancellationToken = default);

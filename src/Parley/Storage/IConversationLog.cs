@@ -34,7 +34,7 @@ public interface IConversationLog
 
     /// <summary>Appends messages outside of a turn (a system message, few-shot examples, imported history) in one transaction.</summary>
     /// <param name="conversationId">The conversation's full id.</param>
-    /// <param name="messages">The messages; their role and text are stored.</param>
+    /// <param name="messages">The messages; their role and contents are stored (text, tool calls and results, attachments; not reasoning).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The stored messages with their sequence numbers.</returns>
     /// <exception cref="ConversationNotFoundException">No conversation has this id.</exception>
@@ -61,6 +61,34 @@ public interface IConversationLog
     /// <returns>The completed turn.</returns>
     /// <exception cref="InvalidOperationException">The turn is not pending any more.</exception>
     Task<TurnRecord> CompleteTurnAsync(TurnRecord turn, ChatMessage? assistantMessage, TurnOutcome outcome, IReadOnlyDictionary<string, int>? assistantTokenCounts = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Saves every message of the turn's answer in order — an assistant message with tool calls, the tool results, …, the
+    /// final answer — and the turn's final status, as <see cref="CompleteTurnAsync"/> saves one answer: the turn's
+    /// <see cref="TurnRecord.AssistantSequence"/> is the last message's, and the messages between the question and it
+    /// belong to the turn. Every content of the messages is saved (tool calls, tool results, attachments), except reasoning.
+    /// </summary>
+    /// <param name="turn">The pending turn <see cref="BeginTurnAsync"/> returned (or a pending turn loaded from the store).</param>
+    /// <param name="responseMessages">The answer's messages in order; empty when none arrived.</param>
+    /// <param name="outcome">How the call ended; its status must not be <see cref="TurnStatus.Pending"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The completed turn.</returns>
+    /// <exception cref="InvalidOperationException">The turn is not pending any more.</exception>
+    /// <remarks>
+    /// The built-in stores write the messages in the transaction that completes the turn. The default, for other stores,
+    /// appends the messages before the last (<see cref="AppendMessagesAsync"/>), then completes the turn with the last.
+    /// </remarks>
+    async Task<TurnRecord> CompleteTurnWithMessagesAsync(TurnRecord turn, IReadOnlyList<ChatMessage> responseMessages, TurnOutcome outcome, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        ArgumentNullException.ThrowIfNull(responseMessages);
+        if (responseMessages.Count > 1)
+        {
+            await AppendMessagesAsync(turn.ConversationId, responseMessages.Take(responseMessages.Count - 1), cancellationToken).ConfigureAwait(false);
+        }
+
+        return await CompleteTurnAsync(turn, responseMessages.Count > 0 ? responseMessages[^1] : null, outcome, null, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Records a summary call (a turn whose <see cref="TurnRecord.IsSummary"/> is true) with its own usage and cost.</summary>
     /// <param name="conversationId">The conversation's full id.</param>

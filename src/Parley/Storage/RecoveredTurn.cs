@@ -11,13 +11,8 @@ internal sealed record RecoveredTurn
 
     public required long UserSequence { get; init; }
 
-    /// <summary>The answer's text (null: the turn has no answer, e.g. a failed call).</summary>
-    public string? AssistantText { get; init; }
-
-    public string? AssistantMessageId { get; init; }
+    /// <summary>The messages of the answer in order — tool calls and results, then the final answer — or none (e.g. a failed call).</summary>
+    public IReadOnlyList<ChatMessage> Messages { get; init; } = [];
 
     public required TurnOutcome Outcome { get; init; }
-
-    /// <summary>The answer as the message to store, or null.</summary>
-    public ChatMessage? AssistantMessage => AssistantText is null ? null : new ChatMessage(ChatRole.Assistant, AssistantText) { MessageId = AssistantMessageId };
 }

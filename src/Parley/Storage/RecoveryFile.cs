@@ -69,12 +69,14 @@ internal static class RecoveryFile
         {
             var outcome = turn.Outcome;
             json.WriteStartObject();
-            json.WriteNumber("version", 1);
+            var last = turn.Messages.Count > 0 ? turn.Messages[^1] : null;
+            json.WriteNumber("version", 2);
             json.WriteString("turn_id", turn.TurnId);
             json.WriteString("conversation_id", turn.ConversationId);
             json.WriteNumber("user_seq", turn.UserSequence);
-            json.WriteString("assistant", turn.AssistantText);
-            json.WriteString("assistant_message_id", turn.AssistantMessageId);
+            json.WriteString("assistant", last?.Text); // what a version-1 reader imports
+            json.WriteString("assistant_message_id", last?.MessageId);
+            WriteMessages(json, turn.Messages);
             json.WriteString("status", StorageText.FormatStatus(outcome.Status));
             json.WriteString("model", outcome.Model);
             json.WriteString("finish_reason", outcome.FinishReason?.Value);
@@ -111,8 +113,7 @@ internal static class RecoveryFile
             TurnId = Text(root, "turn_id") ?? throw new JsonException("a recovered turn has no turn_id"),
             ConversationId = Text(root, "conversation_id") ?? throw new JsonException("a recovered turn has no conversation_id"),
             UserSequence = Number(root, "user_seq") ?? throw new JsonException("a recovered turn has no user_seq"),
-            AssistantText = Text(root, "assistant"),
-            AssistantMessageId = Text(root, "assistant_message_id"),
+            Messages = ReadMessages(root),
             Outcome = new TurnOutcome
             {
                 Status = Text(root, "status") switch
@@ -135,6 +136,49 @@ internal static class RecoveryFile
                 MessagesSummarized = Number(root, "context_summarized") is { } summarized ? (int)summarized : null,
             },
         };
+    }
+
+    // Version 2: every message of the answer with its parts (MessageParts), so a tool round survives the recovery file.
+    private static void WriteMessages(Utf8JsonWriter json, IReadOnlyList<ChatMessage> messages)
+    {
+        json.WritePropertyName("messages");
+        json.WriteStartArray();
+        foreach (var message in messages)
+        {
+            json.WriteStartObject();
+            json.WriteString("role", message.Role.Value);
+            json.WriteString("text", message.Text);
+            json.WriteString("message_id", message.MessageId);
+            if (MessageParts.ToJson(message) is { } parts)
+            {
+                json.WritePropertyName("parts");
+                json.WriteRawValue(parts, skipInputValidation: true);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static List<ChatMessage> ReadMessages(JsonElement root)
+    {
+        if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
+        {
+            // Version 1: the answer's text only.
+            return Text(root, "assistant") is { } text ? [new ChatMessage(ChatRole.Assistant, text) { MessageId = Text(root, "assistant_message_id") }] : [];
+        }
+
+        var list = new List<ChatMessage>();
+        foreach (var item in messages.EnumerateArray())
+        {
+            var parts = item.TryGetProperty("parts", out var value) && value.ValueKind == JsonValueKind.Array ? value.GetRawText() : null;
+            var message = MessageParts.ToMessage(new ChatRole(Text(item, "role") ?? "assistant"), Text(item, "text") ?? string.Empty, parts);
+            message.MessageId = Text(item, "message_id");
+            list.Add(message);
+        }
+
+        return list;
     }
 
     private static void WriteNumber(Utf8JsonWriter json, string name, long? value)

@@ -142,14 +142,19 @@ public sealed class SqliteConversationStore : IConversationStore, IApiKeyStore
     /// </remarks>
     public Task<TurnRecord> CompleteTurnAsync(TurnRecord turn, ChatMessage? assistantMessage, TurnOutcome outcome, IReadOnlyDictionary<string, int>? assistantTokenCounts = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(turn);
-        if (turn.UserSequence is null)
-        {
-            throw new ArgumentException("The turn has no question: pass the pending turn BeginTurnAsync returned.", nameof(turn));
-        }
-
+        RequirePending(turn);
         RequireFinal(outcome);
-        return _turns.CompleteAsync(turn, assistantMessage, outcome, assistantTokenCounts, cancellationToken);
+        return _turns.CompleteAsync(turn, assistantMessage is null ? [] : [assistantMessage], outcome, assistantTokenCounts, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Saved as <see cref="CompleteTurnAsync"/> saves one answer: in one transaction, or to a recovery file while the database stays locked.</remarks>
+    public Task<TurnRecord> CompleteTurnWithMessagesAsync(TurnRecord turn, IReadOnlyList<ChatMessage> responseMessages, TurnOutcome outcome, CancellationToken cancellationToken = default)
+    {
+        RequirePending(turn);
+        var messages = RequireMessages(responseMessages);
+        RequireFinal(outcome);
+        return _turns.CompleteAsync(turn, messages, outcome, null, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -341,6 +346,15 @@ public sealed class SqliteConversationStore : IConversationStore, IApiKeyStore
         if (!reservation.Granted)
         {
             throw new ArgumentException("Only a granted reservation can be settled or released.", nameof(reservation));
+        }
+    }
+
+    private static void RequirePending(TurnRecord turn)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        if (turn.UserSequence is null)
+        {
+            throw new ArgumentException("The turn has no question: pass the pending turn BeginTurnAsync returned.", nameof(turn));
         }
     }
 

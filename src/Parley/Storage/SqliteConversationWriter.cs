@@ -79,14 +79,19 @@ internal sealed class SqliteConversationWriter(SqliteStoreConnection database, S
     public static async Task<long> InsertMessageAsync(SqliteConnection c, SqliteTransaction transaction, string conversationId, ChatMessage message, IReadOnlyDictionary<string, int>? tokenCounts, string now, CancellationToken cancellationToken)
     {
         long seq;
-        using (var command = Command(c, transaction, """
-            INSERT INTO messages (conversation_id, seq, role, content, token_counts, created_at)
+        // parts (schema version 8) is written only for a message that has more than text, so older schemas stay writable.
+        string? parts = MessageParts.ToJson(message);
+        string partsColumn = parts is null ? string.Empty : ", parts";
+        string partsValue = parts is null ? string.Empty : ", $parts";
+        using (var command = Command(c, transaction, $"""
+            INSERT INTO messages (conversation_id, seq, role, content, token_counts, created_at{partsColumn})
             VALUES ($conversation_id, (SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE conversation_id = $conversation_id),
-                    $role, $content, $token_counts, $now)
+                    $role, $content, $token_counts, $now{partsValue})
             RETURNING seq;
             """))
         {
             Add(command, "$conversation_id", conversationId);
+            Add(command, "$parts", parts);
             Add(command, "$role", message.Role.Value);
             Add(command, "$content", message.Text);
             Add(command, "$token_counts", StorageText.TokenCountsToJson(tokenCounts));
@@ -245,7 +250,7 @@ internal sealed class SqliteConversationWriter(SqliteStoreConnection database, S
             {
                 ConversationId = conversationId,
                 Sequence = seq,
-                Message = new ChatMessage(message.Role, message.Text) { CreatedAt = now },
+                Message = StorageText.StoredCopy(message, now),
                 TokenCounts = StorageText.CopyTokenCounts(null),
                 CreatedAt = now,
             });

@@ -47,7 +47,7 @@ internal sealed class SqliteHistoryQueries(SqliteStoreConnection database)
     private static async Task<List<StoredMessage>> ReadMessagesAsync(SqliteConnection c, SqliteTransaction transaction, string conversationId, long fromSequence, CancellationToken cancellationToken)
     {
         var messages = new List<StoredMessage>();
-        using var command = Command(c, transaction, "SELECT seq, role, content, token_counts, created_at FROM messages WHERE conversation_id = $id AND seq >= $from ORDER BY seq;");
+        using var command = Command(c, transaction, "SELECT seq, role, content, token_counts, created_at, parts FROM messages WHERE conversation_id = $id AND seq >= $from ORDER BY seq;");
         Add(command, "$id", conversationId);
         Add(command, "$from", fromSequence);
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -58,7 +58,7 @@ internal sealed class SqliteHistoryQueries(SqliteStoreConnection database)
             {
                 ConversationId = conversationId,
                 Sequence = reader.GetInt64(0),
-                Message = new ChatMessage(new ChatRole(reader.GetString(1)), reader.GetString(2)) { CreatedAt = createdAt },
+                Message = StorageText.StoredMessage(new ChatRole(reader.GetString(1)), reader.GetString(2), NullableString(reader, 5), createdAt),
                 TokenCounts = StorageText.TokenCountsFromJson(NullableString(reader, 3)),
                 CreatedAt = createdAt,
             });

@@ -14,15 +14,14 @@ internal sealed class SqliteTurnRecovery(StoreClock clock)
     public const string InterruptedByExit = "The process that wrote this turn ended before the answer was saved.";
 
     /// <summary>Saves a finished turn to its recovery file beside the database and returns it as the store would have.</summary>
-    public async Task<TurnRecord> SaveToFileAsync(string databasePath, TurnRecord turn, ChatMessage? assistantMessage, TurnOutcome outcome)
+    public async Task<TurnRecord> SaveToFileAsync(string databasePath, TurnRecord turn, IReadOnlyList<ChatMessage> messages, TurnOutcome outcome)
     {
         var file = await RecoveryFile.WriteAsync(databasePath, new RecoveredTurn
         {
             TurnId = turn.Id,
             ConversationId = turn.ConversationId,
             UserSequence = turn.UserSequence ?? 0,
-            AssistantText = assistantMessage?.Text,
-            AssistantMessageId = assistantMessage?.MessageId,
+            Messages = messages,
             Outcome = outcome,
         }, CancellationToken.None).ConfigureAwait(false);
         return new TurnRecord
@@ -69,7 +68,7 @@ internal sealed class SqliteTurnRecovery(StoreClock clock)
             {
                 foreach (var turn in turns)
                 {
-                    if (await writer.CompleteInTransactionAsync(c, turn.TurnId, turn.ConversationId, turn.AssistantMessage, null, turn.Outcome, importing: true, cancellationToken).ConfigureAwait(false) is not null)
+                    if (await writer.CompleteInTransactionAsync(c, turn.TurnId, turn.ConversationId, turn.Messages, null, turn.Outcome, importing: true, cancellationToken).ConfigureAwait(false) is not null)
                     {
                         imported++;
                     }

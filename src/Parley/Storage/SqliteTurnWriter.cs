@@ -45,8 +45,13 @@ internal sealed class SqliteTurnWriter(SqliteStoreConnection database, StoreCloc
     /// Completes the turn; while another process holds the database, tries again with back-off for up to the save wait,
     /// then saves the turn to a recovery file (an in-memory database is never locked by another process).
     /// </summary>
+    /// <param name="turn">The pending turn.</param>
+    /// <param name="messages">The answer's messages in order (tool calls, tool results, …, the final answer); none when no answer arrived.</param>
+    /// <param name="outcome">How the call ended.</param>
+    /// <param name="lastTokenCounts">The last message's token counts, if counted.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
     public async Task<TurnRecord> CompleteAsync(
-        TurnRecord turn, ChatMessage? assistantMessage, TurnOutcome outcome, IReadOnlyDictionary<string, int>? assistantTokenCounts, CancellationToken cancellationToken)
+        TurnRecord turn, IReadOnlyList<ChatMessage> messages, TurnOutcome outcome, IReadOnlyDictionary<string, int>? lastTokenCounts, CancellationToken cancellationToken)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
         var pause = TimeSpan.FromMilliseconds(250);
@@ -55,7 +60,7 @@ internal sealed class SqliteTurnWriter(SqliteStoreConnection database, StoreCloc
             try
             {
                 return (await database.RunAsync(
-                    c => CompleteInTransactionAsync(c, turn.Id, turn.ConversationId, assistantMessage, assistantTokenCounts, outcome, importing: false, cancellationToken),
+                    c => CompleteInTransactionAsync(c, turn.Id, turn.ConversationId, messages, lastTokenCounts, outcome, importing: false, cancellationToken),
                     cancellationToken).ConfigureAwait(false))!;
             }
             catch (ParleyStorageException e) when (SqliteDatabaseFile.IsLocked(e) && database.FilePath is { } path)
@@ -63,7 +68,7 @@ internal sealed class SqliteTurnWriter(SqliteStoreConnection database, StoreCloc
                 var left = saveWait - waited.Elapsed;
                 if (left <= TimeSpan.Zero)
                 {
-                    return await recovery.SaveToFileAsync(path, turn, assistantMessage, outcome).ConfigureAwait(false);
+                    return await recovery.SaveToFileAsync(path, turn, messages, outcome).ConfigureAwait(false);
                 }
 
                 await Task.Delay(pause < left ? pause : left, cancellationToken).ConfigureAwait(false);
@@ -106,7 +111,7 @@ internal sealed class SqliteTurnWriter(SqliteStoreConnection database, StoreCloc
     /// a turn marked interrupted because its process ended is completed all the same: the recovery file has its answer.
     /// </summary>
     public async Task<TurnRecord?> CompleteInTransactionAsync(
-        SqliteConnection c, string turnId, string conversationId, ChatMessage? assistantMessage, IReadOnlyDictionary<string, int>? assistantTokenCounts,
+        SqliteConnection c, string turnId, string conversationId, IReadOnlyList<ChatMessage> messages, IReadOnlyDictionary<string, int>? lastTokenCounts,
         TurnOutcome outcome, bool importing, CancellationToken cancellationToken)
     {
         using var transaction = c.BeginTransaction(deferred: false);
@@ -144,9 +149,14 @@ internal sealed class SqliteTurnWriter(SqliteStoreConnection database, StoreCloc
         }
 
         string now = clock.NowText();
-        long? assistantSeq = assistantMessage is null
-            ? null
-            : await SqliteConversationWriter.InsertMessageAsync(c, transaction, conversationId, assistantMessage, assistantTokenCounts, now, cancellationToken).ConfigureAwait(false);
+        long? assistantSeq = null;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            // The turn's messages follow its question in one transaction; the last is the answer the turn points at.
+            var counts = i == messages.Count - 1 ? lastTokenCounts : null;
+            assistantSeq = await SqliteConversationWriter.InsertMessageAsync(c, transaction, conversationId, messages[i], counts, now, cancellationToken).ConfigureAwait(false);
+        }
+
         using (var command = Command(c, transaction, """
             UPDATE turns SET
                 status = $status, assistant_seq = $assistant_seq, model = coalesce($model, model),

@@ -261,6 +261,16 @@ internal static class StorageMigrations
                 ["tokens"] = "The request's prompt tokens plus the most its answer may use, as tokens per minute count them.",
             }),
         ]),
+
+        new(8, "the contents of a message beyond its text: tool calls, tool results, attachments", """
+            ALTER TABLE messages ADD COLUMN parts TEXT;
+            """,
+        [
+            new("messages", null, new Dictionary<string, string>
+            {
+                ["parts"] = "The message's contents as a JSON array in order (`text`, `function_call` with `call_id`, `name` and `arguments`, `function_result` with `call_id` and its `text`, `json` or `parts` and any `error`, `data` with `media_type`, `name` and base64 `data` up to 256 KiB, else only `sha256`, `size` and `path`, and `uri` with `uri` and `media_type`); NULL when the text in `content` is the whole message (every message saved before schema version 8). Reasoning is never saved.",
+            }),
+        ]),
     ];
 
     /// <summary>Gets the newest schema version this build knows.</summary>

@@ -260,4 +260,16 @@ internal static class StorageText
 
         return builder.ToString();
     }
+
+    /// <summary>A message read from its row: its text alone, or its parts when it has more (<see cref="MessageParts"/>), stamped with the save time.</summary>
+    public static ChatMessage StoredMessage(ChatRole role, string content, string? parts, DateTimeOffset createdAt)
+    {
+        var message = MessageParts.ToMessage(role, content, parts);
+        message.CreatedAt = createdAt;
+        return message;
+    }
+
+    /// <summary>A message as the store gives it back after saving it: what was saved of it (never the caller's object), stamped with the save time.</summary>
+    public static ChatMessage StoredCopy(ChatMessage message, DateTimeOffset savedAt) =>
+        StoredMessage(message.Role, message.Text, MessageParts.ToJson(message), savedAt);
 }

@@ -11,7 +11,7 @@ public sealed class StoredMessage
     /// <summary>Gets the message's position in the conversation, starting at 1.</summary>
     public required long Sequence { get; init; }
 
-    /// <summary>Gets the message: its role and text (<see cref="ChatMessage.CreatedAt"/> is set too).</summary>
+    /// <summary>Gets the message: its role and contents as saved — text, tool calls, tool results, attachments (<see cref="ChatMessage.CreatedAt"/> is set too).</summary>
     public required ChatMessage Message { get; init; }
 
     /// <summary>Gets the message's token count per tokenizer encoding (for example <c>o200k_base</c>); empty when not counted.</summary>

@@ -17,7 +17,7 @@ public sealed class ExchangeRecorderQueueTests : IAsyncLifetime
     }
 
     private static SavedExchange Exchange(string text) =>
-        new("openai", "gpt-4o-mini", [new ChatMessage(ChatRole.User, text)], "Echo: " + text, new TurnOutcome { Status = TurnStatus.Complete });
+        new("openai", "gpt-4o-mini", [new ChatMessage(ChatRole.User, text)], new ChatMessage(ChatRole.Assistant, "Echo: " + text), new TurnOutcome { Status = TurnStatus.Complete });
 
     [Fact]
     public async Task SaveAsync_QueueFull_WaitsUntilTheWriterTakesOneThenSavesEvery()

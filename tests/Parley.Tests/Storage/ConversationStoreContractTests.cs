@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Parley.Tests.Resilience;
 
@@ -899,5 +900,122 @@ public abstract class ConversationStoreContractTests
 
         Assert.All(await store.ListAsync(), item => Assert.Equal((10, 20), (item.TurnCount, item.MessageCount)));
         Assert.Equal(10, (await store.SearchAsync("needle")).Count);
+    }
+
+    /// <summary>The largest attachment kept inline (documented in docs/storage.md): 256 KiB.</summary>
+    private const int InlineLimit = 256 * 1024;
+
+    private static readonly byte[] Pixel = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+
+    /// <summary>A tool round as Microsoft.Extensions.AI's FunctionInvokingChatClient returns it: call, result, answer.</summary>
+    private static List<ChatMessage> ToolRound() =>
+    [
+        new(ChatRole.Assistant, [new FunctionCallContent("call_1", "get_weather", new Dictionary<string, object?> { ["city"] = "Paris", ["days"] = 2 })]),
+        new(ChatRole.Tool, [new FunctionResultContent("call_1", JsonDocument.Parse("""{"temp":21,"sky":"clear"}""").RootElement)]),
+        new(ChatRole.Assistant, "It is 21 °C and clear in Paris."),
+    ];
+
+    [SkippableFact]
+    public async Task AppendMessages_EveryContentType_LoadsTheSameContentsInOrder()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        List<ChatMessage> messages =
+        [
+            new(ChatRole.User, [new TextContent("What is in this picture?"), new DataContent(Pixel, "image/png") { Name = "cat.png" }, new UriContent("https://example.com/dog.jpg", "image/jpeg"), new TextContent("and this one")]),
+            new(ChatRole.Assistant, [new TextContent("Let me look."), new FunctionCallContent("call_1", "get_weather", new Dictionary<string, object?> { ["city"] = "Paris" }), new FunctionCallContent("call_2", "now", null)]),
+            new(ChatRole.Tool, [new FunctionResultContent("call_1", "sunny"), new FunctionResultContent("call_2", null) { Exception = new TimeoutException("the clock did not answer") }]),
+            new(ChatRole.Tool, [new FunctionResultContent("call_3", JsonDocument.Parse("""[1,{"a":null}]""").RootElement)]),
+            new(ChatRole.Tool, [new FunctionResultContent("call_4", new List<AIContent> { new TextContent("a chart"), new DataContent(Pixel, "image/png") })]),
+            new(ChatRole.Assistant, [new TextReasoningContent("thinking it over"), new TextContent("Done.")]),
+        ];
+
+        await store.AppendMessagesAsync(conversation.Id, messages);
+        var loaded = await store.LoadAsync(conversation.Id);
+
+        Assert.Equal(messages.Select(m => m.Role), loaded.Messages.Select(m => m.Message.Role));
+        Assert.Equal(messages.Select(m => m.Text), loaded.Messages.Select(m => m.Message.Text));
+        Assert.Equal(messages.Take(5).Select(ContentShapes.Of), loaded.Messages.Take(5).Select(m => ContentShapes.Of(m.Message)));
+        Assert.Equal(["text Done."], ContentShapes.Of(loaded.Messages[5].Message)); // reasoning is never saved
+        Assert.Equal("What is in this picture?and this one", loaded.Messages[0].Message.Text);
+        Assert.Equal(conversation.Id, Assert.Single(await store.SearchAsync("this picture")).ConversationId);
+    }
+
+    [SkippableFact]
+    public async Task AppendMessages_ToolRound_ReturnsStoredCopiesWithTheirContents()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        var round = ToolRound();
+
+        var stored = await store.AppendMessagesAsync(conversation.Id, round);
+
+        Assert.Equal(round.Select(ContentShapes.Of), stored.Select(m => ContentShapes.Of(m.Message)));
+        Assert.All(stored, m => Assert.DoesNotContain(m.Message, round));
+    }
+
+    [SkippableFact]
+    public async Task CompleteTurnWithMessages_ToolRound_SavesEveryMessageAndTheTurnPointsAtTheLast()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        var pending = await store.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "Weather in Paris?"));
+        var round = ToolRound();
+
+        var turn = await store.CompleteTurnWithMessagesAsync(pending, round, Outcome(30, 12, 0.001m));
+        var loaded = await store.LoadAsync(conversation.Id);
+
+        Assert.Equal((1L, 4L), (turn.UserSequence, turn.AssistantSequence));
+        Assert.Equal(TurnStatus.Complete, turn.Status);
+        Assert.Equal([1L, 2L, 3L, 4L], loaded.Messages.Select(m => m.Sequence));
+        Assert.Equal(["user", "assistant", "tool", "assistant"], loaded.Messages.Select(m => m.Message.Role.Value));
+        Assert.Equal(round.Select(ContentShapes.Of), loaded.Messages.Skip(1).Select(m => ContentShapes.Of(m.Message)));
+        Assert.Equal(4L, Assert.Single(loaded.Turns).AssistantSequence);
+        Assert.Equal((1, 4), (Assert.Single(await store.ListAsync()).TurnCount, Assert.Single(await store.ListAsync()).MessageCount));
+    }
+
+    [SkippableFact]
+    public async Task CompleteTurnWithMessages_NoMessages_CompletesWithoutAnswer()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        var pending = await store.BeginTurnAsync(conversation.Id, new ChatMessage(ChatRole.User, "question"));
+
+        var turn = await store.CompleteTurnWithMessagesAsync(pending, [], new TurnOutcome { Status = TurnStatus.Failed, Error = "boom" });
+
+        Assert.Null(turn.AssistantSequence);
+        Assert.Single((await store.LoadAsync(conversation.Id)).Messages);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.CompleteTurnWithMessagesAsync(pending, ToolRound(), Outcome(1, 1, null)));
+    }
+
+    [SkippableFact]
+    public async Task AppendMessages_AttachmentOverTheInlineLimit_KeptAsAReferenceReloadedFromItsFile()
+    {
+        await using var store = await OpenAsync();
+        var conversation = await store.CreateConversationAsync(new NewConversation());
+        var path = Path.Combine(Path.GetTempPath(), $"parley-big-{Guid.NewGuid():N}.bin");
+        var bytes = new byte[InlineLimit + 1];
+        new Random(8).NextBytes(bytes);
+        await File.WriteAllBytesAsync(path, bytes);
+        try
+        {
+            var big = new DataContent(bytes, "application/pdf") { Name = "report.pdf" };
+            big.AdditionalProperties = new AdditionalPropertiesDictionary { ["path"] = path };
+            var small = new DataContent(bytes.AsMemory(0, InlineLimit), "image/png") { Name = "exactly-the-limit.png" };
+            await store.AppendMessagesAsync(conversation.Id, [new ChatMessage(ChatRole.User, [new TextContent("read these"), big, small])]);
+
+            var reloaded = (await store.LoadAsync(conversation.Id)).Messages[0].Message;
+            Assert.Equal([ContentShapes.Of(new TextContent("read these")), ContentShapes.Of(big), ContentShapes.Of(small)], ContentShapes.Of(reloaded));
+
+            await File.WriteAllBytesAsync(path, bytes.AsMemory(1).ToArray()); // changed after it was sent
+            var changed = (await store.LoadAsync(conversation.Id)).Messages[0].Message;
+            var standIn = Assert.IsType<TextContent>(changed.Contents[1]);
+            Assert.Contains("not kept: report.pdf, application/pdf, 262145 bytes, sha256 " + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), standIn.Text);
+            Assert.IsType<DataContent>(changed.Contents[2]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

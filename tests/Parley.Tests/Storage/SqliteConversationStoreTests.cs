@@ -477,4 +477,74 @@ public sealed class SqliteConversationStoreTests : IDisposable
         Assert.False(keys.SharesRateLimits);
         await Assert.ThrowsAsync<NotSupportedException>(() => keys.TryAcquireRateAsync(1, 10, null, 1));
     }
+
+    [Fact]
+    public async Task Messages_TextOnlyAndOldRows_PartsNullAndLoadAsText()
+    {
+        string id;
+        await using (var store = await SqliteConversationStore.OpenAsync(DatabasePath))
+        {
+            id = (await store.CreateConversationAsync(new NewConversation())).Id;
+            await store.AppendMessagesAsync(id, [new ChatMessage(ChatRole.User, "plain question")]);
+        }
+
+        using (var raw = Raw(DatabasePath))
+        {
+            Assert.Equal(DBNull.Value, Scalar(raw, "SELECT parts FROM messages WHERE seq = 1;"));
+            using var old = raw.CreateCommand();
+            old.CommandText = "INSERT INTO messages (conversation_id, seq, role, content, created_at) SELECT conversation_id, 2, 'assistant', 'an answer saved before version 8', created_at FROM messages;";
+            old.ExecuteNonQuery();
+        }
+
+        await using (var store = await SqliteConversationStore.OpenAsync(DatabasePath))
+        {
+            var loaded = await store.LoadAsync(id);
+            Assert.Equal(["text plain question", "text an answer saved before version 8"], loaded.Messages.Select(m => Assert.Single(ContentShapes.Of(m.Message))));
+        }
+    }
+
+    [Fact]
+    public async Task CompleteTurnWithMessages_DatabaseLocked_ToolRoundGoesToARecoveryFileAndIsImportedWhole()
+    {
+        string id;
+        List<ChatMessage> round =
+        [
+            new(ChatRole.Assistant, [new FunctionCallContent("call_1", "get_weather", new Dictionary<string, object?> { ["city"] = "Paris" })]),
+            new(ChatRole.Tool, [new FunctionResultContent("call_1", "21 °C")]),
+            new(ChatRole.Assistant, "It is 21 °C."),
+        ];
+        await using (var store = await SqliteConversationStore.OpenAsync(DatabasePath, new ConversationStoreOptions { SaveWait = TimeSpan.FromMilliseconds(300) }))
+        {
+            id = (await store.CreateConversationAsync(new NewConversation())).Id;
+            var pending = await store.BeginTurnAsync(id, new ChatMessage(ChatRole.User, "Weather in Paris?"));
+            TurnRecord saved;
+            using (var raw = Raw(DatabasePath))
+            using (var locked = raw.BeginTransaction(deferred: false))
+            {
+                saved = await store.CompleteTurnWithMessagesAsync(pending, round, new TurnOutcome { Model = "m", FinishReason = ChatFinishReason.Stop });
+                locked.Rollback();
+            }
+
+            Assert.NotNull(saved.RecoveryFile);
+            Assert.Contains("\"function_call\"", await File.ReadAllTextAsync(saved.RecoveryFile));
+        }
+
+        await using (var reopened = await SqliteConversationStore.OpenAsync(DatabasePath))
+        {
+            Assert.Equal(1, reopened.ImportedRecoveryCount);
+            var loaded = await reopened.LoadAsync(id);
+            Assert.Equal(TurnStatus.Complete, Assert.Single(loaded.Turns).Status);
+            Assert.Equal(4L, loaded.Turns[0].AssistantSequence);
+            Assert.Equal(round.Select(ContentShapes.Of), loaded.Messages.Skip(1).Select(m => ContentShapes.Of(m.Message)));
+        }
+    }
+
+    [Fact]
+    public void RecoveryFile_VersionOneLine_ReadsTheAnswer()
+    {
+        var turn = RecoveryFile.Parse("""{"version":1,"turn_id":"t","conversation_id":"c","user_seq":1,"assistant":"old answer","assistant_message_id":"m1","status":"complete"}""");
+
+        var answer = Assert.Single(turn.Messages);
+        Assert.Equal(("assistant", "old answer", "m1"), (answer.Role.Value, answer.Text, answer.MessageId));
+    }
 }
