@@ -22,7 +22,7 @@ public sealed record ContextBudget
     /// <summary>Counts messages (cached per message, so a turn costs the new message).</summary>
     public required TokenCounter Counter { get; init; }
 
-    /// <summary>The tools offered with the request, if any (their definitions take room too).</summary>
+    /// <summary>The tools offered with the request, if any (their definitions take room too, as does a JSON schema response format).</summary>
     public IReadOnlyList<AITool>? Tools { get; init; }
 
     /// <summary>True when <see cref="ContextWindow"/> is a limit learned from a server's context-length error, not the catalog's.</summary>
@@ -118,7 +118,7 @@ public sealed record ContextBudget
         var budget = For(model, counter, reservedOutput ?? request?.MaxOutputTokens, window);
         return budget is null ? null : budget with
         {
-            Tools = request?.Tools is { Count: > 0 } tools ? [.. tools] : null,
+            Tools = ResponseFormatTool.Of(request),
             IsLearnedWindow = window != model.ContextWindow,
         };
     }

@@ -458,6 +458,7 @@ public sealed class ChatSession
 
         // A limit learned from a server trims the history but never refuses a request on its own word: only the
         // catalog's window does (a learned limit may be stale or wrong; the server's own error stays the authority).
+        var tools = budget.Tools;
         if (budget.IsLearnedWindow)
         {
             if (ContextBudget.For(budget.Model, _counter, _options.ReserveOutputTokens ?? _options.ChatOptions?.MaxOutputTokens) is not { } catalog)
@@ -468,7 +469,7 @@ public sealed class ChatSession
             budget = catalog;
         }
 
-        _preflight.Check(request, budget.Model, budget.ContextWindow, budget.ReservedOutput);
+        _preflight.Check(request, budget.Model, budget.ContextWindow, budget.ReservedOutput, tools);
     }
 
     // After a context-length error: take the question back out, apply the policy within the learned limit, and save
@@ -514,7 +515,7 @@ public sealed class ChatSession
         // An unknown price is refused without counting (counting may load a tokenizer).
         var prompt = CostBudget.WorstCase(model, 0, maxOutput) is null
             ? new TokenCount(0, IsEstimate: true)
-            : _counter.CountPrompt(request, model, _options.ChatOptions?.Tools);
+            : _counter.CountRequest(request, model, _options.ChatOptions);
         new CostBudget(limit).Check(_options.Model ?? "the model", model, prompt, maxOutput, Usage);
     }
 
