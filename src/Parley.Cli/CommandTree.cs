@@ -26,6 +26,7 @@ internal static class CommandTree
         var usage = new Option<bool>("--usage", "-u") { Description = "Print token usage on stderr after the answer" };
         var conversation = new ConversationOptionSet();
         var contextOptions = new ContextOptionSet();
+        var structured = new StructuredOutputOptionSet();
 
         var help = new HelpOption();
         help.Action = new CommandHelpAction((HelpAction)help.Action!, root, prompt);
@@ -38,6 +39,7 @@ internal static class CommandTree
         root.Add(noStream);
         root.Add(json);
         root.Add(usage);
+        structured.AddTo(root);
         conversation.AddTo(root);
         contextOptions.AddTo(root);
         root.Add(verbose);
@@ -67,12 +69,15 @@ internal static class CommandTree
                 throw new CliUsageException($"unknown command '{words[0]}': did you mean `{suggestion}`? (to send it as a prompt: parley -- {words[0]})");
             }
 
+            var responseFormat = structured.Read(parse, Environment.CurrentDirectory);
+            var generationOptions = generation.Read(parse);
+            StructuredOutputOptionSet.Apply(generationOptions, responseFormat);
             var request = new PromptRequest
             {
                 Session = new SessionRequest
                 {
                     Connection = connection.Read(parse),
-                    Generation = generation.Read(parse),
+                    Generation = generationOptions,
                     SystemPrompt = parse.GetValue(generation.System),
                     MessagesFile = parse.GetValue(conversation.Messages),
                     Reliability = reliability.Read(parse),
@@ -85,6 +90,7 @@ internal static class CommandTree
                 Words = words,
                 Stream = !parse.GetValue(noStream),
                 Json = parse.GetValue(json),
+                ResponseFormat = responseFormat,
                 ShowUsage = parse.GetValue(usage),
                 ShowHelp = () => Parse(root, ["--help"]).Invoke(),
             };
