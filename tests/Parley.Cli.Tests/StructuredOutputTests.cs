@@ -193,4 +193,34 @@ public class StructuredOutputTests
         Assert.Contains("cost limit", withSchema.Stderr, StringComparison.Ordinal);
         Assert.Single(server.Requests);
     }
+
+    [Fact]
+    public async Task Schema_Ollama_SendsTheSchemaAsFormat()
+    {
+        await using var server = await LoopbackServer.StartAsync(new LoopbackServerOptions { OllamaModels = [new OllamaModel("llama3.2") { ContextLength = 131_072 }] });
+        server.Enqueue(ScriptedResponse.Text("""{"name":"Ada","age":36}"""));
+        using var parley = new ParleyProcess().With("OLLAMA_HOST", LoopbackAddresses.OllamaHost(server));
+
+        var r = await parley.RunAsync(stdin: "", "-m", "ollama:llama3.2", "--no-log", "--schema", Schema, "who?");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("""{"name":"Ada","age":36}""" + "\n", r.Stdout);
+        var chat = Assert.Single(server.Requests, q => q.Path == "/api/chat");
+        var format = chat.Json!.Value.GetProperty("format");
+        Assert.True(JsonElement.DeepEquals(JsonDocument.Parse(Schema).RootElement, format), format.GetRawText());
+    }
+
+    [Fact]
+    public async Task JsonObject_Ollama_SendsFormatJson()
+    {
+        await using var server = await LoopbackServer.StartAsync(new LoopbackServerOptions { OllamaModels = [new OllamaModel("llama3.2") { ContextLength = 131_072 }] });
+        server.Enqueue(ScriptedResponse.Text("""{"ok":true}"""));
+        using var parley = new ParleyProcess().With("OLLAMA_HOST", LoopbackAddresses.OllamaHost(server));
+
+        var r = await parley.RunAsync(stdin: "", "-m", "ollama:llama3.2", "--no-log", "--json-object", "answer in JSON");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var chat = Assert.Single(server.Requests, q => q.Path == "/api/chat");
+        Assert.Equal("json", chat.Json!.Value.GetProperty("format").GetString());
+    }
 }
