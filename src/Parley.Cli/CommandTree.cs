@@ -24,6 +24,7 @@ internal static class CommandTree
         var noStream = new Option<bool>("--no-stream") { Description = "Wait for the complete answer instead of streaming it" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object: content, model, finish_reason, usage, cost" };
         var usage = new Option<bool>("--usage", "-u") { Description = "Print token usage on stderr after the answer" };
+        var hideReasoning = ReasoningDisplay.HideOption();
         var conversation = new ConversationOptionSet();
         var contextOptions = new ContextOptionSet();
         var structured = new StructuredOutputOptionSet();
@@ -40,6 +41,7 @@ internal static class CommandTree
         root.Add(json);
         root.Add(usage);
         structured.AddTo(root);
+        root.Add(hideReasoning);
         conversation.AddTo(root);
         contextOptions.AddTo(root);
         root.Add(verbose);
@@ -92,6 +94,7 @@ internal static class CommandTree
                 Json = parse.GetValue(json),
                 ResponseFormat = responseFormat,
                 ShowUsage = parse.GetValue(usage),
+                HideReasoning = parse.GetValue(hideReasoning),
                 ShowHelp = () => Parse(root, ["--help"]).Invoke(),
             };
             return await new PromptCommand(services()).RunAsync(request, ct).ConfigureAwait(false);

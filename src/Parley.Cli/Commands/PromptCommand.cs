@@ -20,6 +20,9 @@ internal sealed record PromptRequest
 
     public bool ShowUsage { get; init; }
 
+    /// <summary>Do not show the model's reasoning on stderr (<c>--hide-reasoning</c>).</summary>
+    public bool HideReasoning { get; init; }
+
     /// <summary>Prints <c>parley --help</c> and returns its exit code: what a bare <c>parley</c> (no prompt, no input) does.</summary>
     public Func<int>? ShowHelp { get; init; }
 }
@@ -67,6 +70,11 @@ internal sealed class PromptCommand
                 var stream = session.StreamAsync(prompt, cancellationToken);
                 await foreach (var update in stream.ConfigureAwait(false))
                 {
+                    if (!request.HideReasoning && ShownAnswer.ReasoningOf(update) is { Length: > 0 } reasoning)
+                    {
+                        ui.WriteReasoning(reasoning);
+                    }
+
                     if (showAnswer)
                     {
                         await ui.WriteAnswerAsync(ShownAnswer.Of(update), cancellationToken).ConfigureAwait(false);
@@ -78,6 +86,11 @@ internal sealed class PromptCommand
             else
             {
                 turn = await session.SendAsync(prompt, cancellationToken).ConfigureAwait(false);
+                if (!request.HideReasoning && turn.Reasoning is { } reasoning)
+                {
+                    ui.WriteReasoning(reasoning);
+                }
+
                 if (showAnswer)
                 {
                     await ui.WriteAnswerAsync(ShownAnswer.Of(turn), cancellationToken).ConfigureAwait(false);

@@ -563,6 +563,23 @@ public sealed class ChatSession
         return pending;
     }
 
+    private static string? ReasoningOf(ChatResponse response)
+    {
+        string? reasoning = null;
+        foreach (var message in response.Messages)
+        {
+            foreach (var content in message.Contents)
+            {
+                if (content is TextReasoningContent { Text: { Length: > 0 } piece })
+                {
+                    reasoning += piece;
+                }
+            }
+        }
+
+        return reasoning;
+    }
+
     private async Task<ChatTurn> RecordAsync(
         ChatMessage user, TurnRecord? pending, int sent, ChatResponse response, long started, TimeSpan? timeToFirstToken, TurnStatus status, string? error)
     {
@@ -580,6 +597,7 @@ public sealed class ChatSession
             UserMessage = user,
             AssistantMessage = assistant,
             Refusal = refusal,
+            Reasoning = ReasoningOf(response),
             ModelId = modelId,
             ResponseId = response.ResponseId,
             FinishReason = response.FinishReason,

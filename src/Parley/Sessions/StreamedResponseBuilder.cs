@@ -11,6 +11,7 @@ internal sealed class StreamedResponseBuilder
 {
     private readonly StringBuilder _text = new();
     private StringBuilder? _refusal;
+    private StringBuilder? _reasoning;
     private readonly List<AIContent> _other = [];
     private UsageDetails? _usage;
     private string? _responseId;
@@ -59,6 +60,9 @@ internal sealed class StreamedResponseBuilder
                 case UsageContent { Details: { } details }:
                     (_usage ??= new UsageDetails()).Add(details);
                     break;
+                case TextReasoningContent { Text: { Length: > 0 } reasoning }:
+                    (_reasoning ??= new StringBuilder()).Append(reasoning);
+                    break;
                 case TextReasoningContent:
                     break;
                 case ErrorContent when ModelRefusal.FromContent(content) is { } piece:
@@ -90,6 +94,11 @@ internal sealed class StreamedResponseBuilder
         if (_refusal is { Length: > 0 })
         {
             contents.Add(ModelRefusal.ToContent(_refusal.ToString()));
+        }
+
+        if (_reasoning is { Length: > 0 })
+        {
+            contents.Insert(0, new TextReasoningContent(_reasoning.ToString())); // first, as Microsoft.Extensions.AI orders it
         }
 
         contents.AddRange(_other);
