@@ -1,7 +1,12 @@
+using System.ClientModel;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using OpenAI;
+using OpenAI.Chat;
 using Parley.TestServer;
+using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
+using ChatResponseFormat = Microsoft.Extensions.AI.ChatResponseFormat;
 
 namespace Parley.Server.Tests;
 
@@ -68,6 +73,37 @@ public sealed class ChatRichContentTests
         Assert.Equal(counter.CountPrompt(messages, model).Value, gate.Admitted[0].PromptTokens);
         Assert.Equal(counter.CountRequest(messages, model, options).Value, gate.Admitted[1].PromptTokens);
         Assert.True(gate.Admitted[1].PromptTokens > gate.Admitted[0].PromptTokens + 20);
+    }
+
+    [Fact]
+    public async Task OpenAIDotNet_ToolsImageToolMessagesAndSchema_CountedAsTheLibraryCounts()
+    {
+        await using var upstream = await LoopbackServer.StartAsync();
+        var gate = new TestGate { KnownToken = Token };
+        await using var gateway = await GatewayHost.StartAsync(upstream, gate: gate);
+        var client = new ChatClient(Model, new ApiKeyCredential(Token), new OpenAIClientOptions { Endpoint = new Uri(gateway.BaseAddress, "v1") });
+        OpenAI.Chat.ChatMessage[] messages =
+        [
+            new SystemChatMessage("You are terse."),
+            new UserChatMessage(
+                ChatMessageContentPart.CreateTextPart("What is in this image, and the weather?"),
+                ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(Convert.FromBase64String(Png)), "image/png", ChatImageDetailLevel.Low)),
+            new AssistantChatMessage([ChatToolCall.CreateFunctionToolCall("call_1", "get_weather", BinaryData.FromString("{\"city\":\"Paris\"}"))]),
+            new ToolChatMessage("call_1", "sunny"),
+        ];
+        var options = new ChatCompletionOptions
+        {
+            Tools = { ChatTool.CreateFunctionTool("get_weather", "Gets the weather", BinaryData.FromString(Parameters)) },
+            ResponseFormat = OpenAI.Chat.ChatResponseFormat.CreateJsonSchemaFormat("reply", BinaryData.FromString(Schema), jsonSchemaIsStrict: true),
+        };
+
+        await client.CompleteChatAsync(messages, options);
+
+        var sent = Assert.Single(upstream.Requests, r => r.Path == "/v1/chat/completions").Json!.Value;
+        Assert.Equal("json_schema", sent.GetProperty("response_format").GetProperty("type").GetString());
+        Assert.Equal("get_weather", sent.GetProperty("tools")[0].GetProperty("function").GetProperty("name").GetString());
+        var library = new TokenCounter().CountRequest(LibraryMessages(), ModelCatalog.BuiltIn.Find(Model), LibraryOptions());
+        Assert.Equal(library.Value, Assert.Single(gate.Admitted).PromptTokens);
     }
 
     private static List<ChatMessage> LibraryMessages() =>
