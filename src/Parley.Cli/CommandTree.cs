@@ -29,8 +29,10 @@ internal static class CommandTree
             Description = "Attach an image (PNG, JPEG, WebP, GIF), a UTF-8 text file, a PDF, or an image URL to the prompt (repeatable)",
             HelpName = "PATH|URL",
         };
+        var hideReasoning = ReasoningDisplay.HideOption();
         var conversation = new ConversationOptionSet();
         var contextOptions = new ContextOptionSet();
+        var structured = new StructuredOutputOptionSet();
 
         var help = new HelpOption();
         help.Action = new CommandHelpAction((HelpAction)help.Action!, root, prompt);
@@ -44,6 +46,8 @@ internal static class CommandTree
         root.Add(json);
         root.Add(usage);
         root.Add(attach);
+        structured.AddTo(root);
+        root.Add(hideReasoning);
         conversation.AddTo(root);
         contextOptions.AddTo(root);
         root.Add(verbose);
@@ -73,12 +77,15 @@ internal static class CommandTree
                 throw new CliUsageException($"unknown command '{words[0]}': did you mean `{suggestion}`? (to send it as a prompt: parley -- {words[0]})");
             }
 
+            var responseFormat = structured.Read(parse, Environment.CurrentDirectory);
+            var generationOptions = generation.Read(parse);
+            StructuredOutputOptionSet.Apply(generationOptions, responseFormat);
             var request = new PromptRequest
             {
                 Session = new SessionRequest
                 {
                     Connection = connection.Read(parse),
-                    Generation = generation.Read(parse),
+                    Generation = generationOptions,
                     SystemPrompt = parse.GetValue(generation.System),
                     MessagesFile = parse.GetValue(conversation.Messages),
                     Reliability = reliability.Read(parse),
@@ -91,8 +98,10 @@ internal static class CommandTree
                 Words = words,
                 Stream = !parse.GetValue(noStream),
                 Json = parse.GetValue(json),
+                ResponseFormat = responseFormat,
                 ShowUsage = parse.GetValue(usage),
                 Attachments = parse.GetValue(attach) ?? [],
+                HideReasoning = parse.GetValue(hideReasoning),
                 ShowHelp = () => Parse(root, ["--help"]).Invoke(),
             };
             return await new PromptCommand(services()).RunAsync(request, ct).ConfigureAwait(false);

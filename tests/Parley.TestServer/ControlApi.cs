@@ -88,6 +88,8 @@ internal static class ControlApi
 
         if (e.TryGetProperty("chunks", out var chunks) && chunks.ValueKind == JsonValueKind.Array)
             response = response.WithChunks([.. chunks.EnumerateArray().Select(c => c.GetString() ?? "")]);
+        if (e.TryGetProperty("reasoning", out var reasoning) && reasoning.ValueKind == JsonValueKind.Array)
+            response = response.WithReasoning([.. reasoning.EnumerateArray().Select(c => c.GetString() ?? "")]);
         if (e.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object)
         {
             foreach (var h in headers.EnumerateObject())

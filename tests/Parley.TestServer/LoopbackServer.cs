@@ -539,13 +539,14 @@ public sealed class LoopbackServer : IAsyncDisposable
             var wire = new OllamaWire(model);
             if (!request.Stream)
             {
-                var body = wire.NonStream(FullContent(s), s.FinishReason, usage);
+                var body = wire.NonStream(FullContent(s), s.FinishReason, usage, s.Reasoning is { } thinking ? string.Concat(thinking) : null);
                 await WriteBodyAsync(context, 200, "application/json; charset=utf-8", body, s, ct).ConfigureAwait(false);
                 return;
             }
             var manyLine = pieces is null ? wire.ContentLine(s.Content) : null;
             await StreamAsync(context, "application/x-ndjson", new FramePlan
             {
+                Preamble = [.. (s.Reasoning ?? []).Select(wire.ThinkingLine)],
                 ContentCount = contentCount,
                 ContentFrame = manyLine is null ? i => wire.ContentLine(pieces![i]) : _ => manyLine,
                 Tail = [wire.FinalLine(s.FinishReason, usage)],
@@ -560,7 +561,7 @@ public sealed class LoopbackServer : IAsyncDisposable
             var wire = new OpenAIWire(id, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), model, request.IncludeUsage);
             if (!request.Stream)
             {
-                var body = wire.Completion(FullContent(s), s.FinishReason, usage, s.IsRefusal);
+                var body = wire.Completion(FullContent(s), s.FinishReason, usage, s.IsRefusal, s.Reasoning is { } reasoning ? string.Concat(reasoning) : null);
                 await WriteBodyAsync(context, 200, "application/json", body, s, ct).ConfigureAwait(false);
                 return;
             }
@@ -571,7 +572,7 @@ public sealed class LoopbackServer : IAsyncDisposable
             tail.Add(OpenAIWire.Done);
             await StreamAsync(context, "text/event-stream; charset=utf-8", new FramePlan
             {
-                Preamble = [wire.RoleFrame(s.IsRefusal)],
+                Preamble = [wire.RoleFrame(s.IsRefusal), .. (s.Reasoning ?? []).Select(wire.ReasoningFrame)],
                 ContentCount = contentCount,
                 ContentFrame = manyFrame is null ? i => wire.ContentFrame(pieces![i], s.IsRefusal) : _ => manyFrame,
                 Tail = tail,

@@ -41,6 +41,16 @@ internal sealed class OpenAIWire(string id, long created, string model, bool inc
         w.WriteNull("finish_reason");
     });
 
+    /// <summary>A chunk of reasoning, as vLLM and DeepSeek stream it: <c>delta.reasoning_content</c>.</summary>
+    public byte[] ReasoningFrame(string piece) => Frame(w =>
+    {
+        w.WriteStartObject("delta");
+        w.WriteString("reasoning_content", piece);
+        w.WriteEndObject();
+        w.WriteNull("logprobs");
+        w.WriteNull("finish_reason");
+    });
+
     public byte[] FinishFrame(string finishReason) => Frame(w =>
     {
         w.WriteStartObject("delta");
@@ -71,7 +81,7 @@ internal sealed class OpenAIWire(string id, long created, string model, bool inc
     }, prefix: "data: ", suffix: "\n\n");
 
     /// <summary>A <c>chat.completion</c>; for a refusal <c>content</c> is null and <c>refusal</c> carries the text.</summary>
-    public byte[] Completion(string content, string finishReason, Usage usage, bool refusal = false) => JsonBytes.Build(w =>
+    public byte[] Completion(string content, string finishReason, Usage usage, bool refusal = false, string? reasoning = null) => JsonBytes.Build(w =>
     {
         w.WriteStartObject();
         WriteHeader(w, "chat.completion");
@@ -89,6 +99,11 @@ internal sealed class OpenAIWire(string id, long created, string model, bool inc
         {
             w.WriteString("content", content);
             w.WriteNull("refusal");
+        }
+
+        if (reasoning is not null)
+        {
+            w.WriteString("reasoning_content", reasoning);
         }
 
         w.WriteStartArray("annotations");

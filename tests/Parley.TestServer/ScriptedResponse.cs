@@ -23,6 +23,7 @@ public sealed class ScriptedResponse
     internal string? Model { get; private set; }
     internal int ManyCount { get; private set; }
     internal bool IsRefusal { get; private set; }
+    internal IReadOnlyList<string>? Reasoning { get; private set; }
 
     // Error, Raw, Replay
     internal int Status { get; private set; } = 200;
@@ -226,6 +227,18 @@ public sealed class ScriptedResponse
 
     /// <summary>Waits this long before sending the status line and headers.</summary>
     public ScriptedResponse WithDelay(TimeSpan delay) => With(r => r.Delay = NonNegative(delay));
+
+    /// <summary>
+    /// Reasoning before the answer, in the shapes servers stream it: OpenAI-compatible chunks with
+    /// <c>delta.reasoning_content</c> (vLLM, DeepSeek) after the role chunk, or <c>message.reasoning_content</c> in a
+    /// complete response; Ollama lines with <c>message.thinking</c>, or <c>message.thinking</c> in a complete response.
+    /// One chunk per piece given.
+    /// </summary>
+    public ScriptedResponse WithReasoning(params string[] pieces)
+    {
+        ArgumentNullException.ThrowIfNull(pieces);
+        return With(r => r.Reasoning = [.. pieces]);
+    }
 
     /// <summary>Waits this long between stream frames (SSE events, NDJSON lines).</summary>
     public ScriptedResponse WithChunkDelay(TimeSpan delay) => With(r => r.ChunkDelay = NonNegative(delay));

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Parley.Hosting;
 
 namespace Parley.Cli;
 
@@ -13,10 +15,15 @@ internal sealed record PromptRequest
 
     public bool Json { get; init; }
 
+    /// <summary>The JSON answer asked for (<c>--schema</c>, <c>--json-object</c>): buffered, validated, printed alone; null: text.</summary>
+    public ChatResponseFormat? ResponseFormat { get; init; }
+
     public bool ShowUsage { get; init; }
 
     /// <summary><c>-a/--attach</c>: files and image URLs sent with the prompt.</summary>
     public IReadOnlyList<string> Attachments { get; init; } = [];
+    /// <summary>Do not show the model's reasoning on stderr (<c>--hide-reasoning</c>).</summary>
+    public bool HideReasoning { get; init; }
 
     /// <summary>Prints <c>parley --help</c> and returns its exit code: what a bare <c>parley</c> (no prompt, no input) does.</summary>
     public Func<int>? ShowHelp { get; init; }
@@ -56,6 +63,8 @@ internal sealed class PromptCommand
 
         var session = built.Session;
         var question = Attachment.Message(prompt, await AttachmentReader.ReadAllAsync(request.Attachments, session.ModelInfo, cancellationToken).ConfigureAwait(false));
+        // A structured answer is printed only once it is whole and valid: nothing of it is streamed to stdout.
+        var showAnswer = !request.Json && request.ResponseFormat is null;
         ChatTurn turn;
         try
         {
@@ -64,7 +73,12 @@ internal sealed class PromptCommand
                 var stream = session.StreamAsync(question, cancellationToken);
                 await foreach (var update in stream.ConfigureAwait(false))
                 {
-                    if (!request.Json)
+                    if (!request.HideReasoning && ShownAnswer.ReasoningOf(update) is { Length: > 0 } reasoning)
+                    {
+                        ui.WriteReasoning(reasoning);
+                    }
+
+                    if (showAnswer)
                     {
                         await ui.WriteAnswerAsync(ShownAnswer.Of(update), cancellationToken).ConfigureAwait(false);
                     }
@@ -75,7 +89,12 @@ internal sealed class PromptCommand
             else
             {
                 turn = await session.SendAsync(question, cancellationToken).ConfigureAwait(false);
-                if (!request.Json)
+                if (!request.HideReasoning && turn.Reasoning is { } reasoning)
+                {
+                    ui.WriteReasoning(reasoning);
+                }
+
+                if (showAnswer)
                 {
                     await ui.WriteAnswerAsync(ShownAnswer.Of(turn), cancellationToken).ConfigureAwait(false);
                 }
@@ -83,11 +102,11 @@ internal sealed class PromptCommand
         }
         catch (ParleyApiException e)
         {
-            if (!request.Json)
+            if (showAnswer)
             {
                 await ui.EndAnswerAsync().ConfigureAwait(false);
             }
-            else if (session.LastTurn is { Status: TurnStatus.Interrupted } partial)
+            else if (request.Json && session.LastTurn is { Status: TurnStatus.Interrupted } partial)
             {
                 await ui.WriteOutputLineAsync(TurnJsonWriter.Write(partial, session.ConversationId)).ConfigureAwait(false);
             }
@@ -108,7 +127,19 @@ internal sealed class PromptCommand
             return ExitCodes.Interrupted;
         }
 
-        if (request.Json)
+        if (request.ResponseFormat is { } format)
+        {
+            if (StructuredAnswer(turn, format) is not { } value)
+            {
+                await CliChatClients.WhenCalibratedAsync(session.Client).ConfigureAwait(false);
+                return ExitCodes.RuntimeError;
+            }
+
+            await ui.WriteOutputLineAsync(request.Json
+                ? TurnJsonWriter.Write(turn, session.ConversationId, value)
+                : value.GetRawText()).ConfigureAwait(false);
+        }
+        else if (request.Json)
         {
             await ui.WriteOutputLineAsync(TurnJsonWriter.Write(turn, session.ConversationId)).ConfigureAwait(false);
         }
@@ -122,7 +153,7 @@ internal sealed class PromptCommand
             ui.Note(contextNotice);
         }
 
-        if (turn.Refusal is not null)
+        if (turn.Refusal is not null && request.ResponseFormat is null)
         {
             ui.Note(ShownAnswer.RefusalNote);
         }
@@ -141,5 +172,27 @@ internal sealed class PromptCommand
 
         await CliChatClients.WhenCalibratedAsync(session.Client).ConfigureAwait(false);
         return ExitCodes.Ok;
+    }
+
+    // The answer as the JSON asked for, or null after saying on stderr why it is not (a refusal, invalid JSON, a
+    // schema violation): exit 1, with no second call to repair it.
+    private JsonElement? StructuredAnswer(ChatTurn turn, ChatResponseFormat format)
+    {
+        var ui = _services.Interaction;
+        if (turn.Refusal is { } refusal)
+        {
+            ui.Error($"the model refused: {refusal}");
+            return null;
+        }
+
+        var text = turn.Text.Trim();
+        if (StructuredOutput.Validate(format, text) is { } reason)
+        {
+            ui.Error(turn.FinishReason == ChatFinishReason.Length ? $"{reason} (the answer was cut at the output limit)" : reason);
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
     }
 }

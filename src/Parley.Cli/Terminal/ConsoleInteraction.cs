@@ -14,9 +14,12 @@ namespace Parley.Cli;
 internal sealed class ConsoleInteraction
 {
     private const int MaxDetailCharacters = 64 * 1024;
+    private const string Dim = "\u001b[2m";
+    private const string NotDim = "\u001b[22m";
     private readonly TextWriter _answer;
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
     private bool _answerEndsWithNewline = true;
+    private bool _reasoningLineOpen;
 
     public ConsoleInteraction(TextWriter answer, IAnsiConsole status, bool answerIsTerminal, IAnsiConsole? output = null)
     {
@@ -75,6 +78,25 @@ internal sealed class ConsoleInteraction
         return new ConsoleInteraction(stdout, stderr, stdoutIsTerminal, output);
     }
 
+    /// <summary>
+    /// Writes a piece of the model's reasoning to stderr, dimmed (plain when stderr is not a terminal or <c>NO_COLOR</c>
+    /// is set), as it arrives; the answer, or any other line, starts on a line of its own after it.
+    /// </summary>
+    public void WriteReasoning(string text)
+    {
+        text = ForStatus(text);
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        // Straight to the writer: a Spectre renderable ends its line, and reasoning arrives in pieces of a line.
+        var writer = Status.Profile.Out.Writer;
+        writer.Write(Status.Profile.Capabilities.Ansi ? $"{Dim}{text}{NotDim}" : text);
+        writer.Flush();
+        _reasoningLineOpen = text[^1] != '\n';
+    }
+
     /// <summary>Writes a piece of the answer to stdout and flushes it at once.</summary>
     public async Task WriteAnswerAsync(string text, CancellationToken cancellationToken)
     {
@@ -88,6 +110,8 @@ internal sealed class ConsoleInteraction
             return;
         }
 
+        EndReasoning();
+
         await _answer.WriteAsync(text.AsMemory(), cancellationToken).ConfigureAwait(false);
         await _answer.FlushAsync(cancellationToken).ConfigureAwait(false);
         _answerEndsWithNewline = text[^1] == '\n';
@@ -96,6 +120,7 @@ internal sealed class ConsoleInteraction
     /// <summary>Ends the answer with a newline if it does not have one.</summary>
     public async Task EndAnswerAsync()
     {
+        EndReasoning();
         if (!_answerEndsWithNewline)
         {
             await _answer.WriteLineAsync().ConfigureAwait(false);
@@ -108,6 +133,7 @@ internal sealed class ConsoleInteraction
     /// <summary>Writes a whole line of machine output (e.g. JSON or a bare number) to stdout.</summary>
     public async Task WriteOutputLineAsync(string line)
     {
+        EndReasoning();
         await _answer.WriteLineAsync(AnswerIsTerminal ? UntrustedText.ForTerminal(line) : line).ConfigureAwait(false);
         await _answer.FlushAsync().ConfigureAwait(false);
     }
@@ -120,11 +146,16 @@ internal sealed class ConsoleInteraction
     }
 
     /// <summary>A plain note on stderr.</summary>
-    public void Note(string text) => Status.MarkupLine($"[grey]{Markup.Escape(ForStatus(text))}[/]");
+    public void Note(string text)
+    {
+        EndReasoning();
+        Status.MarkupLine($"[grey]{Markup.Escape(ForStatus(text))}[/]");
+    }
 
     /// <summary>A warning on stderr.</summary>
     public void Warn(string text)
     {
+        EndReasoning();
         // A warning that comes at the end of a streamed answer (e.g. its usage could not be read) starts on its own
         // line in a terminal: the answer's line is ended first (the newline it would have got anyway).
         if (!_answerEndsWithNewline)
@@ -152,7 +183,21 @@ internal sealed class ConsoleInteraction
     }
 
     /// <summary>An error on stderr (one line).</summary>
-    public void Error(string text) => Status.MarkupLine($"[red]error:[/] {Markup.Escape(ForStatus(text))}");
+    public void Error(string text)
+    {
+        EndReasoning();
+        Status.MarkupLine($"[red]error:[/] {Markup.Escape(ForStatus(text))}");
+    }
+
+    // Reasoning streamed without a final newline: end its line on stderr before anything else is written.
+    private void EndReasoning()
+    {
+        if (_reasoningLineOpen)
+        {
+            _reasoningLineOpen = false;
+            Status.WriteLine();
+        }
+    }
 
     /// <summary>
     /// Unstyled text on stderr (stack traces under --verbose), bounded: an exception's message can hold a whole

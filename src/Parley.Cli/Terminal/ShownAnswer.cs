@@ -15,6 +15,22 @@ internal static class ShownAnswer
     public static string Of(ChatResponseUpdate update) =>
         ChatTurn.RefusalIn(update) is { } refusal ? update.Text + refusal : update.Text;
 
+    /// <summary>The reasoning <paramref name="update"/> carries (<see cref="TextReasoningContent"/>), or an empty string.</summary>
+    public static string ReasoningOf(ChatResponseUpdate update)
+    {
+        var reasoning = string.Empty;
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is TextReasoningContent { Text: { Length: > 0 } piece })
+            {
+                reasoning += piece;
+            }
+        }
+
+        return reasoning;
+    }
+
     /// <summary>A complete answer: its text, then a refusal that came with content (normally the refusal is the text).</summary>
     public static string Of(ChatTurn turn) =>
         turn.Refusal is { } refusal && turn.Text != refusal ? turn.Text + refusal : turn.Text;

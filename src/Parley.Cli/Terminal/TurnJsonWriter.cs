@@ -17,7 +17,10 @@ internal static class TurnJsonWriter
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static string Write(ChatTurn turn, string? conversationId = null)
+    /// <param name="turn">The turn.</param>
+    /// <param name="conversationId">The conversation's id, when it was saved.</param>
+    /// <param name="content">The validated answer of a structured-output turn, written as a JSON value in place of the text.</param>
+    public static string Write(ChatTurn turn, string? conversationId = null, JsonElement? content = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, Options))
@@ -25,7 +28,16 @@ internal static class TurnJsonWriter
             json.WriteStartObject();
             json.WriteString("id", turn.ResponseId);
             json.WriteString("model", turn.ModelId);
-            json.WriteString("content", turn.Text);
+            if (content is { } value)
+            {
+                json.WritePropertyName("content");
+                value.WriteTo(json);
+            }
+            else
+            {
+                json.WriteString("content", turn.Text);
+            }
+
             json.WriteString("refusal", turn.Refusal);
             json.WriteString("finish_reason", turn.FinishReason?.Value);
             json.WriteString("status", turn.Status.ToString().ToLowerInvariant());

@@ -160,7 +160,7 @@ internal sealed class ChatCompletionsEndpoint
             exchange.Use(await GatewayConversation.LoadAsync(_sources.Log, _conversations, clientId, KeyName(key), exchange, cancellationToken).ConfigureAwait(false));
         }
 
-        exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, route.Model);
+        exchange.PromptTokens = exchange.CountPrompt(_sources.Counter);
         if (await _fitter.FitAsync(context, exchange, cancellationToken).ConfigureAwait(false) is { } badContext)
         {
             await RefuseAsync(context, badContext, request.Model, key.Name, startedAt).ConfigureAwait(false);

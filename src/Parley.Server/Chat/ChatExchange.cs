@@ -33,6 +33,9 @@ internal sealed class ChatExchange
     /// <summary>The prompt's tokens as counted for <see cref="Messages"/>.</summary>
     public TokenCount PromptTokens { get; set; }
 
+    /// <summary>Counts <see cref="Messages"/> with the request's tools and response format, as the library counts a request.</summary>
+    public TokenCount CountPrompt(TokenCounter counter) => counter.CountRequest(Messages, Route.Model, Request.Options);
+
     /// <summary>The body to forward when Parley removed its own fields from the client's (<c>metadata.parley_conversation</c>); null: as sent.</summary>
     public byte[]? ClientBody { get; set; }
 

@@ -11,8 +11,9 @@ internal sealed class ChatRequest : IDisposable
 {
     private readonly JsonDocument _document;
 
-    private ChatRequest(byte[] body, JsonDocument document, string model, bool stream, bool includeUsage, long? maxTokens, IReadOnlyList<ChatMessage> messages)
+    private ChatRequest(byte[] body, JsonDocument document, string model, bool stream, bool includeUsage, long? maxTokens, IReadOnlyList<ChatMessage> messages, ChatOptions? options)
     {
+        Options = options;
         Body = body;
         _document = document;
         Model = model;
@@ -36,8 +37,11 @@ internal sealed class ChatRequest : IDisposable
     /// <summary><c>max_completion_tokens</c>, else <c>max_tokens</c>; null when neither is set.</summary>
     public long? MaxTokens { get; }
 
-    /// <summary>The messages as the client sent them.</summary>
+    /// <summary>The messages as the client sent them: text, image and file parts, tool calls and tool results.</summary>
     public IReadOnlyList<ChatMessage> Messages { get; }
+
+    /// <summary>The tools offered and the response format asked for, counted with the prompt (null: neither).</summary>
+    public ChatOptions? Options { get; }
 
     /// <summary>The body's <c>metadata</c> object, if any.</summary>
     public JsonElement? Metadata =>
@@ -101,8 +105,8 @@ internal sealed class ChatRequest : IDisposable
         var includeUsage = root.TryGetProperty("stream_options", out var options) && options.ValueKind == JsonValueKind.Object
             && options.TryGetProperty("include_usage", out var usage) && usage.ValueKind == JsonValueKind.True;
         long? maxTokens = Limit(root, "max_completion_tokens") ?? Limit(root, "max_tokens");
-        var parsed = OpenAIMessageFormat.Parse(messages, "request");
-        return new ChatRequest(body, document, model.GetString()!, stream, includeUsage, maxTokens, parsed);
+        var parsed = RequestContent.Enrich(OpenAIMessageFormat.Parse(messages, "request"), messages);
+        return new ChatRequest(body, document, model.GetString()!, stream, includeUsage, maxTokens, parsed, RequestContent.Options(root));
     }
 
     private static long? Limit(JsonElement root, string name) =>

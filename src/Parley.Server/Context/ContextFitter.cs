@@ -76,7 +76,7 @@ internal sealed class ContextFitter
     /// </summary>
     public async Task<(GatewayError? Error, bool SummaryDue)> PreviewAsync(ChatExchange exchange, string? header, CancellationToken cancellationToken)
     {
-        exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, exchange.Route.Model);
+        exchange.PromptTokens = exchange.CountPrompt(_sources.Counter);
         var (error, result, _) = await ApplyAsync(
             exchange, header, () => ContextPolicy.Summarize(NoSummaryCalls.Instance, OptionsFor(exchange)), cancellationToken).ConfigureAwait(false);
         if (result is not null)
@@ -127,14 +127,14 @@ internal sealed class ContextFitter
             exchange.ReplaceMessages(result.Messages);
             exchange.Dropped = result.Dropped;
             exchange.Summarized = result.Summarized;
-            exchange.PromptTokens = _sources.Counter.CountPrompt(exchange.Messages, exchange.Route.Model);
+            exchange.PromptTokens = exchange.CountPrompt(_sources.Counter);
         }
 
         return left;
     }
 
     private ContextBudget? BudgetFor(ChatExchange exchange) =>
-        ContextBudget.For(exchange.Route.Model, _sources.Counter, exchange.Request.MaxTokens is { } max ? (int)Math.Min(max, int.MaxValue) : null);
+        ContextBudget.For(exchange.Route.Model, _sources.Counter, exchange.Request.MaxTokens is { } max ? (int)Math.Min(max, int.MaxValue) : null)?.WithRequest(exchange.Request.Options);
 
     private ContextPolicy Summarize(ChatExchange exchange, out GatedSummarizer summarizer)
     {

@@ -22,7 +22,7 @@ public sealed record ContextBudget
     /// <summary>Counts messages (cached per message, so a turn costs the new message).</summary>
     public required TokenCounter Counter { get; init; }
 
-    /// <summary>The tools offered with the request, if any (their definitions take room too).</summary>
+    /// <summary>The tools offered with the request, if any (their definitions take room too, as does a JSON schema response format).</summary>
     public IReadOnlyList<AITool>? Tools { get; init; }
 
     /// <summary>True when <see cref="ContextWindow"/> is a limit learned from a server's context-length error, not the catalog's.</summary>
@@ -116,12 +116,16 @@ public sealed record ContextBudget
         }
 
         var budget = For(model, counter, reservedOutput ?? request?.MaxOutputTokens, window);
-        return budget is null ? null : budget with
-        {
-            Tools = request?.Tools is { Count: > 0 } tools ? [.. tools] : null,
-            IsLearnedWindow = window != model.ContextWindow,
-        };
+        return budget is null ? null : budget.WithRequest(request) with { IsLearnedWindow = window != model.ContextWindow };
     }
+
+    /// <summary>
+    /// This budget for a request sent with <paramref name="request"/>: its tools and its JSON schema response format
+    /// take room in the prompt (<see cref="Tools"/>); null options take none.
+    /// </summary>
+    /// <param name="request">The request's options.</param>
+    /// <returns>The budget with <see cref="Tools"/> set.</returns>
+    public ContextBudget WithRequest(ChatOptions? request) => this with { Tools = ResponseFormatTool.Of(request) };
 
     /// <summary>The tokens one message adds to a prompt.</summary>
     internal int Count(ChatMessage message) => Counter.CountMessage(message, Model).Value;

@@ -512,6 +512,7 @@ public sealed class ChatSession
 
         // A limit learned from a server trims the history but never refuses a request on its own word: only the
         // catalog's window does (a learned limit may be stale or wrong; the server's own error stays the authority).
+        var tools = budget.Tools;
         if (budget.IsLearnedWindow)
         {
             if (ContextBudget.For(budget.Model, _counter, _options.ReserveOutputTokens ?? _options.ChatOptions?.MaxOutputTokens) is not { } catalog)
@@ -522,7 +523,7 @@ public sealed class ChatSession
             budget = catalog;
         }
 
-        _preflight.Check(request, budget.Model, budget.ContextWindow, budget.ReservedOutput);
+        _preflight.Check(request, budget.Model, budget.ContextWindow, budget.ReservedOutput, tools);
     }
 
     // After a context-length error: take the question back out, apply the policy within the learned limit, and save
@@ -568,7 +569,7 @@ public sealed class ChatSession
         // An unknown price is refused without counting (counting may load a tokenizer).
         var prompt = CostBudget.WorstCase(model, 0, maxOutput) is null
             ? new TokenCount(0, IsEstimate: true)
-            : _counter.CountPrompt(request, model, _options.ChatOptions?.Tools);
+            : _counter.CountRequest(request, model, _options.ChatOptions);
         new CostBudget(limit).Check(_options.Model ?? "the model", model, prompt, maxOutput, Usage);
     }
 
@@ -616,6 +617,23 @@ public sealed class ChatSession
         return pending;
     }
 
+    private static string? ReasoningOf(ChatResponse response)
+    {
+        string? reasoning = null;
+        foreach (var message in response.Messages)
+        {
+            foreach (var content in message.Contents)
+            {
+                if (content is TextReasoningContent { Text: { Length: > 0 } piece })
+                {
+                    reasoning += piece;
+                }
+            }
+        }
+
+        return reasoning;
+    }
+
     private async Task<ChatTurn> RecordAsync(
         ChatMessage user, TurnRecord? pending, int sent, ChatResponse response, long started, TimeSpan? timeToFirstToken, TurnStatus status, string? error)
     {
@@ -634,6 +652,7 @@ public sealed class ChatSession
             AssistantMessage = assistant,
             ResponseMessages = messages,
             Refusal = refusal,
+            Reasoning = ReasoningOf(response),
             ModelId = modelId,
             ResponseId = response.ResponseId,
             FinishReason = response.FinishReason,

@@ -54,6 +54,13 @@ public sealed record ChatTurn
     /// <summary>The model that answered, as the server reported it (e.g. <c>gpt-4o-mini-2024-07-18</c>).</summary>
     public string? ModelId { get; init; }
 
+    /// <summary>
+    /// The reasoning the model showed before its answer (<see cref="TextReasoningContent"/>: <c>reasoning_content</c>
+    /// of vLLM and DeepSeek, Ollama's <c>thinking</c>), or null when it showed none. For display only: it is not part of
+    /// <see cref="AssistantMessage"/>, so it is neither saved nor sent with the next request.
+    /// </summary>
+    public string? Reasoning { get; init; }
+
     /// <summary>The server's response id.</summary>
     public string? ResponseId { get; init; }
 

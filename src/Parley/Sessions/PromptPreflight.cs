@@ -37,17 +37,18 @@ internal sealed class PromptPreflight
     /// <param name="model">The model's catalog entry.</param>
     /// <param name="contextWindow">The window to respect (a learned limit may be smaller than the catalog's).</param>
     /// <param name="reservedOutput">Tokens kept free for the answer.</param>
-    public void Check(IReadOnlyList<ChatMessage> messages, ModelInfo model, int contextWindow, int reservedOutput)
+    /// <param name="tools">The tools (and JSON response format, see <see cref="ContextBudget.Tools"/>) sent with the prompt; they have no byte bound, so with them the prompt is always counted.</param>
+    public void Check(IReadOnlyList<ChatMessage> messages, ModelInfo model, int contextWindow, int reservedOutput, IReadOnlyList<AITool>? tools = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(model);
         var budget = contextWindow - reservedOutput;
-        if (_counter.UpperBound(messages, model) <= budget)
+        if (tools is not { Count: > 0 } && _counter.UpperBound(messages, model) <= budget)
         {
             return;
         }
 
-        var count = _counter.CountPrompt(messages, model);
+        var count = _counter.CountPrompt(messages, model, tools);
         if (count.Value > budget)
         {
             throw new ContextWindowExceededException(model.Id, count.Value, contextWindow, reservedOutput, count.IsEstimate);

@@ -14,6 +14,7 @@ internal sealed class StreamedResponseBuilder
     private readonly StringBuilder _text = new();
     private StringBuilder? _refusal;
     private readonly List<StreamedMessage> _messages = [];
+    private StringBuilder? _reasoning;
     private UsageDetails? _usage;
     private string? _responseId;
     private string? _modelId;
@@ -67,6 +68,9 @@ internal sealed class StreamedResponseBuilder
                 case UsageContent { Details: { } details }:
                     (_usage ??= new UsageDetails()).Add(details);
                     break;
+                case TextReasoningContent { Text: { Length: > 0 } reasoning }:
+                    (_reasoning ??= new StringBuilder()).Append(reasoning);
+                    break;
                 case TextReasoningContent:
                     break;
                 case ErrorContent when ModelRefusal.FromContent(content) is { } piece:
@@ -114,6 +118,12 @@ internal sealed class StreamedResponseBuilder
         if (messages.Count == 0)
         {
             messages.Add(new ChatMessage(ChatRole.Assistant, []));
+        }
+
+        if (_reasoning is { Length: > 0 })
+        {
+            // With the answer, first, as Microsoft.Extensions.AI orders it (the session keeps it out of the history).
+            messages[^1].Contents.Insert(0, new TextReasoningContent(_reasoning.ToString()));
         }
 
         return new ChatResponse(messages)

@@ -126,7 +126,7 @@ internal sealed class TokenCalibrationChatClient : DelegatingChatClient
             return;
         }
 
-        var tools = options?.Tools is { } list ? list.ToArray() : null;
+        var tools = ResponseFormatTool.Of(options)?.ToArray();
         _counter.QueueCalibration(() => Calibrate(model, sent, tools, (int)reported));
     }
 

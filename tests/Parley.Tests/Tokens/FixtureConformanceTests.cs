@@ -183,6 +183,38 @@ public sealed class FixtureConformanceTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public void JsonSchemaResponseFormatRequests_CountWithinOneOfBilledPromptTokens()
+    {
+        SharedFixtures.SkipWhenAbsent();
+
+        var counter = new TokenCounter();
+        var outOfRange = new List<string>();
+        int loaded = 0;
+        foreach (RecordedRequest request in SharedFixtures.Requests())
+        {
+            ModelInfo? model = Catalog.Find(request.Model);
+            if (model is not { HasExactTokenizer: true } || request.ResponseFormat is not ChatResponseFormatJson { Schema: not null } format
+                || request.Tools.Count > 0 || request.HasImages || request.HasToolMessages || request.HasUnreadableParts)
+            {
+                continue;
+            }
+
+            TokenCount withoutSchema = counter.CountPrompt(request.Messages, model);
+            TokenCount count = counter.CountRequest(request.Messages, model, new ChatOptions { ResponseFormat = format });
+            int difference = count.Value - request.PromptTokens;
+            loaded++;
+            output.WriteLine($"{request.Name,-50} {request.Model,-18} billed {request.PromptTokens,4} counted {count.Value,4} ({difference:+0;-0;0}); messages alone {withoutSchema.Value}");
+            if (Math.Abs(difference) > 1 || !count.IsEstimate)
+            {
+                outOfRange.Add($"{request.Name}: {difference:+0;-0;0} (allowed -1..1), estimate={count.IsEstimate}");
+            }
+        }
+
+        Assert.True(loaded >= 3, $"only {loaded} structured-output requests were loaded");
+        Assert.Empty(outOfRange);
+    }
+
+    [SkippableFact]
     public void RecordedImageOfKnownSize_CountEqualsBilledPromptTokens()
     {
         SharedFixtures.SkipWhenAbsent();

@@ -114,6 +114,9 @@ internal sealed record RecordedRequest(
     bool HasUnreadableParts,
     int PromptTokens)
 {
+    /// <summary>The request's <c>response_format</c> as Microsoft.Extensions.AI carries it (null: none).</summary>
+    public ChatResponseFormat? ResponseFormat { get; init; }
+
     /// <summary>No tools, functions, response_format, images or tool messages.</summary>
     public bool IsTextOnly => Tools.Count == 0 && !HasResponseFormat && !HasImages && !HasToolMessages && !HasUnreadableParts;
 
@@ -227,6 +230,28 @@ internal sealed record RecordedRequest(
             images,
             toolMessages,
             unreadable,
-            promptTokens);
+            promptTokens)
+        {
+            ResponseFormat = request.TryGetProperty("response_format", out JsonElement responseFormat) ? ReadResponseFormat(responseFormat) : null,
+        };
+    }
+
+    private static ChatResponseFormat? ReadResponseFormat(JsonElement format)
+    {
+        string? type = format.ValueKind == JsonValueKind.Object && format.TryGetProperty("type", out JsonElement t) ? t.GetString() : null;
+        if (type == "json_object")
+        {
+            return ChatResponseFormat.Json;
+        }
+
+        if (type != "json_schema" || !format.TryGetProperty("json_schema", out JsonElement schema))
+        {
+            return null;
+        }
+
+        return ChatResponseFormat.ForJsonSchema(
+            schema.GetProperty("schema").Clone(),
+            schema.TryGetProperty("name", out JsonElement name) ? name.GetString() : null,
+            schema.TryGetProperty("description", out JsonElement description) ? description.GetString() : null);
     }
 }
