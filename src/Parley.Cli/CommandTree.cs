@@ -26,6 +26,7 @@ internal static class CommandTree
         var usage = new Option<bool>("--usage", "-u") { Description = "Print token usage on stderr after the answer" };
         var conversation = new ConversationOptionSet();
         var contextOptions = new ContextOptionSet();
+        var tools = new ToolOptionSet();
 
         var help = new HelpOption();
         help.Action = new CommandHelpAction((HelpAction)help.Action!, root, prompt);
@@ -40,6 +41,7 @@ internal static class CommandTree
         root.Add(usage);
         conversation.AddTo(root);
         contextOptions.AddTo(root);
+        tools.AddTo(root);
         root.Add(verbose);
 
         root.Add(ChatCommand.Create(services));
@@ -51,6 +53,7 @@ internal static class CommandTree
         root.Add(KeysCommand.Create(services));
         root.Add(CompareCommand.Create(services));
         root.Add(ServeCommand.Create(services));
+        root.Add(ToolsCommand.Create(services));
 
         var commandNames = root.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name)).ToArray();
         root.SetAction(async (parse, ct) =>
@@ -81,6 +84,7 @@ internal static class CommandTree
                     ConversationId = parse.GetValue(conversation.ConversationId),
                     MaxCostUsd = parse.GetValue(generation.MaxCost),
                     Context = contextOptions.Read(parse),
+                    Tools = tools.Read(parse),
                 },
                 Words = words,
                 Stream = !parse.GetValue(noStream),

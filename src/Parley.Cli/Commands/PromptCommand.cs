@@ -52,6 +52,12 @@ internal sealed class PromptCommand
         }
 
         var session = built.Session;
+        if (built.Approver is { } approver && !request.Json)
+        {
+            // A question about a tool call starts on its own line, after what the model said so far.
+            approver.BeforeAsking = ui.EndAnswerAsync;
+        }
+
         ChatTurn turn;
         try
         {
@@ -130,6 +136,12 @@ internal sealed class PromptCommand
         }
 
         await CliChatClients.WhenCalibratedAsync(session.Client).ConfigureAwait(false);
+        if (ToolLimitNotice.For(turn, request.Session.Tools.ChainLimit) is { } stopped)
+        {
+            ui.Error(stopped);
+            return ExitCodes.RuntimeError;
+        }
+
         return ExitCodes.Ok;
     }
 }

@@ -118,6 +118,12 @@ internal sealed class ChatRepl
                 _context.Ui.Note(UsageLineFormatter.Format(last, pricingEnabled: true));
             }
 
+            if (ToolLimitNotice.For(last, _context.Session.MaxToolRounds) is { } stopped)
+            {
+                _context.Ui.Error(stopped);
+                return false;
+            }
+
             return true;
         }
         catch (OperationCanceledException) when (!interrupts.ApplicationInterrupted)

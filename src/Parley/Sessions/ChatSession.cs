@@ -77,6 +77,9 @@ public sealed class ChatSession
     /// <summary>The catalog entry of the current model (null when the catalog does not know it).</summary>
     public ModelInfo? ModelInfo => _options.Model is { } model ? _catalog.Find(model) : null;
 
+    /// <summary>The most tool rounds in one turn (<see cref="ChatSessionOptions.MaxToolRounds"/>).</summary>
+    public int MaxToolRounds => _options.MaxToolRounds;
+
     /// <summary>The system message.</summary>
     public string? SystemPrompt => _options.SystemPrompt;
 
@@ -142,7 +145,7 @@ public sealed class ChatSession
         {
             try
             {
-                response = await _client.GetResponseAsync(request, CreateChatOptions(), cancellationToken).ConfigureAwait(false);
+                response = await TurnClient().GetResponseAsync(request, CreateChatOptions(), cancellationToken).ConfigureAwait(false);
                 break;
             }
             catch (Exception e)
@@ -197,7 +200,11 @@ public sealed class ChatSession
         TimeSpan? firstToken = null;
         var response = new StreamedResponseBuilder();
         var recovered = false;
-        IAsyncEnumerator<ChatResponseUpdate>? enumerator = _client.GetStreamingResponseAsync(request, CreateChatOptions(), cancellationToken)
+        var client = TurnClient();
+
+        // A turn with tools keeps its updates: the calls and results of each round become messages of their own.
+        List<ChatResponseUpdate>? updates = ReferenceEquals(client, _client) ? null : [];
+        IAsyncEnumerator<ChatResponseUpdate>? enumerator = client.GetStreamingResponseAsync(request, CreateChatOptions(), cancellationToken)
             .GetAsyncEnumerator(cancellationToken);
         try
         {
@@ -220,7 +227,9 @@ public sealed class ChatSession
                         enumerator = null;
                         await refused.DisposeAsync().ConfigureAwait(false);
                         request = await RecoverAsync(user, pending, started, cancellationToken).ConfigureAwait(false);
-                        enumerator = _client.GetStreamingResponseAsync(request, CreateChatOptions(), cancellationToken).GetAsyncEnumerator(cancellationToken);
+                        client = TurnClient();
+                        updates?.Clear();
+                        enumerator = client.GetStreamingResponseAsync(request, CreateChatOptions(), cancellationToken).GetAsyncEnumerator(cancellationToken);
                         continue;
                     }
 
@@ -237,6 +246,7 @@ public sealed class ChatSession
                 }
 
                 var update = enumerator.Current;
+                updates?.Add(update);
                 if (response.Add(update).Length > 0)
                 {
                     firstToken ??= _options.TimeProvider.GetElapsedTime(started);
@@ -253,7 +263,13 @@ public sealed class ChatSession
             }
         }
 
-        await RecordAsync(user, pending, request.Count, response.Build(), started, firstToken, TurnStatus.Complete, null).ConfigureAwait(false);
+        var built = response.Build();
+        if (updates is not null)
+        {
+            built.Messages = updates.ToChatResponse().Messages;
+        }
+
+        await RecordAsync(user, pending, request.Count, built, started, firstToken, TurnStatus.Complete, null).ConfigureAwait(false);
     }
 
     /// <summary>Starts a new conversation with the same system message and initial messages (a saved one stays saved).</summary>
@@ -323,6 +339,11 @@ public sealed class ChatSession
         var turn = _turns[^1];
         _turns.RemoveAt(_turns.Count - 1);
         if (turn.AssistantMessage is { } answer && _history.Count > 0 && ReferenceEquals(_history[^1], answer))
+        {
+            _history.RemoveAt(_history.Count - 1);
+        }
+
+        for (var i = turn.ToolMessages.Count - 1; i >= 0 && _history.Count > 0 && ReferenceEquals(_history[^1], turn.ToolMessages[i]); i--)
         {
             _history.RemoveAt(_history.Count - 1);
         }
@@ -468,7 +489,7 @@ public sealed class ChatSession
             budget = catalog;
         }
 
-        _preflight.Check(request, budget.Model, budget.ContextWindow, budget.ReservedOutput);
+        _preflight.Check(request, budget.Model, budget.ContextWindow, budget.ReservedOutput, budget.Tools);
     }
 
     // After a context-length error: take the question back out, apply the policy within the learned limit, and save
@@ -501,7 +522,7 @@ public sealed class ChatSession
         }
     }
 
-    private void CheckCostBudget(IReadOnlyList<ChatMessage> request)
+    private void CheckCostBudget(IReadOnlyList<ChatMessage> request, UsageDetails? spentThisTurn = null)
     {
         if (_options.MaxCostUsd is not { } limit)
         {
@@ -515,7 +536,40 @@ public sealed class ChatSession
         var prompt = CostBudget.WorstCase(model, 0, maxOutput) is null
             ? new TokenCount(0, IsEstimate: true)
             : _counter.CountPrompt(request, model, _options.ChatOptions?.Tools);
-        new CostBudget(limit).Check(_options.Model ?? "the model", model, prompt, maxOutput, Usage);
+        var usage = Usage;
+        if (spentThisTurn is not null)
+        {
+            // A later round of a tool loop: the rounds before it are spent too, though the turn is not recorded yet.
+            usage = Usage.Snapshot();
+            usage.Add(spentThisTurn, PriceOf(_options.Model, spentThisTurn));
+        }
+
+        new CostBudget(limit).Check(_options.Model ?? "the model", model, prompt, maxOutput, usage);
+    }
+
+    // The client of one turn: with invocable tools, Microsoft.Extensions.AI's tool loop over the session's client, each
+    // round passing through the context policy, the window preflight and the cost budget (ToolRoundChatClient).
+    private IChatClient TurnClient()
+    {
+        if (_options.ChatOptions?.Tools is not { Count: > 0 } tools || !tools.Any(t => t is AIFunction))
+        {
+            return _client;
+        }
+
+        var rounds = new ToolRounds(PrepareToolRoundAsync);
+        return new FunctionInvokingChatClient(new ToolRoundChatClient(_client, rounds), _options.LoggerFactory)
+        {
+            MaximumIterationsPerRequest = _options.MaxToolRounds,
+            IncludeDetailedErrors = true,
+        };
+    }
+
+    private async Task<List<ChatMessage>> PrepareToolRoundAsync(List<ChatMessage> messages, UsageDetails? spent, CancellationToken cancellationToken)
+    {
+        var (request, _) = await _context.ApplyAsync(messages, preview: false, cancellationToken).ConfigureAwait(false);
+        Preflight(request);
+        CheckCostBudget(request, spent);
+        return request;
     }
 
     private ChatOptions CreateChatOptions()
@@ -570,7 +624,8 @@ public sealed class ChatSession
         // A refusal comes instead of content: then it is what the model said, so the conversation keeps it as the answer
         // (shown by the history, saved, and sent with the next request).
         var refusal = ModelRefusal.Read(response);
-        var text = response.Text;
+        var trace = ToolTrace.Of(response.Messages);
+        var text = trace.IsEmpty ? response.Text : trace.AnswerText;
         var assistant = new ChatMessage(ChatRole.Assistant, text.Length == 0 && refusal is not null ? refusal : text) { MessageId = response.ResponseId };
         var modelId = response.ModelId ?? _options.Model;
         var cost = PriceOf(modelId, response.Usage);
@@ -590,6 +645,8 @@ public sealed class ChatSession
             Error = error,
             MessagesSent = sent,
             Context = _context.LastReport,
+            ToolMessages = trace.Steps,
+            UnansweredToolCalls = trace.Unanswered,
         };
         if (_options.Memory && !_history.Contains(user))
         {
@@ -598,6 +655,7 @@ public sealed class ChatSession
 
         if (_options.Memory)
         {
+            _history.AddRange(trace.Steps);
             _history.Add(assistant);
         }
 

@@ -11,6 +11,19 @@ public sealed record ChatTurn
     /// <summary>The assistant's message (partial when interrupted; null when the call failed).</summary>
     public ChatMessage? AssistantMessage { get; init; }
 
+    /// <summary>
+    /// The tool rounds of this turn, in order, between the question and the answer: each assistant message with its
+    /// <see cref="FunctionCallContent"/>s, then the tool message with their <see cref="FunctionResultContent"/>s. Empty
+    /// for a turn without tool calls. They are in the conversation's history, so the next turn sends them.
+    /// </summary>
+    public IReadOnlyList<ChatMessage> ToolMessages { get; init; } = [];
+
+    /// <summary>
+    /// Calls the model still made when the turn stopped (<see cref="ChatSessionOptions.MaxToolRounds"/> reached, or a
+    /// tool the session could not run): they were not run, and are not kept in the history. Empty normally.
+    /// </summary>
+    public IReadOnlyList<FunctionCallContent> UnansweredToolCalls { get; init; } = [];
+
     /// <summary>The answer's text (when the model refused and wrote no content: its refusal, as the conversation keeps it).</summary>
     public string Text => AssistantMessage?.Text ?? string.Empty;
 

@@ -37,17 +37,20 @@ internal sealed class PromptPreflight
     /// <param name="model">The model's catalog entry.</param>
     /// <param name="contextWindow">The window to respect (a learned limit may be smaller than the catalog's).</param>
     /// <param name="reservedOutput">Tokens kept free for the answer.</param>
-    public void Check(IReadOnlyList<ChatMessage> messages, ModelInfo model, int contextWindow, int reservedOutput)
+    /// <param name="tools">The tools offered with the request: their definitions are part of the prompt.</param>
+    public void Check(IReadOnlyList<ChatMessage> messages, ModelInfo model, int contextWindow, int reservedOutput, IReadOnlyList<AITool>? tools = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(model);
         var budget = contextWindow - reservedOutput;
-        if (_counter.UpperBound(messages, model) <= budget)
+
+        // The byte bound knows nothing of tool definitions: with tools the prompt is always counted.
+        if (tools is not { Count: > 0 } && _counter.UpperBound(messages, model) <= budget)
         {
             return;
         }
 
-        var count = _counter.CountPrompt(messages, model);
+        var count = _counter.CountPrompt(messages, model, tools);
         if (count.Value > budget)
         {
             throw new ContextWindowExceededException(model.Id, count.Value, contextWindow, reservedOutput, count.IsEstimate);
