@@ -142,6 +142,11 @@ internal sealed class PromptCommand
             return ExitCodes.RuntimeError;
         }
 
+        if (ToolLimitNotice.Reached(turn, request.Session.Tools.ChainLimit) is { } reached)
+        {
+            ui.Note(reached);
+        }
+
         return ExitCodes.Ok;
     }
 }

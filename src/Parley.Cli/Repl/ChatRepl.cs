@@ -124,6 +124,11 @@ internal sealed class ChatRepl
                 return false;
             }
 
+            if (ToolLimitNotice.Reached(last, _context.Session.MaxToolRounds) is { } reached)
+            {
+                _context.Ui.Note(reached);
+            }
+
             return true;
         }
         catch (OperationCanceledException) when (!interrupts.ApplicationInterrupted)

@@ -104,6 +104,22 @@ public class ToolCallTests
     }
 
     [Fact]
+    public async Task OneShot_ModelAnswersAfterTheLastAllowedRound_AnswerPrintedWithANote()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.Enqueue(ScriptedResponse.ToolCalls(Weather));
+        server.Enqueue(ScriptedResponse.Text("Sunny."));
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
+
+        var r = await parley.RunAsync(stdin: "", "--mcp", McpTestServer.Command(), "--yes", "--chain-limit", "1", "weather?");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal("Sunny.\n", r.Stdout);
+        Assert.Contains("reached --chain-limit 1: the model was asked to answer without more tool calls", r.Stderr);
+        Assert.False(server.Requests[1].Json!.Value.TryGetProperty("tools", out _));
+    }
+
+    [Fact]
     public async Task OneShot_NoTerminalWithoutYes_CallRefusedAndTheModelIsTold()
     {
         await using var server = await LoopbackServer.StartAsync();
