@@ -34,10 +34,10 @@ internal sealed class ToolApprover
         _readKey = readKey ?? ReadConsoleKeyAsync;
     }
 
-    /// <summary>Runs before the question is shown (the chat ends its spinner and the answer so far).</summary>
+    /// <summary>Runs before a call is shown or asked for (the chat ends its spinner and the answer so far).</summary>
     public Func<Task>? BeforeAsking { get; set; }
 
-    /// <summary>Runs after the answer (the chat starts waiting for the model again).</summary>
+    /// <summary>Runs after it (the chat starts waiting for the model again).</summary>
     public Action? AfterAsking { get; set; }
 
     /// <summary>Every tool of <paramref name="tools"/>, asking this approver before each call.</summary>
@@ -47,24 +47,8 @@ internal sealed class ToolApprover
     public async Task<bool> ApproveAsync(AIFunction tool, AIFunctionArguments arguments, CancellationToken cancellationToken)
     {
         var call = $"{tool.Name} {Describe(arguments)}";
-        if (_approveAll || _always.Contains(tool.Name))
-        {
-            _ui.Note($"tool {call}");
-            return true;
-        }
 
-        if (!_canAsk)
-        {
-            if (!_noTerminalNoted)
-            {
-                _noTerminalNoted = true;
-                _ui.Warn("tool calls are refused without a terminal to ask: pass --yes to approve them");
-            }
-
-            _ui.Warn($"refused tool call {call}");
-            return false;
-        }
-
+        // Whatever is said about the call (a note, a question) takes the spinner's place and starts on its own line.
         if (BeforeAsking is { } before)
         {
             await before().ConfigureAwait(false);
@@ -72,6 +56,24 @@ internal sealed class ToolApprover
 
         try
         {
+            if (_approveAll || _always.Contains(tool.Name))
+            {
+                _ui.Note($"tool {call}");
+                return true;
+            }
+
+            if (!_canAsk)
+            {
+                if (!_noTerminalNoted)
+                {
+                    _noTerminalNoted = true;
+                    _ui.Warn("tool calls are refused without a terminal to ask: pass --yes to approve them");
+                }
+
+                _ui.Warn($"refused tool call {call}");
+                return false;
+            }
+
             while (true)
             {
                 _ui.Status.Markup($"[yellow]tool[/] {Markup.Escape(UntrustedText.ForTerminal(call))}  run it? [[y]]es / [[n]]o / [[a]]lways for this tool: ");

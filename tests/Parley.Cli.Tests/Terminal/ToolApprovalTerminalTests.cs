@@ -30,7 +30,7 @@ public class ToolApprovalTerminalTests
         var screen = await terminal.WaitForAsync("Warm in Rome.");
 
         Assert.Contains("tool get_weather {\"city\":\"Paris\"}  " + Question + " a", answered);
-        Assert.Contains("tool get_weather {\"city\":\"Rome\"}", screen);
+        Assert.Contains("\ntool get_weather {\"city\":\"Rome\"}\n", screen); // on its own line: the spinner made room for it
         Assert.Single(screen.Split(Question)[1..]); // asked once only
         Assert.Equal("Paris: 21 C, sunny", LastToolResult(server.Requests[1]));
         Assert.Equal("Rome: 21 C, sunny", LastToolResult(server.Requests[3]));
