@@ -123,9 +123,15 @@ internal sealed class ToolApprover
         return json.Append('}').ToString();
     }
 
+    // Waits for a key without blocking a thread, so Ctrl+C (the turn's token) leaves no reader behind to take the next key.
     private static async Task<char?> ReadConsoleKeyAsync(CancellationToken cancellationToken)
     {
-        var key = await Task.Run(() => Console.ReadKey(intercept: true), CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
+        while (!Console.KeyAvailable)
+        {
+            await Task.Delay(25, cancellationToken).ConfigureAwait(false);
+        }
+
+        var key = Console.ReadKey(intercept: true);
         return key.KeyChar == '\0' ? null : key.KeyChar;
     }
 }
