@@ -29,15 +29,9 @@ if (args.Contains("--http"))
     var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     Console.WriteLine($"{address.TrimEnd('/')}/mcp");
     Console.Out.Flush();
-    if (Console.IsInputRedirected)
-    {
-        // Serve until the parent closes stdin (the test ends), so no server outlives its test.
-        await Console.In.ReadToEndAsync();
-    }
-    else
-    {
-        await app.WaitForShutdownAsync();
-    }
+    // Serve until the parent closes stdin (the test ends, so no server outlives its test) or a signal stops it.
+    var stopped = app.WaitForShutdownAsync();
+    await (Console.IsInputRedirected ? Task.WhenAny(Task.Run(() => Console.In.ReadToEnd()), stopped) : stopped);
 
     await app.StopAsync();
     return 0;
