@@ -62,6 +62,13 @@ internal static class CliApplication
             Services().Interaction.Error(e.Message);
             return ExitCodes.UsageError;
         }
+        catch (Parley.Mcp.McpConnectionException e)
+        {
+            // A tool server that does not start is the user's to fix (the command, the URL): one line, no stack trace.
+            Services().Interaction.Error(e.Message);
+            ShowDetail(Services(), e, parse.GetValue(verbose));
+            return ExitCodes.RuntimeError;
+        }
         catch (ParleyStorageException e)
         {
             // A database problem is the user's to fix (move the file, wait for the lock): the message says how; no stack trace.

@@ -33,6 +33,7 @@ internal static class CommandTree
         var conversation = new ConversationOptionSet();
         var contextOptions = new ContextOptionSet();
         var structured = new StructuredOutputOptionSet();
+        var tools = new ToolOptionSet();
 
         var help = new HelpOption();
         help.Action = new CommandHelpAction((HelpAction)help.Action!, root, prompt);
@@ -50,6 +51,7 @@ internal static class CommandTree
         root.Add(hideReasoning);
         conversation.AddTo(root);
         contextOptions.AddTo(root);
+        tools.AddTo(root);
         root.Add(verbose);
 
         root.Add(ChatCommand.Create(services));
@@ -61,6 +63,7 @@ internal static class CommandTree
         root.Add(KeysCommand.Create(services));
         root.Add(CompareCommand.Create(services));
         root.Add(ServeCommand.Create(services));
+        root.Add(ToolsCommand.Create(services));
 
         var commandNames = root.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name)).ToArray();
         root.SetAction(async (parse, ct) =>
@@ -94,6 +97,7 @@ internal static class CommandTree
                     ConversationId = parse.GetValue(conversation.ConversationId),
                     MaxCostUsd = parse.GetValue(generation.MaxCost),
                     Context = contextOptions.Read(parse),
+                    Tools = tools.Read(parse),
                 },
                 Words = words,
                 Stream = !parse.GetValue(noStream),

@@ -18,6 +18,10 @@ public sealed class ParleyConfig
     [JsonPropertyName("providers")]
     public Dictionary<string, ProviderSettings>? Providers { get; set; }
 
+    /// <summary>MCP servers by name (<c>mcp_servers.NAME</c>): their tools are offered with <c>parley -T NAME</c>.</summary>
+    [JsonPropertyName("mcp_servers")]
+    public Dictionary<string, McpServerSettings>? McpServers { get; set; }
+
     /// <summary>Model catalog additions and overrides (<c>models.ID</c>), in the catalog's own field names.</summary>
     [JsonPropertyName("models")]
     public JsonElement? Models { get; set; }

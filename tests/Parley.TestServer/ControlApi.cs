@@ -82,6 +82,7 @@ internal static class ControlApi
             "insufficient_quota" => ScriptedResponse.InsufficientQuota(),
             "context_length_exceeded" => ScriptedResponse.ContextLengthExceeded(Int(e, "limit") ?? throw Missing("limit"), Int(e, "actual") ?? throw Missing("actual")),
             "server_error" => ScriptedResponse.ServerError(Int(e, "status") ?? 500),
+            "tool_calls" => ScriptedResponse.ToolCalls(Int(e, "prompt_tokens"), [.. Calls(e)]),
             "raw" => ScriptedResponse.Raw(Int(e, "status") ?? 200, String(e, "content_type") ?? "application/json", String(e, "body") ?? ""),
             _ => throw new FormatException($"unknown type '{type}'"),
         };
@@ -115,6 +116,12 @@ internal static class ControlApi
     }
 
     private static FormatException Missing(string name) => new($"'{name}' is required");
+
+    // "calls": [{"id":"call_1","name":"get_weather","arguments":"{\"city\":\"Paris\"}"}]
+    private static IEnumerable<ToolCall> Calls(JsonElement e) =>
+        e.TryGetProperty("calls", out var calls) && calls.ValueKind == JsonValueKind.Array
+            ? calls.EnumerateArray().Select(c => new ToolCall(String(c, "id") ?? throw Missing("calls[].id"), String(c, "name") ?? throw Missing("calls[].name"), String(c, "arguments") ?? "{}"))
+            : throw Missing("calls");
 
     private static string? String(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -559,6 +559,12 @@ public sealed class LoopbackServer : IAsyncDisposable
         {
             var id = "chatcmpl-loopback" + Interlocked.Increment(ref _responseCounter).ToString("D12", CultureInfo.InvariantCulture);
             var wire = new OpenAIWire(id, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), model, request.IncludeUsage);
+            if (s.Calls is { } calls)
+            {
+                await ServeToolCallsAsync(context, request, wire, calls, usage, s, ct).ConfigureAwait(false);
+                return;
+            }
+
             if (!request.Stream)
             {
                 var body = wire.Completion(FullContent(s), s.FinishReason, usage, s.IsRefusal, s.Reasoning is { } reasoning ? string.Concat(reasoning) : null);
@@ -581,6 +587,31 @@ public sealed class LoopbackServer : IAsyncDisposable
                 FlushEachFrame = pieces is not null,
             }, s, ct).ConfigureAwait(false);
         }
+    }
+
+    private static async Task ServeToolCallsAsync(
+        HttpContext context, RecordedRequest request, OpenAIWire wire, IReadOnlyList<ToolCall> calls, Usage usage, ScriptedResponse s, CancellationToken ct)
+    {
+        if (!request.Stream)
+        {
+            await WriteBodyAsync(context, 200, "application/json", wire.ToolCallCompletion(calls, usage), s, ct).ConfigureAwait(false);
+            return;
+        }
+
+        List<byte[]> tail = [wire.FinishFrame("tool_calls")];
+        if (request.IncludeUsage)
+            tail.Add(wire.UsageFrame(usage));
+        tail.Add(OpenAIWire.Done);
+        await StreamAsync(context, "text/event-stream; charset=utf-8", new FramePlan
+        {
+            Preamble = [wire.RoleFrame(toolCalls: true)],
+            ContentCount = calls.Count,
+            ContentFrame = i => wire.ToolCallFrame(i, calls[i]),
+            Tail = tail,
+            MalformedFrame = wire.MalformedFrame(),
+            ErrorFrame = OpenAIWire.ErrorFrame(s.StreamErrorMessage, s.StreamErrorCode),
+            FlushEachFrame = true,
+        }, s, ct).ConfigureAwait(false);
     }
 
     private static string FullContent(ScriptedResponse s) =>

@@ -11,11 +11,15 @@ internal sealed class OpenAIWire(string id, long created, string model, bool inc
     public static readonly byte[] Done = Encoding.UTF8.GetBytes("data: [DONE]\n\n");
 
     /// <summary>The first chunk; a refusal's has <c>content: null, refusal: ""</c> (as recorded), an answer's the reverse.</summary>
-    public byte[] RoleFrame(bool refusal = false) => Frame(w =>
+    public byte[] RoleFrame(bool refusal = false, bool toolCalls = false) => Frame(w =>
     {
         w.WriteStartObject("delta");
         w.WriteString("role", "assistant");
-        if (refusal)
+        if (toolCalls)
+        {
+            w.WriteNull("content");
+        }
+        else if (refusal)
         {
             w.WriteNull("content");
             w.WriteString("refusal", "");
@@ -50,6 +54,61 @@ internal sealed class OpenAIWire(string id, long created, string model, bool inc
         w.WriteNull("logprobs");
         w.WriteNull("finish_reason");
     });
+
+    /// <summary>A chunk with one whole tool call: <c>delta.tool_calls[0]</c> with its index, id, type, name and arguments.</summary>
+    public byte[] ToolCallFrame(int index, ToolCall call) => Frame(w =>
+    {
+        w.WriteStartObject("delta");
+        w.WriteStartArray("tool_calls");
+        w.WriteStartObject();
+        w.WriteNumber("index", index);
+        WriteCall(w, call);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteNull("logprobs");
+        w.WriteNull("finish_reason");
+    });
+
+    /// <summary>A <c>chat.completion</c> whose message calls tools (content null, finish reason <c>tool_calls</c>).</summary>
+    public byte[] ToolCallCompletion(IReadOnlyList<ToolCall> calls, Usage usage) => JsonBytes.Build(w =>
+    {
+        w.WriteStartObject();
+        WriteHeader(w, "chat.completion");
+        w.WriteStartArray("choices");
+        w.WriteStartObject();
+        w.WriteNumber("index", 0);
+        w.WriteStartObject("message");
+        w.WriteString("role", "assistant");
+        w.WriteNull("content");
+        w.WriteStartArray("tool_calls");
+        foreach (var call in calls)
+        {
+            w.WriteStartObject();
+            WriteCall(w, call);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteNull("refusal");
+        w.WriteEndObject();
+        w.WriteNull("logprobs");
+        w.WriteString("finish_reason", "tool_calls");
+        w.WriteEndObject();
+        w.WriteEndArray();
+        WriteUsage(w, usage);
+        w.WriteEndObject();
+    });
+
+    private static void WriteCall(Utf8JsonWriter w, ToolCall call)
+    {
+        w.WriteString("id", call.Id);
+        w.WriteString("type", "function");
+        w.WriteStartObject("function");
+        w.WriteString("name", call.Name);
+        w.WriteString("arguments", call.Arguments);
+        w.WriteEndObject();
+    }
 
     public byte[] FinishFrame(string finishReason) => Frame(w =>
     {

@@ -24,6 +24,7 @@ public sealed class ScriptedResponse
     internal int ManyCount { get; private set; }
     internal bool IsRefusal { get; private set; }
     internal IReadOnlyList<string>? Reasoning { get; private set; }
+    internal IReadOnlyList<ToolCall>? Calls { get; private set; }
 
     // Error, Raw, Replay
     internal int Status { get; private set; } = 200;
@@ -85,6 +86,21 @@ public sealed class ScriptedResponse
     /// </summary>
     public static ScriptedResponse Refusal(string refusal, int? promptTokens = null, int? completionTokens = null, string? model = null) =>
         Text(refusal, "stop", promptTokens, completionTokens, model: model).With(r => r.IsRefusal = true);
+
+    /// <summary>
+    /// An assistant message that calls tools (finish reason <c>tool_calls</c>, <c>content: null</c>), as OpenAI sends
+    /// parallel calls (the shapes in <c>shared/fixtures</c>): one <c>message.tool_calls</c> array, or when streaming one
+    /// chunk per call carrying its index, id, name and arguments. completion_tokens defaults to 10 per call.
+    /// </summary>
+    public static ScriptedResponse ToolCalls(params ToolCall[] calls) => ToolCalls(null, calls);
+
+    /// <summary><see cref="ToolCalls(ToolCall[])"/> reporting <paramref name="promptTokens"/> (null: counted from words).</summary>
+    public static ScriptedResponse ToolCalls(int? promptTokens, params ToolCall[] calls)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        ArgumentOutOfRangeException.ThrowIfZero(calls.Length);
+        return Text("", "tool_calls", promptTokens, completionTokens: 10 * calls.Length).With(r => r.Calls = [.. calls]);
+    }
 
     /// <summary>
     /// A stream of <paramref name="chunkCount"/> content chunks each carrying <paramref name="piece"/>, written as fast

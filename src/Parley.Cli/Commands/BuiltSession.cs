@@ -1,3 +1,5 @@
+using Parley.Mcp;
+
 namespace Parley.Cli;
 
 /// <summary>A session ready to run, with what was resolved to build it.</summary>
@@ -8,5 +10,22 @@ internal sealed record BuiltSession(
     IConversationStore? Store,
     string? FirstPrompt) : IAsyncDisposable
 {
-    public ValueTask DisposeAsync() => Store?.DisposeAsync() ?? ValueTask.CompletedTask;
+    /// <summary>The MCP servers whose tools the session offers (null: no tools).</summary>
+    public McpToolbox? Toolbox { get; init; }
+
+    /// <summary>Asks before each tool call (null: no tools).</summary>
+    public ToolApprover? Approver { get; init; }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Toolbox is not null)
+        {
+            await Toolbox.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Store is not null)
+        {
+            await Store.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

@@ -13,6 +13,7 @@ internal static class ChatCommand
         var reliability = new ReliabilityOptionSet();
         var conversation = new ConversationOptionSet();
         var contextOptions = new ContextOptionSet();
+        var tools = new ToolOptionSet();
         var noMemory = new Option<bool>("--no-memory") { Description = "Send every turn without the earlier ones (stateless)" };
         var noStream = new Option<bool>("--no-stream") { Description = "Wait for each complete answer instead of streaming it" };
         var usage = new Option<bool>("--usage", "-u") { Description = "Print token usage on stderr after each answer" };
@@ -21,6 +22,7 @@ internal static class ChatCommand
         reliability.AddTo(command);
         conversation.AddTo(command);
         contextOptions.AddTo(command);
+        tools.AddTo(command);
         command.Add(noMemory);
         command.Add(noStream);
         command.Add(usage);
@@ -41,6 +43,7 @@ internal static class ChatCommand
                 ConversationId = parse.GetValue(conversation.ConversationId),
                 MaxCostUsd = parse.GetValue(generation.MaxCost),
                 Context = contextOptions.Read(parse),
+                Tools = tools.Read(parse),
             };
             await using var built = await new SessionBuilder(s).BuildAsync(request, ct).ConfigureAwait(false);
             var context = new ReplContext(built.Session, built.Provider, built.Resolver, s, parse.GetValue(usage)) { Reliability = request.Reliability };
@@ -50,6 +53,13 @@ internal static class ChatCommand
             if (interactive)
             {
                 TerminalReplFactory.Greet(s, built);
+            }
+
+            if (built.Approver is { } approver)
+            {
+                // The question about a tool call replaces the spinner; the wait for the model starts again after it.
+                approver.BeforeAsking = presenter.EndAnswerAsync;
+                approver.AfterAsking = presenter.BeginAnswer;
             }
 
             return await new ChatRepl(context, input, presenter, stream: !parse.GetValue(noStream)).RunAsync(built.FirstPrompt, ct).ConfigureAwait(false);

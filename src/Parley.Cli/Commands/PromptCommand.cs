@@ -65,6 +65,12 @@ internal sealed class PromptCommand
         var question = Attachment.Message(prompt, await AttachmentReader.ReadAllAsync(request.Attachments, session.ModelInfo, cancellationToken).ConfigureAwait(false));
         // A structured answer is printed only once it is whole and valid: nothing of it is streamed to stdout.
         var showAnswer = !request.Json && request.ResponseFormat is null;
+        if (built.Approver is { } approver && !request.Json)
+        {
+            // A question about a tool call starts on its own line, after what the model said so far.
+            approver.BeforeAsking = ui.EndAnswerAsync;
+        }
+
         ChatTurn turn;
         try
         {
@@ -171,6 +177,17 @@ internal sealed class PromptCommand
         }
 
         await CliChatClients.WhenCalibratedAsync(session.Client).ConfigureAwait(false);
+        if (ToolLimitNotice.For(turn, request.Session.Tools.ChainLimit) is { } stopped)
+        {
+            ui.Error(stopped);
+            return ExitCodes.RuntimeError;
+        }
+
+        if (ToolLimitNotice.Reached(turn, request.Session.Tools.ChainLimit) is { } reached)
+        {
+            ui.Note(reached);
+        }
+
         return ExitCodes.Ok;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Parley.Mcp;
 
 namespace Parley.Cli;
 
@@ -23,6 +24,7 @@ internal sealed class SessionBuilder
         var resolver = await _services.CreateResolverAsync(cancellationToken).ConfigureAwait(false);
         var catalog = await _services.LoadCatalogAsync(cancellationToken).ConfigureAwait(false);
         IConversationStore? store = null;
+        McpToolbox? toolbox = null;
         try
         {
             string? continuing = null;
@@ -73,13 +75,24 @@ internal sealed class SessionBuilder
                 store = await _services.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            ToolApprover? approver = null;
+            var generation = request.Generation;
+            if (request.Tools.Any)
+            {
+                toolbox = await new ToolboxBuilder(_services).BuildAsync(request.Tools, cancellationToken).ConfigureAwait(false);
+                approver = new ToolApprover(_services.Interaction, request.Tools.Yes, canAsk: !Console.IsInputRedirected);
+                generation = generation.Clone();
+                generation.Tools = approver.Guard(toolbox.Tools);
+            }
+
             var options = new ChatSessionOptions
             {
                 Model = provider.Model,
                 SystemPrompt = systemPrompt,
                 Memory = request.Memory,
                 InitialMessages = initial,
-                ChatOptions = request.Generation,
+                ChatOptions = generation,
+                MaxToolRounds = request.Tools.ChainLimit,
                 Catalog = catalog,
                 TokenCounter = counter,
                 Store = request.NoLog ? null : store,
@@ -103,10 +116,15 @@ internal sealed class SessionBuilder
                 session = new ChatSession(client, options);
             }
 
-            return new BuiltSession(session, provider, resolver, store, firstPrompt);
+            return new BuiltSession(session, provider, resolver, store, firstPrompt) { Toolbox = toolbox, Approver = approver };
         }
         catch
         {
+            if (toolbox is not null)
+            {
+                await toolbox.DisposeAsync().ConfigureAwait(false);
+            }
+
             if (store is not null)
             {
                 await store.DisposeAsync().ConfigureAwait(false);

@@ -29,6 +29,9 @@ internal sealed record SessionRequest
     /// <summary><c>--cid ID</c>: continue this conversation (a unique prefix of 4+ characters is enough).</summary>
     public string? ConversationId { get; init; }
 
+    /// <summary><c>--mcp</c>, <c>-T</c>, <c>--chain-limit</c>, <c>--yes</c>.</summary>
+    public ToolSettings Tools { get; init; } = ToolSettings.None;
+
     /// <summary><c>--max-cost USD</c>: the conversation's dollar limit, checked before each request.</summary>
     public decimal? MaxCostUsd { get; init; }
 }

@@ -122,6 +122,17 @@ internal sealed class ChatRepl
                 _context.Ui.Note(UsageLineFormatter.Format(last, pricingEnabled: true));
             }
 
+            if (ToolLimitNotice.For(last, _context.Session.MaxToolRounds) is { } stopped)
+            {
+                _context.Ui.Error(stopped);
+                return false;
+            }
+
+            if (ToolLimitNotice.Reached(last, _context.Session.MaxToolRounds) is { } reached)
+            {
+                _context.Ui.Note(reached);
+            }
+
             return true;
         }
         catch (OperationCanceledException) when (!interrupts.ApplicationInterrupted)

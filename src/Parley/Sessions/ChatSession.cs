@@ -77,6 +77,9 @@ public sealed class ChatSession
     /// <summary>The catalog entry of the current model (null when the catalog does not know it).</summary>
     public ModelInfo? ModelInfo => _options.Model is { } model ? _catalog.Find(model) : null;
 
+    /// <summary>The most tool rounds in one turn (<see cref="ChatSessionOptions.MaxToolRounds"/>).</summary>
+    public int MaxToolRounds => _options.MaxToolRounds;
+
     /// <summary>The system message.</summary>
     public string? SystemPrompt => _options.SystemPrompt;
 
@@ -158,7 +161,7 @@ public sealed class ChatSession
         {
             try
             {
-                response = await _client.GetResponseAsync(request, CreateChatOptions(), cancellationToken).ConfigureAwait(false);
+                response = await TurnClient().GetResponseAsync(request, CreateChatOptions(), cancellationToken).ConfigureAwait(false);
                 break;
             }
             catch (Exception e)
@@ -232,7 +235,11 @@ public sealed class ChatSession
         TimeSpan? firstToken = null;
         var response = new StreamedResponseBuilder();
         var recovered = false;
-        IAsyncEnumerator<ChatResponseUpdate>? enumerator = _client.GetStreamingResponseAsync(request, CreateChatOptions(), cancellationToken)
+        var client = TurnClient();
+
+        // A turn with tools keeps its updates: the calls and results of each round become messages of their own.
+        List<ChatResponseUpdate>? updates = ReferenceEquals(client, _client) ? null : [];
+        IAsyncEnumerator<ChatResponseUpdate>? enumerator = client.GetStreamingResponseAsync(request, CreateChatOptions(), cancellationToken)
             .GetAsyncEnumerator(cancellationToken);
         try
         {
@@ -255,7 +262,9 @@ public sealed class ChatSession
                         enumerator = null;
                         await refused.DisposeAsync().ConfigureAwait(false);
                         request = await RecoverAsync(user, pending, started, cancellationToken).ConfigureAwait(false);
-                        enumerator = _client.GetStreamingResponseAsync(request, CreateChatOptions(), cancellationToken).GetAsyncEnumerator(cancellationToken);
+                        client = TurnClient();
+                        updates?.Clear();
+                        enumerator = client.GetStreamingResponseAsync(request, CreateChatOptions(), cancellationToken).GetAsyncEnumerator(cancellationToken);
                         continue;
                     }
 
@@ -272,6 +281,7 @@ public sealed class ChatSession
                 }
 
                 var update = enumerator.Current;
+                updates?.Add(update);
                 if (response.Add(update).Length > 0)
                 {
                     firstToken ??= _options.TimeProvider.GetElapsedTime(started);
@@ -288,7 +298,13 @@ public sealed class ChatSession
             }
         }
 
-        await RecordAsync(user, pending, request.Count, response.Build(), started, firstToken, TurnStatus.Complete, null).ConfigureAwait(false);
+        var built = response.Build();
+        if (updates is not null)
+        {
+            built.Messages = updates.ToChatResponse().Messages;
+        }
+
+        await RecordAsync(user, pending, request.Count, built, started, firstToken, TurnStatus.Complete, null).ConfigureAwait(false);
     }
 
     /// <summary>Starts a new conversation with the same system message and initial messages (a saved one stays saved).</summary>
@@ -556,7 +572,7 @@ public sealed class ChatSession
         }
     }
 
-    private void CheckCostBudget(IReadOnlyList<ChatMessage> request)
+    private void CheckCostBudget(IReadOnlyList<ChatMessage> request, UsageDetails? spentThisTurn = null)
     {
         if (_options.MaxCostUsd is not { } limit)
         {
@@ -570,7 +586,40 @@ public sealed class ChatSession
         var prompt = CostBudget.WorstCase(model, 0, maxOutput) is null
             ? new TokenCount(0, IsEstimate: true)
             : _counter.CountRequest(request, model, _options.ChatOptions);
-        new CostBudget(limit).Check(_options.Model ?? "the model", model, prompt, maxOutput, Usage);
+        var usage = Usage;
+        if (spentThisTurn is not null)
+        {
+            // A later round of a tool loop: the rounds before it are spent too, though the turn is not recorded yet.
+            usage = Usage.Snapshot();
+            usage.Add(spentThisTurn, PriceOf(_options.Model, spentThisTurn));
+        }
+
+        new CostBudget(limit).Check(_options.Model ?? "the model", model, prompt, maxOutput, usage);
+    }
+
+    // The client of one turn: with invocable tools, Microsoft.Extensions.AI's tool loop over the session's client, each
+    // round passing through the context policy, the window preflight and the cost budget (ToolRoundChatClient).
+    private IChatClient TurnClient()
+    {
+        if (_options.ChatOptions?.Tools is not { Count: > 0 } tools || !tools.Any(t => t is AIFunction))
+        {
+            return _client;
+        }
+
+        var rounds = new ToolRounds(PrepareToolRoundAsync);
+        return new FunctionInvokingChatClient(new ToolRoundChatClient(_client, rounds), _options.LoggerFactory)
+        {
+            MaximumIterationsPerRequest = _options.MaxToolRounds,
+            IncludeDetailedErrors = true,
+        };
+    }
+
+    private async Task<List<ChatMessage>> PrepareToolRoundAsync(List<ChatMessage> messages, UsageDetails? spent, CancellationToken cancellationToken)
+    {
+        var (request, _) = await _context.ApplyAsync(messages, preview: false, cancellationToken).ConfigureAwait(false);
+        Preflight(request);
+        CheckCostBudget(request, spent);
+        return request;
     }
 
     private ChatOptions CreateChatOptions()
@@ -642,7 +691,8 @@ public sealed class ChatSession
         // A refusal comes instead of content: then it is what the model said, so the conversation keeps it as the answer
         // (shown by the history, saved, and sent with the next request).
         var refusal = ModelRefusal.Read(response);
-        var messages = ResponseMessagesOf(response, refusal);
+        var trace = ToolTrace.Of(response.Messages);
+        var messages = trace.IsEmpty ? ResponseMessagesOf(response, refusal) : ToolTurnMessagesOf(trace, response, refusal);
         var assistant = messages[^1];
         var modelId = response.ModelId ?? _options.Model;
         var cost = PriceOf(modelId, response.Usage);
@@ -664,6 +714,7 @@ public sealed class ChatSession
             Error = error,
             MessagesSent = sent,
             Context = _context.LastReport,
+            UnansweredToolCalls = trace.Unanswered,
         };
         if (_options.Memory && !_history.Contains(user))
         {
@@ -786,7 +837,7 @@ public sealed class ChatSession
         {
             var message = response.Messages[i];
             var last = i == response.Messages.Count - 1;
-            List<AIContent> contents = [.. message.Contents.Where(c => c is not (TextReasoningContent or UsageContent or ErrorContent))];
+            var contents = KeptContents(message);
             if (contents.Count == 0 && !last)
             {
                 continue; // only reasoning or usage: nothing the conversation keeps
@@ -808,4 +859,30 @@ public sealed class ChatSession
 
         return messages;
     }
+
+    /// <summary>
+    /// The messages of a tool loop's answer as the conversation keeps them: each round's calls and results, then the
+    /// answer's text (the refusal's when it wrote none). Calls made after the last result were never run (the round
+    /// limit stopped the loop): they stay on <see cref="ChatTurn.UnansweredToolCalls"/>, out of the history, because a
+    /// call without its result is refused by the API when sent again.
+    /// </summary>
+    private static List<ChatMessage> ToolTurnMessagesOf(ToolTrace trace, ChatResponse response, string? refusal)
+    {
+        var messages = new List<ChatMessage>(trace.Steps.Count + 1);
+        foreach (var step in trace.Steps)
+        {
+            if (KeptContents(step) is { Count: > 0 } contents)
+            {
+                messages.Add(new ChatMessage(step.Role, contents) { MessageId = step.MessageId, AuthorName = step.AuthorName });
+            }
+        }
+
+        var text = trace.AnswerText.Length == 0 && refusal is not null ? refusal : trace.AnswerText;
+        messages.Add(new ChatMessage(ChatRole.Assistant, text) { MessageId = response.ResponseId });
+        return messages;
+    }
+
+    // What the conversation keeps of a response message: not its reasoning, usage or errors.
+    private static List<AIContent> KeptContents(ChatMessage message) =>
+        [.. message.Contents.Where(c => c is not (TextReasoningContent or UsageContent or ErrorContent))];
 }

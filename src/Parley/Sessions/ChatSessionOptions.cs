@@ -81,6 +81,26 @@ public sealed class ChatSessionOptions
     /// <summary>The context policy's name, recorded with a saved conversation.</summary>
     public string? ContextPolicyName { get; set; }
 
+    /// <summary>
+    /// The most rounds of tool calls in one turn (at least 1; default 5). When <see cref="ChatOptions"/> offers
+    /// <see cref="AIFunction"/>s, each turn runs Microsoft.Extensions.AI's <see cref="FunctionInvokingChatClient"/>: the
+    /// model's calls are invoked and their results sent back, every round through the context policy, the window
+    /// preflight and <see cref="MaxCostUsd"/>. After this many rounds the model is asked once more without tools;
+    /// calls it still makes are not run (<see cref="ChatTurn.UnansweredToolCalls"/>). Wrap a function in a
+    /// <see cref="DelegatingAIFunction"/> to ask before it runs.
+    /// </summary>
+    public int MaxToolRounds
+    {
+        get => _maxToolRounds;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _maxToolRounds = value;
+        }
+    }
+
+    private int _maxToolRounds = 5;
+
     /// <summary>The clock used for latency and time to first token.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -109,5 +129,6 @@ public sealed class ChatSessionOptions
         ProviderName = ProviderName,
         ContextPolicyName = ContextPolicyName,
         TimeProvider = TimeProvider,
+        MaxToolRounds = MaxToolRounds,
     };
 }

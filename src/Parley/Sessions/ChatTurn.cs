@@ -25,6 +25,19 @@ public sealed record ChatTurn
 
     private readonly IReadOnlyList<ChatMessage>? _responseMessages;
 
+    /// <summary>
+    /// The tool rounds of this turn, in order, between the question and the answer: each assistant message with its
+    /// <see cref="FunctionCallContent"/>s, then the tool message with their <see cref="FunctionResultContent"/>s
+    /// (<see cref="ResponseMessages"/> without the answer). Empty for a turn without tool calls.
+    /// </summary>
+    public IReadOnlyList<ChatMessage> ToolMessages => ResponseMessages.Count > 1 ? [.. ResponseMessages.Take(ResponseMessages.Count - 1)] : [];
+
+    /// <summary>
+    /// Calls the model still made when the turn stopped (<see cref="ChatSessionOptions.MaxToolRounds"/> reached, or a
+    /// tool the session could not run): they were not run, and are not kept in the history. Empty normally.
+    /// </summary>
+    public IReadOnlyList<FunctionCallContent> UnansweredToolCalls { get; init; } = [];
+
     /// <summary>The answer's text (when the model refused and wrote no content: its refusal, as the conversation keeps it).</summary>
     public string Text => AssistantMessage?.Text ?? string.Empty;
 

@@ -43,6 +43,8 @@ internal sealed class PromptPreflight
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(model);
         var budget = contextWindow - reservedOutput;
+
+        // The byte bound knows nothing of tool definitions: with tools the prompt is always counted.
         if (tools is not { Count: > 0 } && _counter.UpperBound(messages, model) <= budget)
         {
             return;
