@@ -3,10 +3,14 @@ namespace Parley.Cli;
 /// <summary>What to say when the tool loop reached <c>--chain-limit</c>.</summary>
 internal static class ToolLimitNotice
 {
-    /// <summary>An error when the model still asked for tools after the last round (nothing more was run); null otherwise.</summary>
+    /// <summary>
+    /// An error when the model still asked for tools after the last round (nothing more was run); null otherwise — also
+    /// when no round ran at all: calls for tools that were never offered (a server answering with tool calls unasked)
+    /// end the turn as the server said, with finish reason <c>tool_calls</c>, as before tools existed.
+    /// </summary>
     public static string? For(ChatTurn turn, int chainLimit)
     {
-        if (turn.UnansweredToolCalls.Count == 0)
+        if (turn.UnansweredToolCalls.Count == 0 || turn.ToolMessages.Count == 0)
         {
             return null;
         }
