@@ -201,6 +201,22 @@ public sealed class ModelCatalog
     }
 
     /// <summary>
+    /// Returns a new catalog with <paramref name="model"/> added under its <see cref="ModelInfo.Id"/>, replacing an entry
+    /// with that id: a model known only at run time, such as a local GGUF file whose limits come from its metadata.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <returns>The new catalog; this catalog is unchanged.</returns>
+    public ModelCatalog With(ModelInfo model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var entry = new CatalogEntry(model.Id, [], model, [], null);
+        var layered = new List<CatalogEntry>(entries.Count + 1);
+        layered.AddRange(entries.Where(e => !string.Equals(e.Id, model.Id, StringComparison.OrdinalIgnoreCase)));
+        layered.Add(entry);
+        return new ModelCatalog(framings, layered);
+    }
+
+    /// <summary>
     /// The cheapest non-reasoning model of a provider with known prices (input plus output price per million), for
     /// background work such as summaries. Ties keep catalog order.
     /// </summary>

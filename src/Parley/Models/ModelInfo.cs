@@ -110,9 +110,12 @@ public sealed record ModelInfo
     /// <summary>True for models that run on the user's machine.</summary>
     public bool IsLocal { get; init; }
 
+    /// <summary>The model's own tokenizer and chat template (a model loaded in-process), or null to count with <see cref="Encoding"/>.</summary>
+    internal IModelTokenizer? Tokenizer { get; init; }
+
     /// <summary>
-    /// True when Parley reproduces the provider's billed prompt tokens: an OpenAI model with a shipped encoding.
-    /// Other models get calibrated estimates.
+    /// True when Parley reproduces the provider's billed prompt tokens: an OpenAI model with a shipped encoding, or a
+    /// local model loaded in-process and counted by its own tokenizer. Other models get calibrated estimates.
     /// </summary>
-    public bool HasExactTokenizer => Provider == OpenAIProvider && TokenEncodings.IsSupported(Encoding);
+    public bool HasExactTokenizer => Tokenizer is not null || (Provider == OpenAIProvider && TokenEncodings.IsSupported(Encoding));
 }

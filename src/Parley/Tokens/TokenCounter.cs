@@ -114,6 +114,11 @@ public sealed class TokenCounter
     public TokenCount CountText(string text, ModelInfo? model)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (model?.Tokenizer is { } own)
+        {
+            return new TokenCount(own.CountText(text), false);
+        }
+
         string encoding = EncodingFor(model, out bool exact);
         int tokens = TokenEncodings.Count(encoding, text);
         return exact ? new TokenCount(tokens, false) : Scale(tokens, model);
@@ -126,6 +131,11 @@ public sealed class TokenCounter
     public TokenCount CountMessage(ChatMessage message, ModelInfo? model)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (model?.Tokenizer is { } own)
+        {
+            return new TokenCount(own.CountMessage(message), false);
+        }
+
         string encoding = EncodingFor(model, out bool exact);
         (int tokens, bool estimated) = Framed(message, model, encoding);
         return exact ? new TokenCount(tokens, estimated) : Scale(tokens, model);
@@ -141,6 +151,11 @@ public sealed class TokenCounter
     public TokenCount CountPrompt(IEnumerable<ChatMessage> messages, ModelInfo? model, IEnumerable<AITool>? tools = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        if (model?.Tokenizer is { } own)
+        {
+            return new TokenCount(own.CountPrompt(messages as IReadOnlyList<ChatMessage> ?? [.. messages]), false);
+        }
+
         string encoding = EncodingFor(model, out bool exact);
         (int tokens, bool estimated) = RawPrompt(messages, model, encoding, tools);
         return exact ? new TokenCount(tokens, estimated) : Scale(tokens, model);
@@ -170,6 +185,11 @@ public sealed class TokenCounter
     internal Func<TokenCount> CountPromptLater(IReadOnlyList<ChatMessage> messages, ModelInfo? model, IEnumerable<AITool>? tools)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        if (model?.Tokenizer is { } own)
+        {
+            return () => new TokenCount(own.CountPrompt(messages), false);
+        }
+
         string encoding = EncodingFor(model, out bool exact);
         double ratio = exact || model is null ? 1.0 : GetCalibrationRatio(model);
         return () =>
@@ -237,7 +257,7 @@ public sealed class TokenCounter
     }
 
     /// <summary>Whether counting for <paramref name="model"/> would find its tokenizer already in memory.</summary>
-    internal static bool IsTokenizerLoaded(ModelInfo? model) => TokenEncodings.IsLoaded(EncodingFor(model, out _));
+    internal static bool IsTokenizerLoaded(ModelInfo? model) => model?.Tokenizer is not null || TokenEncodings.IsLoaded(EncodingFor(model, out _));
 
     private static string EncodingFor(ModelInfo? model, out bool exact)
     {
