@@ -18,6 +18,10 @@ public sealed class ParleyConfig
     [JsonPropertyName("providers")]
     public Dictionary<string, ProviderSettings>? Providers { get; set; }
 
+    /// <summary>Local GGUF models by name (<c>gguf.NAME</c>): <c>parley -m gguf:NAME</c> opens the file with these settings.</summary>
+    [JsonPropertyName("gguf")]
+    public Dictionary<string, GgufModelSettings>? Gguf { get; set; }
+
     /// <summary>Model catalog additions and overrides (<c>models.ID</c>), in the catalog's own field names.</summary>
     [JsonPropertyName("models")]
     public JsonElement? Models { get; set; }

@@ -39,7 +39,8 @@ internal static class LlamaNativeLibrary
 
             var level = Detect();
             ChosenLevel = level;
-            NativeLibraryConfig.All.WithAvx(level);
+            // llama.cpp logs every load to stderr; Parley reports what matters itself (parley -v).
+            NativeLibraryConfig.All.WithAvx(level).WithLogCallback(static (_, _) => { });
         }
     }
 

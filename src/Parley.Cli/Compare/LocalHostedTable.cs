@@ -61,6 +61,11 @@ internal static class LocalHostedTable
             return $"model pulled into Ollama at {Authority(provider.BaseUrl)}" + (what.Length > 0 ? $" ({what})" : string.Empty);
         }
 
+        if (provider.Kind == ProviderKind.Gguf)
+        {
+            return "a GGUF file run in-process by llama.cpp, no server";
+        }
+
         if (provider.ApiKey is not null)
         {
             return provider.ApiKeyVariable is { } variable ? $"an API key ({variable})" : "an API key (from the config)";

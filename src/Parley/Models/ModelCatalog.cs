@@ -72,6 +72,11 @@ public sealed class ModelCatalog
     public ModelInfo? Find(string modelId)
     {
         ArgumentNullException.ThrowIfNull(modelId);
+        if (byName.TryGetValue(modelId.Trim(), out CatalogEntry? exact))
+        {
+            return exact.Info; // an id added as it is (With), e.g. a local file's "ollama/NAME", before any normalization
+        }
+
         string id = ModelIdResolver.Normalize(modelId);
         if (id.Length == 0)
         {

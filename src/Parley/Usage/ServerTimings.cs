@@ -27,6 +27,15 @@ internal static class ServerTimings
     /// <summary>The time the server spent generating the output, or null when it reported none.</summary>
     public static TimeSpan? GenerationTime(UsageDetails? usage) => Read(usage, GenerationNanoseconds);
 
+    /// <summary>The time the server spent reading the prompt, or null when it reported none.</summary>
+    public static TimeSpan? PromptTime(UsageDetails? usage) => Read(usage, PromptNanoseconds);
+
+    /// <summary>Prompt tokens per second over the server's prompt time, or null when either is unknown.</summary>
+    public static double? PromptTokensPerSecond(UsageDetails? usage) =>
+        usage?.InputTokenCount is > 0 && PromptTime(usage) is { } time && time > TimeSpan.Zero
+            ? usage.InputTokenCount.Value / time.TotalSeconds
+            : null;
+
     /// <summary>The time the server spent loading the model, or null when it reported none.</summary>
     public static TimeSpan? LoadTime(UsageDetails? usage) => Read(usage, LoadNanoseconds);
 
