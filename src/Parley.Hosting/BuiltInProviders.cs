@@ -1,6 +1,9 @@
 namespace Parley.Hosting;
 
-/// <summary>The providers that exist without any configuration: <c>openai</c>, <c>ollama</c>, <c>ollama-openai</c> and <c>gguf</c>.</summary>
+/// <summary>
+/// The providers that exist without any configuration: <c>openai</c>, <c>ollama</c> and <c>ollama-openai</c>; and the
+/// <c>gguf:</c> prefix (<see cref="GgufName"/>), which names a local file rather than a server.
+/// </summary>
 public static class BuiltInProviders
 {
     /// <summary>The name of the OpenAI provider.</summary>
@@ -45,10 +48,6 @@ public static class BuiltInProviders
                 Kind = "openai-compatible",
                 BaseUrl = OllamaAddress(environment.Get("OLLAMA_HOST")) + "/v1",
                 DefaultModel = DefaultOllamaModel,
-            },
-            [GgufName] = new()
-            {
-                Kind = "gguf",
             },
         };
     }

@@ -69,7 +69,7 @@ public sealed class ProviderResolver
     {
         ArgumentNullException.ThrowIfNull(model);
         var colon = model.IndexOf(':', StringComparison.Ordinal);
-        if (colon > 0 && colon < model.Length - 1 && _providers.ContainsKey(model[..colon]))
+        if (colon > 0 && colon < model.Length - 1 && (_providers.ContainsKey(model[..colon]) || IsGgufPrefix(model[..colon])))
         {
             return (model[..colon], model[(colon + 1)..]);
         }
@@ -107,6 +107,11 @@ public sealed class ProviderResolver
 
         var explicitProvider = NonEmpty(overrides.Provider) ?? providerFromModel ?? _environment.Get(ProviderVariable);
         var name = explicitProvider ?? NonEmpty(_config.DefaultProvider) ?? BuiltInProviders.OpenAIName;
+        if (IsGgufPrefix(name))
+        {
+            return ResolveGguf(name, modelFromFlag ?? _environment.Get(ModelVariable) ?? (explicitProvider is null ? NonEmpty(_config.DefaultModel) : null));
+        }
+
         if (!_providers.TryGetValue(name, out var settings))
         {
             throw new ParleyConfigurationException(
@@ -177,6 +182,10 @@ public sealed class ProviderResolver
             Secrets = Secrets,
         };
     }
+
+    // gguf: names a local file, not a server; a provider of that name in the config file takes precedence.
+    private bool IsGgufPrefix(string name) =>
+        string.Equals(name, BuiltInProviders.GgufName, StringComparison.OrdinalIgnoreCase) && !_providers.ContainsKey(name);
 
     // A GGUF model: a gguf entry of the config by name, else a path; its model id is the entry's name or the full path.
     private ResolvedProvider ResolveGguf(string name, string? model)

@@ -40,8 +40,8 @@ public sealed class GgufModel : IDisposable
             CachedInputPerMillion = options.InputPerMillion ?? 0m,
             OutputPerMillion = options.OutputPerMillion ?? 0m,
             Source = $"GGUF file {path} (context {ContextWindow} of {TrainedContextLength}, template {_renderer.TemplateName})",
-            Tokenizer = _renderer,
-            Framing = Framing(_renderer),
+            PromptTokenCounter = _renderer.CountPrompt,
+            TextTokenCounter = _renderer.CountText,
         };
         var parameters = new ModelParams(path)
         {
@@ -136,13 +136,6 @@ public sealed class GgufModel : IDisposable
     {
         _client.DisposeContext();
         _weights.Dispose();
-    }
-
-    // The bound the preflight uses without a tokenizer: the template's tokens around the longest-role empty message.
-    private static ChatFraming Framing(GgufPromptRenderer renderer)
-    {
-        var perMessage = new[] { ChatRole.System, ChatRole.User, ChatRole.Assistant, ChatRole.Tool }.Max(renderer.Overhead);
-        return new ChatFraming(Math.Max(0, perMessage - 2), 0, renderer.CountPrompt([]));
     }
 
     private static bool HasGgufMagic(string path)

@@ -10,7 +10,7 @@ namespace Parley.Llama;
 /// ChatML when the file has none or llama.cpp does not know it), tokenized with the model's own vocabulary, control
 /// tokens parsed. The one place prompts are rendered: the chat client feeds what the counter counts.
 /// </summary>
-internal sealed class GgufPromptRenderer : IModelTokenizer
+internal sealed class GgufPromptRenderer
 {
     private const string ChatMLName = "chatml";
 
@@ -36,14 +36,11 @@ internal sealed class GgufPromptRenderer : IModelTokenizer
     public LLamaToken[] PromptTokens(IReadOnlyList<ChatMessage> messages) =>
         Tokenize(Render(messages, addAssistant: true), addBos: _weights.Vocab.ShouldAddBOS);
 
+    /// <summary>The tokens of a text alone, control-token text counted as plain text.</summary>
     public int CountText(string text) => Tokenize(text, addBos: false, special: false).Length;
 
-    public int CountMessage(ChatMessage message) => Tokenize(Render([message], addAssistant: false), addBos: false).Length;
-
+    /// <summary>The number of <see cref="PromptTokens"/>.</summary>
     public int CountPrompt(IReadOnlyList<ChatMessage> messages) => PromptTokens(messages).Length;
-
-    /// <summary>The template's tokens around one message of <paramref name="role"/> with no content.</summary>
-    public int Overhead(ChatRole role) => CountMessage(new ChatMessage(role, string.Empty));
 
     private string Render(IReadOnlyList<ChatMessage> messages, bool addAssistant)
     {

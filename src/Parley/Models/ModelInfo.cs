@@ -110,12 +110,22 @@ public sealed record ModelInfo
     /// <summary>True for models that run on the user's machine.</summary>
     public bool IsLocal { get; init; }
 
-    /// <summary>The model's own tokenizer and chat template (a model loaded in-process), or null to count with <see cref="Encoding"/>.</summary>
-    internal IModelTokenizer? Tokenizer { get; init; }
+    /// <summary>
+    /// The model's own prompt counter, for a model loaded in-process (Parley.Llama's GGUF models): the exact tokens of
+    /// the prompt the model is fed for these messages, its chat template and reply prompt included. When set (with
+    /// <see cref="TextTokenCounter"/>), <see cref="TokenCounter"/> counts with it and <see cref="HasExactTokenizer"/> is true.
+    /// </summary>
+    public Func<IReadOnlyList<ChatMessage>, int>? PromptTokenCounter { get; init; }
+
+    /// <summary>The model's own count of a text alone (no template), used with <see cref="PromptTokenCounter"/>.</summary>
+    public Func<string, int>? TextTokenCounter { get; init; }
 
     /// <summary>
     /// True when Parley reproduces the provider's billed prompt tokens: an OpenAI model with a shipped encoding, or a
-    /// local model loaded in-process and counted by its own tokenizer. Other models get calibrated estimates.
+    /// local model counted by its own tokenizer (<see cref="PromptTokenCounter"/>). Other models get calibrated estimates.
     /// </summary>
-    public bool HasExactTokenizer => Tokenizer is not null || (Provider == OpenAIProvider && TokenEncodings.IsSupported(Encoding));
+    public bool HasExactTokenizer => OwnCounter || (Provider == OpenAIProvider && TokenEncodings.IsSupported(Encoding));
+
+    /// <summary>True when the model counts its own prompts (<see cref="PromptTokenCounter"/> and <see cref="TextTokenCounter"/>).</summary>
+    internal bool OwnCounter => PromptTokenCounter is not null && TextTokenCounter is not null;
 }

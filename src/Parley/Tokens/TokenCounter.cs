@@ -114,9 +114,9 @@ public sealed class TokenCounter
     public TokenCount CountText(string text, ModelInfo? model)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (model?.Tokenizer is { } own)
+        if (model is { OwnCounter: true })
         {
-            return new TokenCount(own.CountText(text), false);
+            return new TokenCount(model.TextTokenCounter!(text), false);
         }
 
         string encoding = EncodingFor(model, out bool exact);
@@ -131,9 +131,10 @@ public sealed class TokenCounter
     public TokenCount CountMessage(ChatMessage message, ModelInfo? model)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (model?.Tokenizer is { } own)
+        if (model is { OwnCounter: true })
         {
-            return new TokenCount(own.CountMessage(message), false);
+            // A message's share of a prompt: the prompt with it, less the prompt without it (the reply prompt, a BOS).
+            return new TokenCount(model.PromptTokenCounter!([message]) - model.PromptTokenCounter!([]), false);
         }
 
         string encoding = EncodingFor(model, out bool exact);
@@ -151,9 +152,9 @@ public sealed class TokenCounter
     public TokenCount CountPrompt(IEnumerable<ChatMessage> messages, ModelInfo? model, IEnumerable<AITool>? tools = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        if (model?.Tokenizer is { } own)
+        if (model is { OwnCounter: true })
         {
-            return new TokenCount(own.CountPrompt(messages as IReadOnlyList<ChatMessage> ?? [.. messages]), false);
+            return new TokenCount(model.PromptTokenCounter!(messages as IReadOnlyList<ChatMessage> ?? [.. messages]), false);
         }
 
         string encoding = EncodingFor(model, out bool exact);
@@ -185,9 +186,9 @@ public sealed class TokenCounter
     internal Func<TokenCount> CountPromptLater(IReadOnlyList<ChatMessage> messages, ModelInfo? model, IEnumerable<AITool>? tools)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        if (model?.Tokenizer is { } own)
+        if (model is { OwnCounter: true })
         {
-            return () => new TokenCount(own.CountPrompt(messages), false);
+            return () => new TokenCount(model.PromptTokenCounter!(messages), false);
         }
 
         string encoding = EncodingFor(model, out bool exact);
@@ -257,7 +258,7 @@ public sealed class TokenCounter
     }
 
     /// <summary>Whether counting for <paramref name="model"/> would find its tokenizer already in memory.</summary>
-    internal static bool IsTokenizerLoaded(ModelInfo? model) => model?.Tokenizer is not null || TokenEncodings.IsLoaded(EncodingFor(model, out _));
+    internal static bool IsTokenizerLoaded(ModelInfo? model) => model is { OwnCounter: true } || TokenEncodings.IsLoaded(EncodingFor(model, out _));
 
     private static string EncodingFor(ModelInfo? model, out bool exact)
     {

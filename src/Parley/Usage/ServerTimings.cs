@@ -1,9 +1,11 @@
 using Microsoft.Extensions.AI;
 
-// Compiled into Parley.Hosting too (its Ollama adapter writes these timings), in its own namespace there so the test
-// assembly, which sees both assemblies' internals, is not left with two Parley.ServerTimings.
+// Compiled into Parley.Hosting and Parley.Llama too (their Ollama and GGUF clients write these timings), in their own
+// namespaces there so the test assembly, which sees all three assemblies' internals, is not left with two Parley.ServerTimings.
 #if PARLEY_HOSTING
 namespace Parley.Hosting;
+#elif PARLEY_LLAMA
+namespace Parley.Llama;
 #else
 namespace Parley;
 #endif
