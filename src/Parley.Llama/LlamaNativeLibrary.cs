@@ -40,7 +40,9 @@ internal static class LlamaNativeLibrary
             var level = Detect();
             ChosenLevel = level;
             // llama.cpp logs every load to stderr; Parley reports what matters itself (parley -v).
-            NativeLibraryConfig.All.WithAvx(level).WithLogCallback(static (_, _) => { });
+            // The backend's runtimes/ folder is beside the program: LLamaSharp looks beside its assembly's Location,
+            // which is empty under NativeAOT, so the folder is named here.
+            NativeLibraryConfig.All.WithAvx(level).WithSearchDirectory(AppContext.BaseDirectory).WithLogCallback(static (_, _) => { });
         }
     }
 

@@ -91,7 +91,7 @@ internal static class LocalHostedTable
         return $"{measured}${Price(input)} in / ${Price(output)} out per 1M tokens";
     }
 
-    private static string Privacy(ComparedModel model) => HostKinds.Of(model.Provider.BaseUrl) switch
+    private static string Privacy(ComparedModel model) => model.Provider.Kind == ProviderKind.Gguf ? "prompts never leave this process" : HostKinds.Of(model.Provider.BaseUrl) switch
     {
         HostKind.Loopback => $"prompts stay on this machine ({model.Provider.BaseUrl.Host})",
         HostKind.Network => $"prompts stay on your network ({model.Provider.BaseUrl.Host})",
@@ -128,7 +128,8 @@ internal static class LocalHostedTable
     private static string Reliability(ComparisonResult result)
     {
         var answered = $"{result.Turns.Count}/{result.Runs} runs answered";
-        return result.Model.IsLocal
+        return result.Model.Provider.Kind == ProviderKind.Gguf ? $"{answered}; no server: the file and this machine's memory"
+            : result.Model.IsLocal
             ? $"{answered}; depends on the server at {Authority(result.Model.Provider.BaseUrl)} running"
             : $"{answered}; hosted service ({result.Model.Provider.BaseUrl.Host})";
     }
