@@ -1,6 +1,9 @@
 namespace Parley.Hosting;
 
-/// <summary>The providers that exist without any configuration: <c>openai</c>, <c>ollama</c> and <c>ollama-openai</c>.</summary>
+/// <summary>
+/// The providers that exist without any configuration: <c>openai</c>, <c>ollama</c> and <c>ollama-openai</c>; and the
+/// <c>gguf:</c> prefix (<see cref="GgufName"/>), which names a local file rather than a server.
+/// </summary>
 public static class BuiltInProviders
 {
     /// <summary>The name of the OpenAI provider.</summary>
@@ -11,6 +14,9 @@ public static class BuiltInProviders
 
     /// <summary>The name of the local Ollama provider through its OpenAI-compatible <c>/v1</c> endpoint.</summary>
     public const string OllamaOpenAIName = "ollama-openai";
+
+    /// <summary>The name of the in-process GGUF provider: <c>gguf:PATH</c> or <c>gguf:NAME</c> (a <c>gguf</c> entry of the config).</summary>
+    public const string GgufName = "gguf";
 
     /// <summary>The model used when nothing names one.</summary>
     public const string DefaultOpenAIModel = "gpt-4o-mini";

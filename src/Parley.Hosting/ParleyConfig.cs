@@ -21,6 +21,9 @@ public sealed class ParleyConfig
     /// <summary>MCP servers by name (<c>mcp_servers.NAME</c>): their tools are offered with <c>parley -T NAME</c>.</summary>
     [JsonPropertyName("mcp_servers")]
     public Dictionary<string, McpServerSettings>? McpServers { get; set; }
+    /// <summary>Local GGUF models by name (<c>gguf.NAME</c>): <c>parley -m gguf:NAME</c> opens the file with these settings.</summary>
+    [JsonPropertyName("gguf")]
+    public Dictionary<string, GgufModelSettings>? Gguf { get; set; }
 
     /// <summary>Model catalog additions and overrides (<c>models.ID</c>), in the catalog's own field names.</summary>
     [JsonPropertyName("models")]

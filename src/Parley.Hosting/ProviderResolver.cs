@@ -69,7 +69,7 @@ public sealed class ProviderResolver
     {
         ArgumentNullException.ThrowIfNull(model);
         var colon = model.IndexOf(':', StringComparison.Ordinal);
-        if (colon > 0 && colon < model.Length - 1 && _providers.ContainsKey(model[..colon]))
+        if (colon > 0 && colon < model.Length - 1 && (_providers.ContainsKey(model[..colon]) || IsGgufPrefix(model[..colon])))
         {
             return (model[..colon], model[(colon + 1)..]);
         }
@@ -107,6 +107,11 @@ public sealed class ProviderResolver
 
         var explicitProvider = NonEmpty(overrides.Provider) ?? providerFromModel ?? _environment.Get(ProviderVariable);
         var name = explicitProvider ?? NonEmpty(_config.DefaultProvider) ?? BuiltInProviders.OpenAIName;
+        if (IsGgufPrefix(name))
+        {
+            return ResolveGguf(name, modelFromFlag ?? _environment.Get(ModelVariable) ?? (explicitProvider is null ? NonEmpty(_config.DefaultModel) : null));
+        }
+
         if (!_providers.TryGetValue(name, out var settings))
         {
             throw new ParleyConfigurationException(
@@ -121,11 +126,16 @@ public sealed class ProviderResolver
 
         var usesConfigDefaultModel = explicitProvider is null
             || string.Equals(name, NonEmpty(_config.DefaultProvider) ?? BuiltInProviders.OpenAIName, StringComparison.OrdinalIgnoreCase);
-        var model = modelFromFlag
+        var chosenModel = modelFromFlag
             ?? _environment.Get(ModelVariable)
             ?? (usesConfigDefaultModel ? NonEmpty(_config.DefaultModel) : null)
-            ?? NonEmpty(settings.DefaultModel)
-            ?? BuiltInProviders.DefaultOpenAIModel;
+            ?? NonEmpty(settings.DefaultModel);
+        if (kind == ProviderKind.Gguf)
+        {
+            return ResolveGguf(name, chosenModel);
+        }
+
+        var model = chosenModel ?? BuiltInProviders.DefaultOpenAIModel;
         var aliases = settings.Aliases ?? new Dictionary<string, string>();
         if (aliases.TryGetValue(model, out var aliased))
         {
@@ -172,6 +182,63 @@ public sealed class ProviderResolver
             Secrets = Secrets,
         };
     }
+
+    // gguf: names a local file, not a server; a provider of that name in the config file takes precedence.
+    private bool IsGgufPrefix(string name) =>
+        string.Equals(name, BuiltInProviders.GgufName, StringComparison.OrdinalIgnoreCase) && !_providers.ContainsKey(name);
+
+    // A GGUF model: a gguf entry of the config by name, else a path; its model id is the entry's name or the full path.
+    private ResolvedProvider ResolveGguf(string name, string? model)
+    {
+        if (model is null)
+        {
+            throw new ParleyConfigurationException($"provider '{name}' runs a local GGUF file: name it with -m {name}:PATH (or a \"gguf\" entry of {_configPath}).");
+        }
+
+        GgufModelSettings settings;
+        string id;
+        if (_config.Gguf?.FirstOrDefault(e => string.Equals(e.Key, model, StringComparison.OrdinalIgnoreCase)) is { Value: { } entry } named)
+        {
+            settings = NonEmpty(entry.Path) is { } path
+                ? Copy(entry, HomeDirectory.Expand(path, _environment.Get))
+                : throw new ParleyConfigurationException($"the gguf model '{named.Key}' in {_configPath} has no \"path\".");
+            id = named.Key;
+        }
+        else
+        {
+            settings = new GgufModelSettings { Path = HomeDirectory.Expand(model, _environment.Get) };
+            id = settings.Path;
+        }
+
+        var file = OllamaBlobs.IsOllamaName(settings.Path!)
+            ? OllamaBlobs.Find(settings.Path!, _environment)
+            : Path.GetFullPath(settings.Path!);
+        if (id == settings.Path && !OllamaBlobs.IsOllamaName(id))
+        {
+            id = file;
+        }
+
+        settings.Path = file;
+        return new ResolvedProvider
+        {
+            Name = name,
+            Kind = ProviderKind.Gguf,
+            BaseUrl = new Uri(file),
+            Model = id,
+            Gguf = settings,
+            Secrets = Secrets,
+        };
+    }
+
+    private static GgufModelSettings Copy(GgufModelSettings entry, string path) => new()
+    {
+        Path = path,
+        ContextSize = entry.ContextSize,
+        Threads = entry.Threads,
+        ChatTemplate = entry.ChatTemplate,
+        InputPerMillion = entry.InputPerMillion,
+        OutputPerMillion = entry.OutputPerMillion,
+    };
 
     // C0 controls (CR, LF, tab, …), DEL and C1 controls: in a header they inject lines or break the request.
     private static bool IsControl(char c) => c < ' ' || c is >= '\u007f' and <= '\u009f';

@@ -66,6 +66,10 @@ internal sealed class SessionBuilder
             // loading the tokenizer now, so the load overlaps opening the database.
             var counter = _services.TokenCounterFor(provider.BaseUrl);
             var client = CliChatClients.Create(provider, request.Reliability, _services.Interaction, catalog, counter);
+            if (provider.Kind == ProviderKind.Gguf && _services.Verbose)
+            {
+                GgufDiagnostics.Report(_services.Interaction, client);
+            }
             var policyName = ContextPolicyFactory.ChooseName(request.Context, savedPolicy);
             var policy = ContextPolicyFactory.Create(
                 policyName, request.Context, new SummarizerSource(_services, provider, resolver, catalog, client, request.Reliability));

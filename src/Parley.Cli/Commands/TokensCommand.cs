@@ -84,6 +84,11 @@ internal sealed class TokensCommand
         var provider = resolver.Resolve(new ConnectionOverrides { Model = request.Model }, requireKey: false);
         var modelId = provider.Model;
         var catalog = await _services.LoadCatalogAsync(cancellationToken).ConfigureAwait(false);
+        if (provider.Kind == ProviderKind.Gguf)
+        {
+            catalog = ChatClientFactory.CatalogFor(provider, catalog); // the file's own tokenizer and template: exact
+        }
+
         var known = catalog.Find(modelId);
 
         // An unknown model is counted under its own id, so a calibration learned from earlier chats with it applies.

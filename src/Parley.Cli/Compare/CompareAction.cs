@@ -136,7 +136,8 @@ internal sealed class CompareAction
                 _services.Interaction.WarnOnce(unknownModel);
             }
 
-            var described = new ComparedModel(label, provider, info, modelCatalog, null, info.ContextWindow is null ? "unknown" : "catalog");
+            var source = provider.Kind == ProviderKind.Gguf ? "GGUF metadata" : info.ContextWindow is null ? "unknown" : "catalog";
+            var described = new ComparedModel(label, provider, info, modelCatalog, null, source);
             return new CompareTarget(described, CliChatClients.Create(provider, reliability, _services.Interaction, modelCatalog, _services.TokenCounter));
         }
 

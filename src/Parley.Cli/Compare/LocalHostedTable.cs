@@ -61,6 +61,11 @@ internal static class LocalHostedTable
             return $"model pulled into Ollama at {Authority(provider.BaseUrl)}" + (what.Length > 0 ? $" ({what})" : string.Empty);
         }
 
+        if (provider.Kind == ProviderKind.Gguf)
+        {
+            return "a GGUF file run in-process by llama.cpp, no server";
+        }
+
         if (provider.ApiKey is not null)
         {
             return provider.ApiKeyVariable is { } variable ? $"an API key ({variable})" : "an API key (from the config)";
@@ -86,7 +91,7 @@ internal static class LocalHostedTable
         return $"{measured}${Price(input)} in / ${Price(output)} out per 1M tokens";
     }
 
-    private static string Privacy(ComparedModel model) => HostKinds.Of(model.Provider.BaseUrl) switch
+    private static string Privacy(ComparedModel model) => model.Provider.Kind == ProviderKind.Gguf ? "prompts never leave this process" : HostKinds.Of(model.Provider.BaseUrl) switch
     {
         HostKind.Loopback => $"prompts stay on this machine ({model.Provider.BaseUrl.Host})",
         HostKind.Network => $"prompts stay on your network ({model.Provider.BaseUrl.Host})",
@@ -123,7 +128,8 @@ internal static class LocalHostedTable
     private static string Reliability(ComparisonResult result)
     {
         var answered = $"{result.Turns.Count}/{result.Runs} runs answered";
-        return result.Model.IsLocal
+        return result.Model.Provider.Kind == ProviderKind.Gguf ? $"{answered}; no server: the file and this machine's memory"
+            : result.Model.IsLocal
             ? $"{answered}; depends on the server at {Authority(result.Model.Provider.BaseUrl)} running"
             : $"{answered}; hosted service ({result.Model.Provider.BaseUrl.Host})";
     }

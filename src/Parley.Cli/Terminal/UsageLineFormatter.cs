@@ -57,6 +57,17 @@ internal static class UsageLineFormatter
             line.Append(" · ").Append(speed.ToString("0", Invariant)).Append(" tok/s");
         }
 
+        // A local model's own timings (llama.cpp in-process, Ollama): how fast it read the prompt, and a cold load.
+        if (ServerTimings.PromptTokensPerSecond(turn.Usage) is { } promptSpeed)
+        {
+            line.Append(" · prompt ").Append(promptSpeed.ToString("0", Invariant)).Append(" tok/s");
+        }
+
+        if (ServerTimings.LoadTime(turn.Usage) is { } load && load >= TimeSpan.FromMilliseconds(1))
+        {
+            line.Append(" · load ").Append(Duration(load));
+        }
+
         AppendSummaryCalls(line, turn.Context?.SummaryCalls);
         return line.ToString();
     }

@@ -29,6 +29,11 @@ public static class ChatClientFactory
             return OllamaChatClients.Create(provider, options);
         }
 
+        if (provider.Kind == ProviderKind.Gguf)
+        {
+            return GgufModels.ChatClient(provider);
+        }
+
         var handler = options.Handler ?? new SocketsHttpHandler
         {
             ConnectTimeout = options.ConnectTimeout ?? DefaultConnectTimeout,
@@ -75,12 +80,19 @@ public static class ChatClientFactory
 
     /// <summary>
     /// The catalog as it applies to <paramref name="provider"/>'s model: a model served by Ollama is local and free
-    /// even when the catalog does not know it; other providers use the catalog as it is.
+    /// even when the catalog does not know it; a GGUF file is loaded and its own entry added (window from the file,
+    /// exact tokenizer, $0 unless the config prices it; <see cref="ParleyConfigurationException"/> when the file is
+    /// missing or corrupt); other providers use the catalog as it is.
     /// </summary>
     public static ModelCatalog CatalogFor(ResolvedProvider provider, ModelCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(catalog);
+        if (provider.Kind == ProviderKind.Gguf)
+        {
+            return GgufModels.Catalog(provider, catalog);
+        }
+
         if (provider.Kind != ProviderKind.Ollama)
         {
             return catalog;

@@ -14,4 +14,7 @@ public enum ProviderKind
 
     /// <summary>Ollama's native API (<c>/api/chat</c>, <c>/api/tags</c>, <c>/api/show</c>) through OllamaSharp; no key.</summary>
     Ollama,
+
+    /// <summary>A GGUF model file run in-process through llama.cpp (Parley.Llama); the model is the file's path or a <c>gguf</c> alias. No key, no server.</summary>
+    Gguf,
 }

@@ -4,7 +4,7 @@ namespace Parley.Hosting;
 internal static class ProviderKindNames
 {
     /// <summary>The names accepted in the config file, in documentation order.</summary>
-    public static IReadOnlyList<string> All { get; } = ["openai", "openai-compatible", "azure-openai", "ollama"];
+    public static IReadOnlyList<string> All { get; } = ["openai", "openai-compatible", "azure-openai", "ollama", "gguf"];
 
     /// <summary>The config-file name of a kind.</summary>
     public static string ToName(ProviderKind kind) => kind switch
@@ -13,6 +13,7 @@ internal static class ProviderKindNames
         ProviderKind.OpenAICompatible => "openai-compatible",
         ProviderKind.AzureOpenAI => "azure-openai",
         ProviderKind.Ollama => "ollama",
+        ProviderKind.Gguf => "gguf",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -25,6 +26,7 @@ internal static class ProviderKindNames
             case "openai-compatible": kind = ProviderKind.OpenAICompatible; return true;
             case "azure-openai" or "azure": kind = ProviderKind.AzureOpenAI; return true;
             case "ollama": kind = ProviderKind.Ollama; return true;
+            case "gguf": kind = ProviderKind.Gguf; return true;
             default: kind = default; return false;
         }
     }

@@ -24,6 +24,12 @@ public sealed record ResolvedProvider
     /// <summary>Azure OpenAI's <c>api-version</c>.</summary>
     public string? ApiVersion { get; init; }
 
+    /// <summary>
+    /// For a <see cref="ProviderKind.Gguf"/> provider: the file and how to open it (from the config's <c>gguf</c> entry
+    /// named by the model, or the path given); null for other kinds.
+    /// </summary>
+    public GgufModelSettings? Gguf { get; init; }
+
     /// <summary>Model aliases of this provider.</summary>
     public IReadOnlyDictionary<string, string> Aliases { get; init; } = new Dictionary<string, string>();
 

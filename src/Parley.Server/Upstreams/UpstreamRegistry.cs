@@ -13,6 +13,7 @@ internal sealed class UpstreamRegistry : IDisposable
 {
     private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FailedListLifetime = TimeSpan.FromSeconds(30);
+    private static readonly Uri InProcessChatUrl = new("http://in-process.invalid/v1/chat/completions");
 
     private readonly GatewaySources _sources;
     private readonly ParleyGatewayOptions _options;
@@ -48,6 +49,11 @@ internal sealed class UpstreamRegistry : IDisposable
             return null;
         }
 
+        if (provider.Kind == ProviderKind.Gguf)
+        {
+            return GgufRoute(model, provider);
+        }
+
         var known = !string.Equals(bare, provider.Model, StringComparison.Ordinal)
             || _sources.Catalog.Find(provider.Model) is not null
             || (await ListAsync(provider, cancellationToken).ConfigureAwait(false)).Contains(provider.Model, StringComparer.Ordinal);
@@ -72,6 +78,27 @@ internal sealed class UpstreamRegistry : IDisposable
         }
 
         var route = new UpstreamRoute(provider, Endpoint(provider, "chat/completions"), ClientFor(provider), _sources.Catalog.Resolve(provider.Model));
+        return _routes.GetOrAdd(model, route);
+    }
+
+    // A GGUF file served in-process: loaded on first use (a missing or corrupt file serves nothing: 404), counted by
+    // its own tokenizer, its window from the file.
+    private UpstreamRoute? GgufRoute(string model, ResolvedProvider provider)
+    {
+        ModelCatalog catalog;
+        try
+        {
+            catalog = ChatClientFactory.CatalogFor(provider, _sources.Catalog);
+        }
+        catch (ParleyConfigurationException)
+        {
+            return null;
+        }
+
+        var client = _clients.GetOrAdd(
+            "gguf:" + provider.BaseUrl,
+            _ => new HttpClient(new InProcessChatHandler(ChatClientFactory.Create(provider), provider.Model)) { Timeout = Timeout.InfiniteTimeSpan });
+        var route = new UpstreamRoute(provider, InProcessChatUrl, client, catalog.Resolve(provider.Model));
         return _routes.GetOrAdd(model, route);
     }
 
@@ -113,7 +140,7 @@ internal sealed class UpstreamRegistry : IDisposable
             try
             {
                 var provider = resolver.Resolve(new ConnectionOverrides { Provider = name }, requireKey: true);
-                if (provider.Kind != ProviderKind.AzureOpenAI)
+                if (provider.Kind is not (ProviderKind.AzureOpenAI or ProviderKind.Gguf))
                 {
                     providers.Add(provider);
                 }

@@ -72,6 +72,11 @@ public sealed class ModelCatalog
     public ModelInfo? Find(string modelId)
     {
         ArgumentNullException.ThrowIfNull(modelId);
+        if (byName.TryGetValue(modelId.Trim(), out CatalogEntry? exact))
+        {
+            return exact.Info; // an id added as it is (With), e.g. a local file's "ollama/NAME", before any normalization
+        }
+
         string id = ModelIdResolver.Normalize(modelId);
         if (id.Length == 0)
         {
@@ -197,6 +202,22 @@ public sealed class ModelCatalog
             }
         }
 
+        return new ModelCatalog(framings, layered);
+    }
+
+    /// <summary>
+    /// Returns a new catalog with <paramref name="model"/> added under its <see cref="ModelInfo.Id"/>, replacing an entry
+    /// with that id: a model known only at run time, such as a local GGUF file whose limits come from its metadata.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <returns>The new catalog; this catalog is unchanged.</returns>
+    public ModelCatalog With(ModelInfo model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var entry = new CatalogEntry(model.Id, [], model, [], null);
+        var layered = new List<CatalogEntry>(entries.Count + 1);
+        layered.AddRange(entries.Where(e => !string.Equals(e.Id, model.Id, StringComparison.OrdinalIgnoreCase)));
+        layered.Add(entry);
         return new ModelCatalog(framings, layered);
     }
 

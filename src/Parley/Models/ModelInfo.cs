@@ -124,8 +124,21 @@ public sealed record ModelInfo
     public bool IsLocal { get; init; }
 
     /// <summary>
-    /// True when Parley reproduces the provider's billed prompt tokens: an OpenAI model with a shipped encoding.
-    /// Other models get calibrated estimates.
+    /// The model's own prompt counter, for a model loaded in-process (Parley.Llama's GGUF models): the exact tokens of
+    /// the prompt the model is fed for these messages, its chat template and reply prompt included. When set (with
+    /// <see cref="TextTokenCounter"/>), <see cref="TokenCounter"/> counts with it and <see cref="HasExactTokenizer"/> is true.
     /// </summary>
-    public bool HasExactTokenizer => Provider == OpenAIProvider && TokenEncodings.IsSupported(Encoding);
+    public Func<IReadOnlyList<ChatMessage>, int>? PromptTokenCounter { get; init; }
+
+    /// <summary>The model's own count of a text alone (no template), used with <see cref="PromptTokenCounter"/>.</summary>
+    public Func<string, int>? TextTokenCounter { get; init; }
+
+    /// <summary>
+    /// True when Parley reproduces the provider's billed prompt tokens: an OpenAI model with a shipped encoding, or a
+    /// local model counted by its own tokenizer (<see cref="PromptTokenCounter"/>). Other models get calibrated estimates.
+    /// </summary>
+    public bool HasExactTokenizer => OwnCounter || (Provider == OpenAIProvider && TokenEncodings.IsSupported(Encoding));
+
+    /// <summary>True when the model counts its own prompts (<see cref="PromptTokenCounter"/> and <see cref="TextTokenCounter"/>).</summary>
+    internal bool OwnCounter => PromptTokenCounter is not null && TextTokenCounter is not null;
 }

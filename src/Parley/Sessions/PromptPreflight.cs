@@ -89,6 +89,11 @@ internal sealed class PromptPreflight
     /// </summary>
     internal static long WithFraming(long bound, int messageCount, ModelInfo? model)
     {
+        if (model is { OwnCounter: true })
+        {
+            return long.MaxValue; // its own template's framing is unknown here: always counted (by the model's own tokenizer)
+        }
+
         var framing = model?.Framing ?? ChatFraming.OpenAIChat;
         var perMessage = framing.PerMessage + framing.PerName + 2; // the role: one token for the standard roles, two allowed
         return bound + Math.Max(0, framing.ReplyPriming - PromptBytes) + (messageCount * Math.Max(0, perMessage - MessageFraming));

@@ -120,6 +120,11 @@ public sealed class TokenCounter
     public TokenCount CountText(string text, ModelInfo? model)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (model is { OwnCounter: true })
+        {
+            return new TokenCount(model.TextTokenCounter!(text), false);
+        }
+
         string encoding = EncodingFor(model, out bool exact);
         int tokens = TokenEncodings.Count(encoding, text);
         return exact ? new TokenCount(tokens, false) : Scale(tokens, model);
@@ -132,6 +137,12 @@ public sealed class TokenCounter
     public TokenCount CountMessage(ChatMessage message, ModelInfo? model)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (model is { OwnCounter: true })
+        {
+            // A message's share of a prompt: the prompt with it, less the prompt without it (the reply prompt, a BOS).
+            return new TokenCount(model.PromptTokenCounter!([message]) - model.PromptTokenCounter!([]), false);
+        }
+
         string encoding = EncodingFor(model, out bool exact);
         (int tokens, bool estimated) = Framed(message, model, encoding);
         return exact ? new TokenCount(tokens, estimated) : Scale(tokens, model);
@@ -147,6 +158,11 @@ public sealed class TokenCounter
     public TokenCount CountPrompt(IEnumerable<ChatMessage> messages, ModelInfo? model, IEnumerable<AITool>? tools = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        if (model is { OwnCounter: true })
+        {
+            return new TokenCount(model.PromptTokenCounter!(messages as IReadOnlyList<ChatMessage> ?? [.. messages]), false);
+        }
+
         string encoding = EncodingFor(model, out bool exact);
         (int tokens, bool estimated) = RawPrompt(messages, model, encoding, tools);
         return exact ? new TokenCount(tokens, estimated) : Scale(tokens, model);
@@ -188,6 +204,11 @@ public sealed class TokenCounter
     internal Func<TokenCount> CountPromptLater(IReadOnlyList<ChatMessage> messages, ModelInfo? model, IEnumerable<AITool>? tools)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        if (model is { OwnCounter: true })
+        {
+            return () => new TokenCount(model.PromptTokenCounter!(messages), false);
+        }
+
         string encoding = EncodingFor(model, out bool exact);
         double ratio = exact || model is null ? 1.0 : GetCalibrationRatio(model);
         return () =>
@@ -255,7 +276,7 @@ public sealed class TokenCounter
     }
 
     /// <summary>Whether counting for <paramref name="model"/> would find its tokenizer already in memory.</summary>
-    internal static bool IsTokenizerLoaded(ModelInfo? model) => TokenEncodings.IsLoaded(EncodingFor(model, out _));
+    internal static bool IsTokenizerLoaded(ModelInfo? model) => model is { OwnCounter: true } || TokenEncodings.IsLoaded(EncodingFor(model, out _));
 
     private static string EncodingFor(ModelInfo? model, out bool exact)
     {

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.AI;
 
-// Compiled into Parley.Hosting too (its Ollama adapter writes these timings), in its own namespace there so the test
-// assembly, which sees both assemblies' internals, is not left with two Parley.ServerTimings.
+// Compiled into Parley.Hosting and Parley.Llama too (their Ollama and GGUF clients write these timings), in their own
+// namespaces there so the test assembly, which sees all three assemblies' internals, is not left with two Parley.ServerTimings.
 #if PARLEY_HOSTING
 namespace Parley.Hosting;
+#elif PARLEY_LLAMA
+namespace Parley.Llama;
 #else
 namespace Parley;
 #endif
@@ -26,6 +28,15 @@ internal static class ServerTimings
 
     /// <summary>The time the server spent generating the output, or null when it reported none.</summary>
     public static TimeSpan? GenerationTime(UsageDetails? usage) => Read(usage, GenerationNanoseconds);
+
+    /// <summary>The time the server spent reading the prompt, or null when it reported none.</summary>
+    public static TimeSpan? PromptTime(UsageDetails? usage) => Read(usage, PromptNanoseconds);
+
+    /// <summary>Prompt tokens per second over the server's prompt time, or null when either is unknown.</summary>
+    public static double? PromptTokensPerSecond(UsageDetails? usage) =>
+        usage?.InputTokenCount is > 0 && PromptTime(usage) is { } time && time > TimeSpan.Zero
+            ? usage.InputTokenCount.Value / time.TotalSeconds
+            : null;
 
     /// <summary>The time the server spent loading the model, or null when it reported none.</summary>
     public static TimeSpan? LoadTime(UsageDetails? usage) => Read(usage, LoadNanoseconds);
