@@ -16,6 +16,7 @@ internal static class ChatCommand
         var tools = new ToolOptionSet();
         var noMemory = new Option<bool>("--no-memory") { Description = "Send every turn without the earlier ones (stateless)" };
         var noStream = new Option<bool>("--no-stream") { Description = "Wait for each complete answer instead of streaming it" };
+        var hideReasoning = ReasoningDisplay.HideOption();
         var usage = new Option<bool>("--usage", "-u") { Description = "Print token usage on stderr after each answer" };
         connection.AddTo(command);
         generation.AddTo(command);
@@ -26,6 +27,7 @@ internal static class ChatCommand
         command.Add(noMemory);
         command.Add(noStream);
         command.Add(usage);
+        command.Add(hideReasoning);
 
         command.SetAction(async (parse, ct) =>
         {
@@ -62,7 +64,7 @@ internal static class ChatCommand
                 approver.AfterAsking = presenter.BeginAnswer;
             }
 
-            return await new ChatRepl(context, input, presenter, stream: !parse.GetValue(noStream)).RunAsync(built.FirstPrompt, ct).ConfigureAwait(false);
+            return await new ChatRepl(context, input, presenter, stream: !parse.GetValue(noStream), showReasoning: !parse.GetValue(hideReasoning)).RunAsync(built.FirstPrompt, ct).ConfigureAwait(false);
         });
         return command;
     }

@@ -12,10 +12,12 @@ internal sealed class ChatRepl
     private readonly IReplInput _input;
     private readonly IAnswerPresenter _presenter;
     private readonly bool _stream;
+    private readonly bool _showReasoning;
     private int _refused;
 
-    public ChatRepl(ReplContext context, IReplInput input, IAnswerPresenter presenter, bool stream = true)
+    public ChatRepl(ReplContext context, IReplInput input, IAnswerPresenter presenter, bool stream = true, bool showReasoning = true)
     {
+        _showReasoning = showReasoning;
         _context = context;
         _input = input;
         _presenter = presenter;
@@ -90,6 +92,11 @@ internal sealed class ChatRepl
                 var stream = session.StreamAsync(question, token);
                 await foreach (var update in stream.ConfigureAwait(false))
                 {
+                    if (_showReasoning && ShownAnswer.ReasoningOf(update) is { Length: > 0 } reasoning)
+                    {
+                        await _presenter.WriteReasoningAsync(reasoning).ConfigureAwait(false);
+                    }
+
                     await _presenter.WriteAsync(ShownAnswer.Of(update), token).ConfigureAwait(false);
                 }
 
@@ -98,6 +105,11 @@ internal sealed class ChatRepl
             else
             {
                 last = await session.SendAsync(question, token).ConfigureAwait(false);
+                if (_showReasoning && last.Reasoning is { Length: > 0 } reasoning)
+                {
+                    await _presenter.WriteReasoningAsync(reasoning).ConfigureAwait(false);
+                }
+
                 await _presenter.WriteAsync(ShownAnswer.Of(last), token).ConfigureAwait(false);
             }
 
