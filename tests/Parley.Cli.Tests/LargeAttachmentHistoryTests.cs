@@ -40,4 +40,23 @@ public class LargeAttachmentHistoryTests
         // The path is for the history only: it never goes upstream.
         Assert.All(server.Requests, r => Assert.DoesNotContain(parley.WorkingDirectory, r.Body, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task AttachLargeImage_FileGone_HistoryShowsItNotKeptOnALineOfItsOwn()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.Enqueue(ScriptedResponse.Text("A black square."));
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
+        var file = Path.Combine(parley.WorkingDirectory, "big.png");
+        await File.WriteAllBytesAsync(file, TestImages.Png(64, 64, padding: 300 * 1024));
+        var first = await parley.RunAsync(stdin: "", "-m", "gpt-4o", "-a", "big.png", "What is this?");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        File.Delete(file);
+
+        var id = (await ParleyDatabase.ListAsync(parley)).Single().Id;
+        var show = await parley.RunAsync("", "history", "show", id);
+
+        Assert.True(show.ExitCode == 0, show.ToString());
+        Assert.True(show.Stdout.Contains("User: What is this?\n[image not kept: big.png, image/png, ", StringComparison.Ordinal), show.Stdout);
+    }
 }
