@@ -75,4 +75,40 @@ public class ReasoningDisplayTests
         Assert.Contains("Hello there!", history.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("greets", history.Stdout, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Chat_Piped_ReasoningOnStderrBeforeTheAnswer_NotSavedNorSentBack(bool stream)
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.Enqueue(ScriptedResponse.Text("Hello there!").WithReasoning("The user greets me; ", "a short greeting back will do."));
+        server.Enqueue(ScriptedResponse.Text("Again!").WithReasoning("Once more."));
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
+
+        var r = await parley.RunAsync("hi\nagain\n", stream ? ["chat", "-m", "deepseek-reasoner"] : ["chat", "--no-stream", "-m", "deepseek-reasoner"]);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("Hello there!\nAgain!\n", r.Stdout);
+        Assert.True(r.Stderr.Contains(Thought + "\nOnce more.\n", StringComparison.Ordinal), r.ToString());
+        Assert.DoesNotContain("greets", server.Requests[1].Body, StringComparison.Ordinal);
+        var id = (await ParleyDatabase.ListAsync(parley)).Single().Id;
+        var history = await parley.RunAsync(stdin: "", "history", "show", id);
+        Assert.Contains("Again!", history.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("greets", history.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Chat_HideReasoning_ShowsNoReasoning()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.Enqueue(ScriptedResponse.Text("Hello there!").WithReasoning("The user greets me; ", "a short greeting back will do."));
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
+
+        var r = await parley.RunAsync("hi\n", "chat", "--hide-reasoning", "-m", "deepseek-reasoner");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("Hello there!\n", r.Stdout);
+        Assert.DoesNotContain("greets", r.Stderr, StringComparison.Ordinal);
+    }
 }

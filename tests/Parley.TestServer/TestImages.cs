@@ -9,8 +9,12 @@ public static class TestImages
 {
     private static readonly uint[] CrcTable = BuildCrcTable();
 
-    /// <summary>A valid PNG of <paramref name="width"/>×<paramref name="height"/> pixels, all black (8-bit RGB).</summary>
-    public static byte[] Png(int width, int height)
+    /// <summary>
+    /// A valid PNG of <paramref name="width"/>×<paramref name="height"/> pixels, all black (8-bit RGB); with
+    /// <paramref name="padding"/>, a private ancillary chunk of that many seeded random bytes makes the file that much larger
+    /// (black pixels compress to almost nothing), as decoders skip such chunks.
+    /// </summary>
+    public static byte[] Png(int width, int height, int padding = 0)
     {
         using var output = new MemoryStream();
         output.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
@@ -34,6 +38,13 @@ public static class TestImages
         }
 
         WriteChunk(output, "IDAT", pixels.ToArray());
+        if (padding > 0)
+        {
+            var filler = new byte[padding];
+            new Random(padding).NextBytes(filler);
+            WriteChunk(output, "prVt", filler);
+        }
+
         WriteChunk(output, "IEND", []);
         return output.ToArray();
     }

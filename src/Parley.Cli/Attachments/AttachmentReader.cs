@@ -19,6 +19,9 @@ internal static class AttachmentReader
     /// <summary>The most text one attachment may add (a text file, or a PDF's extracted text), in UTF-8 bytes.</summary>
     public const int MaxTextBytes = 1024 * 1024;
 
+    /// <summary>The <see cref="AIContent.AdditionalProperties"/> key the history reads a large attachment's file path from.</summary>
+    private const string PathProperty = "path";
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Reads every source, in order; the first that cannot be attached stops with its reason.</summary>
@@ -57,7 +60,7 @@ internal static class AttachmentReader
                 throw Refused(source, $"it starts like a {format} image but its size cannot be read (a damaged file?)");
             }
 
-            return new Attachment(source, new DataContent(bytes, mediaType) { Name = name }, $"{name} ({format} image, {width}×{height})");
+            return new Attachment(source, FileData(source, name, bytes, mediaType), $"{name} ({format} image, {width}×{height})");
         }
 
         if (bytes.AsSpan().StartsWith("%PDF-"u8))
@@ -78,7 +81,7 @@ internal static class AttachmentReader
     {
         if (model is { SupportsFileInput: true })
         {
-            return new Attachment(source, new DataContent(bytes, "application/pdf") { Name = name }, $"{name} (PDF, sent as a file)");
+            return new Attachment(source, FileData(source, name, bytes, "application/pdf"), $"{name} (PDF, sent as a file)");
         }
 
         string text;
@@ -100,6 +103,16 @@ internal static class AttachmentReader
         CheckTextSize(source, text, "its text has");
         return new Attachment(source, FileText(name, text), $"{name} (PDF, text of {Wording.Count(pages, "page")})");
     }
+
+    /// <summary>
+    /// A file's bytes as a part, with its absolute path in <see cref="PathProperty"/>: the history keeps an attachment over
+    /// its inline limit as a reference and reads it again from there (docs/storage.md). The chat client sends only the bytes.
+    /// </summary>
+    private static DataContent FileData(string source, string name, byte[] bytes, string mediaType) => new(bytes, mediaType)
+    {
+        Name = name,
+        AdditionalProperties = new AdditionalPropertiesDictionary { [PathProperty] = Path.GetFullPath(source) },
+    };
 
     private static async Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken)
     {

@@ -14,8 +14,10 @@ internal static class ChatCommand
         var conversation = new ConversationOptionSet();
         var contextOptions = new ContextOptionSet();
         var tools = new ToolOptionSet();
+        var structured = new StructuredOutputOptionSet();
         var noMemory = new Option<bool>("--no-memory") { Description = "Send every turn without the earlier ones (stateless)" };
         var noStream = new Option<bool>("--no-stream") { Description = "Wait for each complete answer instead of streaming it" };
+        var hideReasoning = ReasoningDisplay.HideOption();
         var usage = new Option<bool>("--usage", "-u") { Description = "Print token usage on stderr after each answer" };
         connection.AddTo(command);
         generation.AddTo(command);
@@ -23,17 +25,22 @@ internal static class ChatCommand
         conversation.AddTo(command);
         contextOptions.AddTo(command);
         tools.AddTo(command);
+        structured.AddTo(command);
         command.Add(noMemory);
         command.Add(noStream);
         command.Add(usage);
+        command.Add(hideReasoning);
 
         command.SetAction(async (parse, ct) =>
         {
             var s = services();
+            var responseFormat = structured.Read(parse, Environment.CurrentDirectory);
+            var generationOptions = generation.Read(parse);
+            StructuredOutputOptionSet.Apply(generationOptions, responseFormat);
             var request = new SessionRequest
             {
                 Connection = connection.Read(parse),
-                Generation = generation.Read(parse),
+                Generation = generationOptions,
                 SystemPrompt = parse.GetValue(generation.System),
                 MessagesFile = parse.GetValue(conversation.Messages),
                 Memory = !parse.GetValue(noMemory),
@@ -62,7 +69,7 @@ internal static class ChatCommand
                 approver.AfterAsking = presenter.BeginAnswer;
             }
 
-            return await new ChatRepl(context, input, presenter, stream: !parse.GetValue(noStream)).RunAsync(built.FirstPrompt, ct).ConfigureAwait(false);
+            return await new ChatRepl(context, input, presenter, stream: !parse.GetValue(noStream), showReasoning: !parse.GetValue(hideReasoning), responseFormat: responseFormat).RunAsync(built.FirstPrompt, ct).ConfigureAwait(false);
         });
         return command;
     }

@@ -135,7 +135,7 @@ internal sealed class PromptCommand
 
         if (request.ResponseFormat is { } format)
         {
-            if (StructuredAnswer(turn, format) is not { } value)
+            if (StructuredAnswer.Check(turn, format, ui) is not { } value)
             {
                 await CliChatClients.WhenCalibratedAsync(session.Client).ConfigureAwait(false);
                 return ExitCodes.RuntimeError;
@@ -189,27 +189,5 @@ internal sealed class PromptCommand
         }
 
         return ExitCodes.Ok;
-    }
-
-    // The answer as the JSON asked for, or null after saying on stderr why it is not (a refusal, invalid JSON, a
-    // schema violation): exit 1, with no second call to repair it.
-    private JsonElement? StructuredAnswer(ChatTurn turn, ChatResponseFormat format)
-    {
-        var ui = _services.Interaction;
-        if (turn.Refusal is { } refusal)
-        {
-            ui.Error($"the model refused: {refusal}");
-            return null;
-        }
-
-        var text = turn.Text.Trim();
-        if (StructuredOutput.Validate(format, text) is { } reason)
-        {
-            ui.Error(turn.FinishReason == ChatFinishReason.Length ? $"{reason} (the answer was cut at the output limit)" : reason);
-            return null;
-        }
-
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
     }
 }

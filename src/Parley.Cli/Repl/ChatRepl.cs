@@ -4,7 +4,9 @@ namespace Parley.Cli;
 
 /// <summary>
 /// The chat loop: read an input, run a slash command or send a turn with memory, show the streamed answer.
-/// Ctrl+C during an answer stops that answer (kept, marked interrupted); at the prompt it ends the program.
+/// Ctrl+C during an answer stops that answer (kept, marked interrupted); at the prompt it ends the program. With a
+/// response format (<c>--schema</c>, <c>--json-object</c>) each answer is buffered and shown only when valid; an invalid
+/// one is reported, stays in the conversation, and the chat goes on (exit 1 at the end).
 /// </summary>
 internal sealed class ChatRepl
 {
@@ -12,10 +14,14 @@ internal sealed class ChatRepl
     private readonly IReplInput _input;
     private readonly IAnswerPresenter _presenter;
     private readonly bool _stream;
+    private readonly bool _showReasoning;
+    private readonly ChatResponseFormat? _responseFormat;
     private int _refused;
 
-    public ChatRepl(ReplContext context, IReplInput input, IAnswerPresenter presenter, bool stream = true)
+    public ChatRepl(ReplContext context, IReplInput input, IAnswerPresenter presenter, bool stream = true, bool showReasoning = true, ChatResponseFormat? responseFormat = null)
     {
+        _responseFormat = responseFormat;
+        _showReasoning = showReasoning;
         _context = context;
         _input = input;
         _presenter = presenter;
@@ -90,7 +96,15 @@ internal sealed class ChatRepl
                 var stream = session.StreamAsync(question, token);
                 await foreach (var update in stream.ConfigureAwait(false))
                 {
-                    await _presenter.WriteAsync(ShownAnswer.Of(update), token).ConfigureAwait(false);
+                    if (_showReasoning && ShownAnswer.ReasoningOf(update) is { Length: > 0 } reasoning)
+                    {
+                        await _presenter.WriteReasoningAsync(reasoning).ConfigureAwait(false);
+                    }
+
+                    if (_responseFormat is null)
+                    {
+                        await _presenter.WriteAsync(ShownAnswer.Of(update), token).ConfigureAwait(false);
+                    }
                 }
 
                 last = await stream.Turn.ConfigureAwait(false);
@@ -98,7 +112,28 @@ internal sealed class ChatRepl
             else
             {
                 last = await session.SendAsync(question, token).ConfigureAwait(false);
-                await _presenter.WriteAsync(ShownAnswer.Of(last), token).ConfigureAwait(false);
+                if (_showReasoning && last.Reasoning is { Length: > 0 } reasoning)
+                {
+                    await _presenter.WriteReasoningAsync(reasoning).ConfigureAwait(false);
+                }
+
+                if (_responseFormat is null)
+                {
+                    await _presenter.WriteAsync(ShownAnswer.Of(last), token).ConfigureAwait(false);
+                }
+            }
+
+            var valid = true;
+            if (_responseFormat is { } format)
+            {
+                if (StructuredAnswer.Check(last, format, _context.Ui) is { } value)
+                {
+                    await _presenter.WriteAsync(value.GetRawText(), token).ConfigureAwait(false);
+                }
+                else
+                {
+                    valid = false;
+                }
             }
 
             await _presenter.EndAnswerAsync().ConfigureAwait(false);
@@ -107,7 +142,7 @@ internal sealed class ChatRepl
                 _context.Ui.Note(contextNotice);
             }
 
-            if (last.Refusal is not null)
+            if (last.Refusal is not null && _responseFormat is null)
             {
                 _context.Ui.Note(ShownAnswer.RefusalNote);
             }
@@ -133,7 +168,7 @@ internal sealed class ChatRepl
                 _context.Ui.Note(reached);
             }
 
-            return true;
+            return valid;
         }
         catch (OperationCanceledException) when (!interrupts.ApplicationInterrupted)
         {

@@ -11,6 +11,12 @@ internal sealed class PlainAnswerPresenter : IAnswerPresenter
     {
     }
 
+    public Task WriteReasoningAsync(string text)
+    {
+        _ui.WriteReasoning(text);
+        return Task.CompletedTask;
+    }
+
     public Task WriteAsync(string chunk, CancellationToken cancellationToken) => _ui.WriteAnswerAsync(chunk, cancellationToken);
 
     public Task EndAnswerAsync() => _ui.EndAnswerAsync();

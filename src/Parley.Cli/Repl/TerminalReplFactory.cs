@@ -32,7 +32,7 @@ internal static class TerminalReplFactory
             ColorSystem = NoColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
             Interactive = InteractionSupport.Detect,
         });
-        return new MarkdownAnswerPresenter(stdout, Console.Error);
+        return new MarkdownAnswerPresenter(stdout, Console.Error, services.Interaction);
     }
 
     public static void Greet(CliServices services, BuiltSession built)

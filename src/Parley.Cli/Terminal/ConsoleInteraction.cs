@@ -190,7 +190,8 @@ internal sealed class ConsoleInteraction
     }
 
     // Reasoning streamed without a final newline: end its line on stderr before anything else is written.
-    private void EndReasoning()
+    /// <summary>Ends the reasoning's line, if one is open (an answer written elsewhere starts on a line of its own).</summary>
+    public void EndReasoning()
     {
         if (_reasoningLineOpen)
         {

@@ -16,6 +16,10 @@ internal static class MessageDisplay
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+    // The mark of the text the store puts in place of an attachment it kept only as a reference whose file is gone
+    // (MessageParts.MissingAttachmentProperty in the core): shown like an attachment, on a line of its own.
+    private const string NotKeptProperty = "parley.attachment_not_kept";
+
     /// <summary>The tool names of every call in <paramref name="messages"/> by call id, so a result can name its tool.</summary>
     public static Dictionary<string, string> ToolNames(IEnumerable<ChatMessage> messages)
     {
@@ -35,7 +39,7 @@ internal static class MessageDisplay
         var lineStart = true;
         foreach (var content in message.Contents)
         {
-            if (content is TextContent { Text: var piece })
+            if (content is TextContent { Text: var piece } textContent && !IsNotKept(textContent))
             {
                 text.Append(piece);
                 lineStart = piece.Length == 0 ? lineStart : piece.EndsWith('\n');
@@ -66,8 +70,11 @@ internal static class MessageDisplay
         FunctionResultContent result => $"← {toolNames.GetValueOrDefault(result.CallId, result.CallId)}{(result.Exception is null ? ":" : " failed:")} {OneLine(ResultText(result))}",
         DataContent data => $"[{Kind(data.MediaType)}: {(data.Name is { Length: > 0 } name ? name + ", " : string.Empty)}{data.MediaType}, {Size(data.Data.Length)}]",
         UriContent uri => $"[{Kind(uri.MediaType)}: {uri.Uri.OriginalString}, {uri.MediaType}]",
+        TextContent notKept when IsNotKept(notKept) => notKept.Text,
         _ => null,
     };
+
+    private static bool IsNotKept(TextContent content) => content.AdditionalProperties?.ContainsKey(NotKeptProperty) == true;
 
     /// <summary>A tool result as text: a string as it is, JSON as JSON, the text of content parts; a failure's message.</summary>
     public static string ResultText(FunctionResultContent result) => result.Result switch
