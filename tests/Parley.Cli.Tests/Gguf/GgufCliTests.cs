@@ -35,6 +35,53 @@ public sealed class GgufCliTests
     }
 
     [Fact]
+    public async Task OneShotJson_GgufModel_ReportsSpeedsAndLoadTime()
+    {
+        using var parley = new ParleyProcess();
+        var model = Model(parley);
+
+        var r = await parley.RunAsync(stdin: "", "-m", "gguf:" + model, "--max-tokens", "4", "--json", "Hello");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var json = JsonDocument.Parse(r.Stdout);
+        Assert.True(json.RootElement.GetProperty("prompt_tokens_per_second").GetDouble() > 0, r.Stdout);
+        Assert.True(json.RootElement.GetProperty("output_tokens_per_second").GetDouble() > 0, r.Stdout);
+        Assert.True(json.RootElement.GetProperty("load_ms").GetDouble() > 0, r.Stdout);
+    }
+
+    [Fact]
+    public async Task OneShotJson_HostedModel_SpeedsFromServerTimingsNull()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.Enqueue(ScriptedResponse.Text("Hosted answer.", promptTokens: 20, completionTokens: 4));
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
+
+        var r = await parley.RunAsync(stdin: "", "-m", "gpt-4o-mini", "--json", "Hello");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var json = JsonDocument.Parse(r.Stdout);
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("prompt_tokens_per_second").ValueKind);
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("load_ms").ValueKind);
+    }
+
+    [Fact]
+    public async Task HistoryShowJson_GgufChatTurn_DerivedOutputSpeed()
+    {
+        using var parley = new ParleyProcess();
+        var model = Model(parley);
+        var chat = await parley.RunAsync("Hello\n", "chat", "-m", "gguf:" + model, "--max-tokens", "4");
+        Assert.True(chat.ExitCode == 0, chat.Stderr);
+        var id = (await ParleyDatabase.ListAsync(parley))[0].Id;
+
+        var r = await parley.RunAsync(stdin: "", "history", "show", id, "--json");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var json = JsonDocument.Parse(r.Stdout);
+        var turn = json.RootElement.GetProperty("turns")[0];
+        Assert.True(turn.GetProperty("derived_output_tokens_per_second").GetDouble() > 0, r.Stdout);
+    }
+
+    [Fact]
     public async Task Tokens_GgufModel_ExactCountFromItsOwnTokenizer()
     {
         using var parley = new ParleyProcess();
