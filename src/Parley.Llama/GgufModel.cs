@@ -104,6 +104,10 @@ public sealed class GgufModel : IDisposable
         {
             throw new GgufModelException(path, $"llama.cpp could not load {path}: the file is corrupt, truncated or of an unsupported architecture.", e);
         }
+        catch (Exception e) when (LlamaNativeLibrary.IsMissing(e))
+        {
+            throw new GgufModelException(path, LlamaNativeLibrary.MissingMessage, e);
+        }
 
         watch.Stop();
         LlamaNativeLibrary.RecordLoaded();

@@ -82,6 +82,46 @@ public sealed class GgufCliTests
     }
 
     [Fact]
+    public async Task OneShot_NoLlamaCppBesideTheProgram_OneLineNamingTheBackendPackage()
+    {
+        using var parley = new ParleyProcess();
+        var model = Model(parley);
+        var alone = Path.Combine(parley.Root, "alone");
+        Directory.CreateDirectory(alone);
+        var (program, prefix) = ParleyProcess.Command;
+        // The build copied without its llama.cpp libraries (what a library user gets from Parley.Llama alone):
+        // every file beside the program, none of the runtimes/ folder's builds of llama.cpp.
+        var source = Path.GetDirectoryName(prefix.Length == 0 ? program : prefix[0])!;
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, file);
+            if (relative.StartsWith("runtimes", StringComparison.Ordinal) && (relative.Contains("llama", StringComparison.Ordinal) || relative.Contains("ggml", StringComparison.Ordinal) || relative.Contains("mtmd", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(alone, relative))!);
+            File.Copy(file, Path.Combine(alone, relative));
+        }
+
+        if (prefix.Length == 0)
+        {
+            parley.UsingCommand(Path.Combine(alone, Path.GetFileName(program)));
+        }
+        else
+        {
+            parley.UsingCommand(program, Path.Combine(alone, Path.GetFileName(prefix[0])));
+        }
+
+        var r = await parley.RunAsync(stdin: "", "-m", "gguf:" + model, "--max-tokens", "2", "hi");
+
+        Assert.True(r.ExitCode == 2, r.Stderr);
+        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: llama.cpp could not be loaded", line, StringComparison.Ordinal);
+        Assert.Contains("LLamaSharp.Backend.Cpu", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Tokens_GgufModel_ExactCountFromItsOwnTokenizer()
     {
         using var parley = new ParleyProcess();
