@@ -122,6 +122,35 @@ public sealed class GgufCliTests
     }
 
     [Fact]
+    public async Task ChatContext_GgufModel_WindowLabelledFromTheFilesMetadata()
+    {
+        using var parley = new ParleyProcess();
+        var model = Model(parley, context: 512);
+
+        var r = await parley.RunAsync("/context\n", "chat", "-m", "gguf:" + model);
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains($"Window: 512 tokens for {model} (the GGUF file's metadata)", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChatContext_GgufAliasWithContextSize_WindowLabelledCappedByTheSetting()
+    {
+        using var parley = new ParleyProcess();
+        var model = Model(parley, context: 512);
+        Directory.CreateDirectory(parley.ParleyHome);
+        File.WriteAllText(Path.Combine(parley.ParleyHome, "config.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["gguf"] = new Dictionary<string, object> { ["tiny"] = new Dictionary<string, object> { ["path"] = model, ["context_size"] = 128 } },
+        }));
+
+        var r = await parley.RunAsync("/context\n", "chat", "-m", "gguf:tiny");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("Window: 128 tokens for tiny (the GGUF file's 512, capped by context_size)", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Tokens_GgufModel_ExactCountFromItsOwnTokenizer()
     {
         using var parley = new ParleyProcess();
