@@ -77,7 +77,7 @@ public sealed class GgufModel : IDisposable
     /// <param name="options">How to open it, or null for the file's defaults.</param>
     /// <param name="cancellationToken">Cancels the load.</param>
     /// <returns>The loaded model.</returns>
-    /// <exception cref="GgufModelException">The file is missing, unreadable, not a GGUF model, or refused by llama.cpp.</exception>
+    /// <exception cref="GgufModelException">The file is missing, unreadable, not a GGUF model, or refused by llama.cpp; or no LLamaSharp backend is installed.</exception>
     public static async Task<GgufModel> LoadAsync(string path, GgufModelOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);

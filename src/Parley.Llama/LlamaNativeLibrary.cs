@@ -30,8 +30,10 @@ internal static class LlamaNativeLibrary
     {
         for (Exception? e = error; e is not null; e = e.InnerException)
         {
+            // LLamaSharp's NativeApi type initializer throws its RuntimeError; under NativeAOT the wrapper names no type.
             if (e is DllNotFoundException
-                || (e is TypeInitializationException init && init.TypeName?.StartsWith("LLama.Native.", StringComparison.Ordinal) == true))
+                || (e is TypeInitializationException init
+                    && (init.TypeName?.StartsWith("LLama.Native.", StringComparison.Ordinal) == true || init.InnerException is LLama.Exceptions.RuntimeError)))
             {
                 return true;
             }

@@ -69,7 +69,8 @@ public sealed class GgufCliTests
     {
         using var parley = new ParleyProcess();
         var model = Model(parley);
-        var chat = await parley.RunAsync("Hello\n", "chat", "-m", "gguf:" + model, "--max-tokens", "4");
+        // Enough tokens that the time after the first one is not under the history's millisecond resolution.
+        var chat = await parley.RunAsync("Hello\n", "chat", "-m", "gguf:" + model, "--max-tokens", "64");
         Assert.True(chat.ExitCode == 0, chat.Stderr);
         var id = (await ParleyDatabase.ListAsync(parley))[0].Id;
 
