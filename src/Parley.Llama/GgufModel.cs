@@ -77,7 +77,7 @@ public sealed class GgufModel : IDisposable
     /// <param name="options">How to open it, or null for the file's defaults.</param>
     /// <param name="cancellationToken">Cancels the load.</param>
     /// <returns>The loaded model.</returns>
-    /// <exception cref="GgufModelException">The file is missing, unreadable, not a GGUF model, or refused by llama.cpp.</exception>
+    /// <exception cref="GgufModelException">The file is missing, unreadable, not a GGUF model, or refused by llama.cpp; or no LLamaSharp backend is installed.</exception>
     public static async Task<GgufModel> LoadAsync(string path, GgufModelOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -103,6 +103,10 @@ public sealed class GgufModel : IDisposable
         catch (LoadWeightsFailedException e)
         {
             throw new GgufModelException(path, $"llama.cpp could not load {path}: the file is corrupt, truncated or of an unsupported architecture.", e);
+        }
+        catch (Exception e) when (LlamaNativeLibrary.IsMissing(e))
+        {
+            throw new GgufModelException(path, LlamaNativeLibrary.MissingMessage, e);
         }
 
         watch.Stop();

@@ -21,6 +21,27 @@ internal static class LlamaNativeLibrary
     /// <summary>The instruction set chosen, or null before <see cref="Configure"/>.</summary>
     public static AvxLevel? ChosenLevel { get; private set; }
 
+    /// <summary>The error when no llama.cpp library could be loaded: Parley.Llama leaves the backend to the application.</summary>
+    public const string MissingMessage =
+        "llama.cpp could not be loaded: no LLamaSharp backend is installed beside the program; add the package LLamaSharp.Backend.Cpu (or another LLamaSharp.Backend.*) to the application.";
+
+    /// <summary>Whether <paramref name="error"/> is LLamaSharp failing to find or load its native library.</summary>
+    public static bool IsMissing(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            // LLamaSharp's NativeApi type initializer throws its RuntimeError; under NativeAOT the wrapper names no type.
+            if (e is DllNotFoundException
+                || (e is TypeInitializationException init
+                    && (init.TypeName?.StartsWith("LLama.Native.", StringComparison.Ordinal) == true || init.InnerException is LLama.Exceptions.RuntimeError)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Chooses the build for this CPU; once per process, before any native call.</summary>
     public static void Configure()
     {

@@ -11,6 +11,12 @@ namespace Parley.Cli;
 /// </summary>
 internal static class GgufDiagnostics
 {
+    /// <summary>Where the model's window came from, for <c>/context</c>: the file's metadata, capped by <c>context_size</c>.</summary>
+    public static string? WindowSource(IChatClient client) => client.GetService<GgufModel>() is not { } model ? null
+        : model.ContextWindow < model.TrainedContextLength
+            ? $"the GGUF file's {model.TrainedContextLength.ToString("#,0", CultureInfo.InvariantCulture)}, capped by context_size"
+            : "the GGUF file's metadata";
+
     public static void Report(ConsoleInteraction interaction, IChatClient client)
     {
         if (client.GetService<GgufModel>() is not { } model)

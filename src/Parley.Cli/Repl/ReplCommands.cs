@@ -142,7 +142,8 @@ internal static class ReplCommands
     private static async Task Context(ReplContext context, string _, CancellationToken ct)
     {
         var report = await context.Session.GetContextReportAsync(ct).ConfigureAwait(false);
-        foreach (var line in ContextReportFormatter.Format(report, context.Session.Context))
+        var windowSource = context.Provider.Kind == ProviderKind.Gguf ? GgufDiagnostics.WindowSource(context.Session.Client) : null;
+        foreach (var line in ContextReportFormatter.Format(report, context.Session.Context, windowSource))
         {
             context.Ui.Note(line);
         }

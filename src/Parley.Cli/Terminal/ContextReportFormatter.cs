@@ -9,7 +9,10 @@ internal static class ContextReportFormatter
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static IReadOnlyList<string> Format(ContextReport report, IChatReducer? policy)
+    /// <param name="report">The report.</param>
+    /// <param name="policy">The session's context policy.</param>
+    /// <param name="windowSource">Where a window not learned from the server came from; "model catalog" when null.</param>
+    public static IReadOnlyList<string> Format(ContextReport report, IChatReducer? policy, string? windowSource = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         var lines = new List<string>();
@@ -27,7 +30,7 @@ internal static class ContextReportFormatter
             lines.Add(line.ToString());
             lines.Add(report.IsLearnedWindow
                 ? $"Window: {N(window)} tokens for {report.Model}, learned from the server" + (report.CatalogWindow is { } catalog ? $" (the catalog says {N(catalog)})" : string.Empty)
-                : $"Window: {N(window)} tokens for {report.Model} (model catalog)");
+                : $"Window: {N(window)} tokens for {report.Model} ({windowSource ?? "model catalog"})");
         }
         else
         {

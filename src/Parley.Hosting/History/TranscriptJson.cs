@@ -62,6 +62,7 @@ internal static class TranscriptJson
             json.WriteNumberOrNull("cost_usd", JsonOutputExtensions.TrimZeros(turn.CostUsd));
             json.WriteNumberOrNull("latency_ms", turn.Latency is { } latency ? Math.Round(latency.TotalMilliseconds, 1) : null);
             json.WriteNumberOrNull("time_to_first_token_ms", turn.TimeToFirstToken is { } ttft ? Math.Round(ttft.TotalMilliseconds, 1) : null);
+            json.WriteNumberOrNull("derived_output_tokens_per_second", DerivedOutputSpeed(turn));
             json.WriteString("finish_reason", turn.FinishReason?.Value);
             json.WriteString("error", turn.Error);
             json.WriteString("created_at", DisplayTime.Iso(turn.CreatedAt));
@@ -72,6 +73,14 @@ internal static class TranscriptJson
         json.WriteEndObject();
     });
 
+
+    // Output tokens over the time after the first token, from the saved latency and time to first token (the turns
+    // table keeps no server-measured timings): null when either is unknown or no time passed after the first token.
+    private static double? DerivedOutputSpeed(TurnRecord turn) =>
+        turn.Usage.OutputTokenCount is > 0 and var output && turn.Latency is { } latency && turn.TimeToFirstToken is { } ttft
+            && latency - ttft is var generation && generation > TimeSpan.Zero
+            ? Math.Round(output / generation.TotalSeconds, 1)
+            : null;
 
     private static long TotalTokens(TurnRecord turn) =>
         turn.Usage.TotalTokenCount ?? ((turn.Usage.InputTokenCount ?? 0) + (turn.Usage.OutputTokenCount ?? 0));

@@ -35,6 +35,123 @@ public sealed class GgufCliTests
     }
 
     [Fact]
+    public async Task OneShotJson_GgufModel_ReportsSpeedsAndLoadTime()
+    {
+        using var parley = new ParleyProcess();
+        var model = Model(parley);
+
+        var r = await parley.RunAsync(stdin: "", "-m", "gguf:" + model, "--max-tokens", "4", "--json", "Hello");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var json = JsonDocument.Parse(r.Stdout);
+        Assert.True(json.RootElement.GetProperty("prompt_tokens_per_second").GetDouble() > 0, r.Stdout);
+        Assert.True(json.RootElement.GetProperty("output_tokens_per_second").GetDouble() > 0, r.Stdout);
+        Assert.True(json.RootElement.GetProperty("load_ms").GetDouble() > 0, r.Stdout);
+    }
+
+    [Fact]
+    public async Task OneShotJson_HostedModel_SpeedsFromServerTimingsNull()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.Enqueue(ScriptedResponse.Text("Hosted answer.", promptTokens: 20, completionTokens: 4));
+        using var parley = new ParleyProcess().Against(server.OpenAIBaseUrl);
+
+        var r = await parley.RunAsync(stdin: "", "-m", "gpt-4o-mini", "--json", "Hello");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var json = JsonDocument.Parse(r.Stdout);
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("prompt_tokens_per_second").ValueKind);
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("load_ms").ValueKind);
+    }
+
+    [Fact]
+    public async Task HistoryShowJson_GgufChatTurn_DerivedOutputSpeed()
+    {
+        using var parley = new ParleyProcess();
+        var model = Model(parley);
+        // Enough tokens that the time after the first one is not under the history's millisecond resolution.
+        var chat = await parley.RunAsync("Hello\n", "chat", "-m", "gguf:" + model, "--max-tokens", "64");
+        Assert.True(chat.ExitCode == 0, chat.Stderr);
+        var id = (await ParleyDatabase.ListAsync(parley))[0].Id;
+
+        var r = await parley.RunAsync(stdin: "", "history", "show", id, "--json");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var json = JsonDocument.Parse(r.Stdout);
+        var turn = json.RootElement.GetProperty("turns")[0];
+        Assert.True(turn.GetProperty("derived_output_tokens_per_second").GetDouble() > 0, r.Stdout);
+    }
+
+    [Fact]
+    public async Task OneShot_NoLlamaCppBesideTheProgram_OneLineNamingTheBackendPackage()
+    {
+        using var parley = new ParleyProcess();
+        var model = Model(parley);
+        var alone = Path.Combine(parley.Root, "alone");
+        Directory.CreateDirectory(alone);
+        var (program, prefix) = ParleyProcess.Command;
+        // The build copied without its llama.cpp libraries (what a library user gets from Parley.Llama alone):
+        // every file beside the program, none of the runtimes/ folder's builds of llama.cpp.
+        var source = Path.GetDirectoryName(prefix.Length == 0 ? program : prefix[0])!;
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, file);
+            if (relative.StartsWith("runtimes", StringComparison.Ordinal) && (relative.Contains("llama", StringComparison.Ordinal) || relative.Contains("ggml", StringComparison.Ordinal) || relative.Contains("mtmd", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(alone, relative))!);
+            File.Copy(file, Path.Combine(alone, relative));
+        }
+
+        if (prefix.Length == 0)
+        {
+            parley.UsingCommand(Path.Combine(alone, Path.GetFileName(program)));
+        }
+        else
+        {
+            parley.UsingCommand(program, Path.Combine(alone, Path.GetFileName(prefix[0])));
+        }
+
+        var r = await parley.RunAsync(stdin: "", "-m", "gguf:" + model, "--max-tokens", "2", "hi");
+
+        Assert.True(r.ExitCode == 2, r.Stderr);
+        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: llama.cpp could not be loaded", line, StringComparison.Ordinal);
+        Assert.Contains("LLamaSharp.Backend.Cpu", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChatContext_GgufModel_WindowLabelledFromTheFilesMetadata()
+    {
+        using var parley = new ParleyProcess();
+        var model = Model(parley, context: 512);
+
+        var r = await parley.RunAsync("/context\n", "chat", "-m", "gguf:" + model);
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains($"Window: 512 tokens for {model} (the GGUF file's metadata)", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChatContext_GgufAliasWithContextSize_WindowLabelledCappedByTheSetting()
+    {
+        using var parley = new ParleyProcess();
+        var model = Model(parley, context: 512);
+        Directory.CreateDirectory(parley.ParleyHome);
+        File.WriteAllText(Path.Combine(parley.ParleyHome, "config.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["gguf"] = new Dictionary<string, object> { ["tiny"] = new Dictionary<string, object> { ["path"] = model, ["context_size"] = 128 } },
+        }));
+
+        var r = await parley.RunAsync("/context\n", "chat", "-m", "gguf:tiny");
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("Window: 128 tokens for tiny (the GGUF file's 512, capped by context_size)", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Tokens_GgufModel_ExactCountFromItsOwnTokenizer()
     {
         using var parley = new ParleyProcess();
